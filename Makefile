@@ -1,0 +1,73 @@
+# Two commands do the set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export DEMO_PASSWORD ?= demo-password-2026
+
+.PHONY: run test e2e screenshots lint format messages compilemessages migrate seed \
+        bench bench-search bench-live check clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev,e2e]"
+	touch $@
+
+venv: $(BIN)/.installed
+
+compilemessages: $(BIN)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+messages: $(BIN)/.installed
+	$(PY) manage.py makemessages -l ja --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l ja --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+migrate: $(BIN)/.installed
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v 0
+	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
+
+seed: migrate
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+
+run: compilemessages seed
+	@echo ""
+	@echo "  Open http://$(HOST):$(PORT)/"
+	@echo "  Demo accounts (password: $(DEMO_PASSWORD)):"
+	@echo "    resident@example.org  resident2@example.org  facilitator@example.org"
+	@echo "    official@example.org  admin@example.org"
+	@echo "  E-mails (sign-up verification links) are printed on this console."
+	@echo ""
+	DJANGO_DEBUG=1 $(BIN)/daphne -b $(HOST) -p $(PORT) participation.asgi:application
+
+test: compilemessages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+e2e: compilemessages
+	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+screenshots: compilemessages
+	SCREENSHOTS=1 $(BIN)/pytest -m e2e tests/e2e/test_screenshots.py $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy $$(find participation proposals responses -name services.py -o -name selectors.py -o -name rules.py)
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: bench-search bench-live
+
+bench-search: compilemessages
+	$(PY) bench/search.py
+
+bench-live: compilemessages
+	$(PY) bench/live.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

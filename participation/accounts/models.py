@@ -1,0 +1,154 @@
+"""Users under their real names, and the roles granted to them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("real_name", "Administrator")
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. The e-mail is the login and is never shown to other users."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    real_name = models.CharField(
+        _("real name"),
+        max_length=100,
+        help_text=_("Shown on everything you post. Use your real name."),
+    )
+    name_reading = models.CharField(
+        _("name reading (furigana)"), max_length=100, blank=True
+    )
+    bio = models.CharField(_("about you"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("can use the admin site"),
+        default=False,
+        help_text=_("Django admin access; set by the admin role."),
+    )
+    is_demo = models.BooleanField(
+        _("demo account"),
+        default=False,
+        help_text=_("Demo accounts may skip MFA, only while DEBUG is on."),
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["real_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.real_name or f"#{self.pk}"
+
+    def get_full_name(self) -> str:
+        return self.real_name
+
+    def get_short_name(self) -> str:
+        return self.real_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", args=[self.pk])
+
+
+class Role(models.TextChoices):
+    FACILITATOR = "facilitator", _("Facilitator")
+    OFFICIAL = "official", _("Official")
+    ADMIN = "admin", _("Administrator")
+
+
+class RoleGrant(models.Model):
+    """One role held by one user, optionally scoped to a process or department.
+
+    facilitator: ``process`` set (one process) or empty (the whole site);
+    official: ``department`` set; admin: neither.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    process = models.ForeignKey(
+        "spaces.Process",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="facilitator_grants",
+        verbose_name=_("process"),
+    )
+    department = models.ForeignKey(
+        "spaces.Department",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="official_grants",
+        verbose_name=_("department"),
+    )
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.CheckConstraint(
+                name="rolegrant_scope_matches_role",
+                condition=(
+                    Q(role="facilitator", department__isnull=True)
+                    | Q(role="official", department__isnull=False, process__isnull=True)
+                    | Q(role="admin", department__isnull=True, process__isnull=True)
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(process__isnull=True, department__isnull=True),
+                name="rolegrant_unique_unscoped",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "process"],
+                condition=Q(process__isnull=False),
+                name="rolegrant_unique_process",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "department"],
+                condition=Q(department__isnull=False),
+                name="rolegrant_unique_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.process or self.department or _("whole site")
+        return f"{self.user} · {self.get_role_display()} · {scope}"

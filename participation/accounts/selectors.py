@@ -1,0 +1,145 @@
+"""A user's standing: verification, roles, MFA and blocks, loaded once per request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from participation.accounts.models import Role, RoleGrant, User
+
+_CACHE_ATTR = "_participation_standing"
+
+
+@dataclass(frozen=True)
+class Standing:
+    is_authenticated: bool = False
+    is_verified: bool = False
+    has_mfa: bool = False
+    mfa_satisfied: bool = False
+    is_admin_role: bool = False
+    is_site_facilitator_role: bool = False
+    facilitator_process_ids: frozenset[int] = field(default_factory=frozenset)
+    department_ids: frozenset[int] = field(default_factory=frozenset)
+    blocked_until: datetime | None = None
+    blocked_permanently: bool = False
+    block_reason: str = ""
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.blocked_permanently or self.blocked_until is not None
+
+    @property
+    def is_staff_role(self) -> bool:
+        return bool(
+            self.is_admin_role
+            or self.is_site_facilitator_role
+            or self.facilitator_process_ids
+            or self.department_ids
+        )
+
+
+ANONYMOUS = Standing()
+
+
+def standing_of(user: Any) -> Standing:
+    """Return (and cache on the user object) the user's standing: two queries."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from participation.moderation.models import Block
+
+    now = timezone.now()
+    active_blocks = Block.objects.filter(user=OuterRef("pk"), lifted_at__isnull=True)
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            _verified=Exists(
+                EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+            ),
+            _mfa=Exists(
+                Authenticator.objects.filter(
+                    user=OuterRef("pk"), type=Authenticator.Type.TOTP
+                )
+            ),
+            _blocked_forever=Exists(active_blocks.filter(ends_at__isnull=True)),
+            _blocked_now=Exists(active_blocks.filter(ends_at__gt=now)),
+        )
+        .values("_verified", "_mfa", "_blocked_forever", "_blocked_now", "is_demo")
+        .first()
+    )
+    if row is None:
+        return ANONYMOUS
+    grants = list(
+        RoleGrant.objects.filter(user_id=user.pk).values_list(
+            "role", "process_id", "department_id"
+        )
+    )
+    blocked_until = None
+    block_reason = ""
+    if row["_blocked_forever"] or row["_blocked_now"]:
+        block = (
+            Block.objects.filter(user_id=user.pk, lifted_at__isnull=True)
+            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+            .order_by("-ends_at")
+            .first()
+        )
+        if block is not None:
+            blocked_until = block.ends_at
+            block_reason = block.reason
+    has_mfa = bool(row["_mfa"])
+    mfa_satisfied = (
+        has_mfa
+        or not settings.STAFF_MFA_REQUIRED
+        or (settings.DEBUG and bool(row["is_demo"]))
+    )
+    standing = Standing(
+        is_authenticated=True,
+        is_verified=bool(row["_verified"]) and user.is_active,
+        has_mfa=has_mfa,
+        mfa_satisfied=mfa_satisfied,
+        is_admin_role=user.is_superuser
+        or any(role == Role.ADMIN for role, _p, _d in grants),
+        is_site_facilitator_role=any(
+            role == Role.FACILITATOR and p is None for role, p, _d in grants
+        ),
+        facilitator_process_ids=frozenset(
+            p for role, p, _d in grants if role == Role.FACILITATOR and p is not None
+        ),
+        department_ids=frozenset(
+            d for role, _p, d in grants if role == Role.OFFICIAL and d is not None
+        ),
+        blocked_until=blocked_until,
+        blocked_permanently=bool(row["_blocked_forever"]),
+        block_reason=block_reason,
+    )
+    setattr(user, _CACHE_ATTR, standing)
+    return standing
+
+
+def forget_standing(user: Any) -> None:
+    """Drop the cached standing (after a grant, a block or an MFA change)."""
+    if user is not None and hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def officials_of_department(department_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        grants__role=Role.OFFICIAL, grants__department_id=department_id, is_active=True
+    ).distinct()
+
+
+def facilitators_of_process(process_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        Q(grants__role=Role.FACILITATOR)
+        & (Q(grants__process_id=process_id) | Q(grants__process__isnull=True)),
+        is_active=True,
+    ).distinct()

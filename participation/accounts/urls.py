@@ -1,0 +1,10 @@
+from django.urls import path
+
+from participation.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("people/<int:pk>/", views.profile, name="profile"),
+    path("accounts/profile/", views.profile_edit, name="profile_edit"),
+]

@@ -1,0 +1,47 @@
+"""Notification kinds and their messages, in one place.
+
+``data`` holds the values the message needs (titles, names) captured when the
+notification was created, so old notifications read correctly later.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from participation.notifications.models import Notification
+
+MESSAGES = {
+    "comment.created": _("%(actor)s commented on “%(title)s”."),
+    "comment.reply": _("%(actor)s replied to your comment on “%(title)s”."),
+    "proposal.threshold_reached": _(
+        "“%(title)s” reached its support threshold and entered the tracker."
+    ),
+    "proposal.assigned": _("“%(title)s” was assigned to %(department)s."),
+    "response.published": _("%(department)s published a response to “%(title)s”."),
+    "response.revised": _("%(department)s revised its response to “%(title)s”."),
+    "tracker.status_changed": _("The status of “%(title)s” is now: %(status)s."),
+    "tracker.progress": _("New progress update on “%(title)s”."),
+    "tracker.overdue": _("“%(title)s” is overdue for a response."),
+    "tracker.disputed": _("%(actor)s disputed the completion of “%(title)s”."),
+    "moderation.auto_hidden": _("Content in “%(title)s” was hidden after reports."),
+    "moderation.hidden": _("Your content in “%(title)s” was hidden: %(reason)s"),
+    "moderation.blocked": _("You have been blocked from taking part: %(reason)s"),
+}
+
+
+class _Default(dict):
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def render(notification: Notification) -> str:
+    template = MESSAGES.get(notification.kind)
+    if template is None:
+        return str(notification.data.get("text", notification.kind))
+    values = _Default(notification.data)
+    if "actor" not in values:
+        values["actor"] = str(notification.actor) if notification.actor_id else ""
+    return str(template) % values

@@ -1,0 +1,183 @@
+"""Departments, categories, areas, and participatory processes with phases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    """The unit of government that answers (担当部局)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("responses:department", args=[self.code])
+
+
+class Category(models.Model):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Area(models.Model):
+    """A municipality or district."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcessStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Process(models.Model):
+    """A participatory space (参加プロセス) with dated phases."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=400)
+    summary_en = models.CharField(_("summary (English)"), max_length=400, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    categories = models.ManyToManyField(
+        Category, blank=True, related_name="processes", verbose_name=_("categories")
+    )
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="processes", verbose_name=_("areas")
+    )
+    support_threshold = models.PositiveIntegerField(
+        _("support threshold"),
+        default=50,
+        validators=[MinValueValidator(1)],
+        help_text=_("Supports a proposal needs to enter the response tracker."),
+    )
+    response_days = models.PositiveIntegerField(
+        _("days to respond"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("Days a department has to decide once a proposal is tracked."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProcessStatus.choices,
+        default=ProcessStatus.DRAFT,
+        db_index=True,
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "-created_at"]
+        verbose_name = _("process")
+        verbose_name_plural = _("processes")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("process", args=[self.slug])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ProcessStatus.PUBLISHED
+
+    def phase_at(self, when: datetime | None = None) -> Phase | None:
+        """The phase running at ``when`` (uses prefetched phases when present)."""
+        when = when or timezone.now()
+        for phase in self.phases.all():
+            if phase.starts_at <= when < phase.ends_at:
+                return phase
+        return None
+
+    @property
+    def current_phase(self) -> Phase | None:
+        if not hasattr(self, "_current_phase"):
+            self._current_phase = self.phase_at()
+        return self._current_phase
+
+
+class PhaseKind(models.TextChoices):
+    INFORMATION = "information", _("Information")
+    PROPOSALS = "proposals", _("Collecting proposals")
+    SUPPORT = "support", _("Supporting and deliberation")
+    RESPONSE = "response", _("Official responses")
+    IMPLEMENTATION = "implementation", _("Implementation")
+
+
+class Phase(models.Model):
+    """A dated step of a process; it opens and closes actions."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(_("kind"), max_length=20, choices=PhaseKind.choices)
+    title = models.CharField(_("title"), max_length=120)
+    title_en = models.CharField(_("title (English)"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    allows_proposing = models.BooleanField(_("residents may propose"), default=False)
+    allows_supporting = models.BooleanField(_("residents may support"), default=False)
+    allows_commenting = models.BooleanField(_("residents may comment"), default=False)
+
+    class Meta:
+        ordering = ["process", "starts_at"]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        indexes = [models.Index(fields=["process", "starts_at", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="phase_ends_after_start",
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process}: {self.title}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.starts_at <= timezone.now() < self.ends_at
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at <= timezone.now()

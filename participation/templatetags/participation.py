@@ -1,0 +1,53 @@
+"""Template helpers used across the site (loaded as builtins)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from participation.text import excerpt, render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def tr(obj: Any, field: str) -> Any:
+    """Pick ``<field>_en`` for English when it is filled in, else ``<field>``.
+
+    Government-authored content (processes, departments, categories) is written in
+    Japanese and may carry an English translation; user content is shown as written.
+    """
+    if obj is None:
+        return ""
+    lang = (get_language() or "ja").split("-")[0]
+    if lang != "ja":
+        translated = getattr(obj, f"{field}_{lang}", "")
+        if translated:
+            return translated
+    return getattr(obj, field, "")
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str) -> SafeString:
+    return render_markdown(text)
+
+
+@register.filter(name="excerpt")
+def excerpt_filter(text: str, length: int = 160) -> str:
+    return excerpt(text, int(length))
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context: template.Context, **kwargs: Any) -> str:
+    """The current query string with some parameters replaced (for pagination)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"

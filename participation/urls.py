@@ -1,0 +1,32 @@
+"""Public URLs. They are printed on flyers: keep them stable, no language prefix."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from participation import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("processes/<slug:slug>/", views.process_detail, name="process"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("participation.accounts.urls")),
+    path("", include("participation.spaces.urls")),
+    path("", include("proposals.urls")),
+    path("", include("responses.urls")),
+    path("", include("participation.moderation.urls")),
+    path("", include("participation.notifications.urls")),
+    path("", include("participation.live.urls")),
+    path("", include("participation.search.urls")),
+    path("", include("participation.opendata.urls")),
+    path("api/v1/", include("participation.api.urls")),
+]
+
+handler400 = "participation.views.bad_request"
+handler403 = "participation.views.permission_denied"
+handler404 = "participation.views.page_not_found"
+handler500 = "participation.views.server_error"

@@ -1,0 +1,27 @@
+"""Explicit hooks that apps above ``proposals`` register in their ``ready()``.
+
+``proposals`` must not import ``responses``; when a proposal reaches its support
+threshold, the response tracker needs to know at once, inside the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from proposals.models import Proposal
+
+ThresholdHandler = Callable[["Proposal"], Any]
+threshold_reached_handlers: list[ThresholdHandler] = []
+
+
+def on_threshold_reached(handler: ThresholdHandler) -> ThresholdHandler:
+    if handler not in threshold_reached_handlers:
+        threshold_reached_handlers.append(handler)
+    return handler
+
+
+def threshold_reached(proposal: Proposal) -> None:
+    for handler in list(threshold_reached_handlers):
+        handler(proposal)

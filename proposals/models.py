@@ -1,0 +1,218 @@
+"""Proposals, supports, threaded comments and comment votes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from participation.moderation.models import Hideable
+
+
+class ProposalState(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Proposal(Hideable):
+    """What a resident asks for (提案)."""
+
+    process = models.ForeignKey(
+        "spaces.Process",
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("process"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("author"),
+    )
+    title = models.CharField(_("title"), max_length=150)
+    body = models.TextField(_("proposal"), max_length=10000)
+    category = models.ForeignKey(
+        "spaces.Category",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("category"),
+    )
+    area = models.ForeignKey(
+        "spaces.Area",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("area"),
+    )
+    location_text = models.CharField(_("location"), max_length=200, blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=ProposalState.choices,
+        default=ProposalState.PUBLISHED,
+    )
+    support_count = models.PositiveIntegerField(_("supports"), default=0)
+    comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    threshold_reached_at = models.DateTimeField(
+        _("support threshold reached at"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    comments_closed_at = models.DateTimeField(null=True, blank=True)
+    comments_closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comments_closed_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        indexes = [
+            models.Index(fields=["process", "state", "-created_at"]),
+            models.Index(fields=["process", "-support_count"]),
+            models.Index(fields=["process", "-comment_count"]),
+            models.Index(fields=["category"], name="proposal_category_idx"),
+            models.Index(fields=["area"], name="proposal_area_idx"),
+            models.Index(fields=["author", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("proposals:detail", args=[self.pk])
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == ProposalState.WITHDRAWN
+
+    @property
+    def comments_closed(self) -> bool:
+        return self.comments_closed_at is not None
+
+
+class Support(models.Model):
+    """One resident's backing of a proposal (賛同)."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="supports"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "user"], name="support_one_per_user"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+
+class Alignment(models.TextChoices):
+    IN_FAVOUR = "favour", _("In favour")
+    AGAINST = "against", _("Against")
+    NEUTRAL = "neutral", _("Neutral")
+
+
+class Comment(Hideable):
+    """A contribution to the deliberation on a proposal, threaded to depth 3."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    body = models.TextField(_("comment"), max_length=5000)
+    alignment = models.CharField(
+        _("position"),
+        max_length=10,
+        choices=Alignment.choices,
+        default=Alignment.NEUTRAL,
+    )
+    upvotes = models.PositiveIntegerField(default=0)
+    downvotes = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    # Role badge captured when the comment was written ("official", "facilitator").
+    author_role = models.CharField(max_length=20, blank=True)
+    author_department = models.ForeignKey(
+        "spaces.Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            models.Index(fields=["proposal", "created_at"]),
+            models.Index(fields=["author", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="comment_depth_limit", condition=Q(depth__lte=2)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} on {self.proposal_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('proposals:detail', args=[self.proposal_id])}#comment-{self.pk}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def score(self) -> int:
+        return self.upvotes - self.downvotes
+
+
+class CommentVote(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_votes"
+    )
+    value = models.SmallIntegerField(choices=[(1, "+1"), (-1, "-1")])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "user"], name="commentvote_one_per_user"
+            ),
+            models.CheckConstraint(
+                name="commentvote_value_pm1", condition=Q(value__in=[1, -1])
+            ),
+        ]

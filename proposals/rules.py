@@ -1,0 +1,187 @@
+"""Who may do what with proposals and comments.
+
+Each action has a *refusal* function: ``None`` when allowed, else the error to raise
+(with its translated message). Services raise it; the ``rules`` predicates below wrap
+the same functions for views, templates, the API and consumers. One rule, every door.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.utils.translation import gettext_lazy as _
+
+from participation.accounts.rules import (
+    is_admin,
+    is_any_official,
+    is_moderator_of,
+)
+from participation.accounts.selectors import standing_of
+from participation.errors import DomainError, NotAllowed, PhaseClosed
+from proposals.models import Comment, Proposal
+
+Refusal = DomainError | None
+
+
+def participation_refusal(user: Any) -> Refusal:
+    standing = standing_of(user)
+    if not standing.is_authenticated:
+        return NotAllowed(_("Please log in to take part."), code="not_authenticated")
+    if not standing.is_verified:
+        return NotAllowed(
+            _("Please verify your e-mail address before taking part."),
+            code="not_verified",
+        )
+    if standing.is_blocked:
+        return NotAllowed(
+            _("Your account is blocked from taking part."), code="blocked"
+        )
+    return None
+
+
+def _phase_allows(process: Any, flag: str) -> bool:
+    phase = process.current_phase
+    return bool(phase is not None and getattr(phase, flag))
+
+
+def proposal_create_refusal(user: Any, process: Any) -> Refusal:
+    refusal = participation_refusal(user)
+    if refusal:
+        return refusal
+    if not process.is_published:
+        return NotAllowed(_("This process is not open."), code="process_closed")
+    if not _phase_allows(process, "allows_proposing"):
+        return PhaseClosed(
+            _("This process is not accepting new proposals in its current phase.")
+        )
+    return None
+
+
+def _proposal_open_refusal(proposal: Proposal) -> Refusal:
+    if proposal.is_withdrawn:
+        return NotAllowed(
+            _("This proposal was withdrawn by its author."), code="withdrawn"
+        )
+    if proposal.is_hidden:
+        return NotAllowed(_("This proposal is hidden."), code="hidden")
+    return None
+
+
+def proposal_edit_refusal(user: Any, proposal: Proposal) -> Refusal:
+    standing = standing_of(user)
+    if not standing.is_authenticated or proposal.author_id != user.pk:
+        return NotAllowed(_("Only the author can edit a proposal."))
+    refusal = _proposal_open_refusal(proposal) or participation_refusal(user)
+    if refusal:
+        return refusal
+    if proposal.support_count or proposal.comment_count:
+        return NotAllowed(
+            _(
+                "A proposal cannot be edited once it has supports or comments, so "
+                "that nobody's support or comment changes meaning."
+            ),
+            code="locked",
+        )
+    return None
+
+
+def proposal_withdraw_refusal(user: Any, proposal: Proposal) -> Refusal:
+    standing = standing_of(user)
+    if not standing.is_authenticated or proposal.author_id != user.pk:
+        return NotAllowed(_("Only the author can withdraw a proposal."))
+    if proposal.is_withdrawn:
+        return NotAllowed(_("This proposal is already withdrawn."), code="withdrawn")
+    return None
+
+
+def support_refusal(user: Any, proposal: Proposal) -> Refusal:
+    refusal = participation_refusal(user) or _proposal_open_refusal(proposal)
+    if refusal:
+        return refusal
+    if proposal.author_id == user.pk:
+        return NotAllowed(
+            _("You cannot support your own proposal."), code="own_proposal"
+        )
+    if not _phase_allows(proposal.process, "allows_supporting"):
+        return PhaseClosed(
+            _("Supports are not being collected in this process's current phase.")
+        )
+    return None
+
+
+def _is_staff_for(user: Any, proposal: Proposal) -> bool:
+    return bool(is_moderator_of(user, proposal) or is_any_official(user))
+
+
+def comment_refusal(user: Any, proposal: Proposal) -> Refusal:
+    refusal = participation_refusal(user) or _proposal_open_refusal(proposal)
+    if refusal:
+        return refusal
+    if proposal.comments_closed:
+        return NotAllowed(
+            _("Comments on this proposal are closed."), code="comments_closed"
+        )
+    if not _is_staff_for(user, proposal) and not _phase_allows(
+        proposal.process, "allows_commenting"
+    ):
+        return PhaseClosed(
+            _("Comments are not open in this process's current phase.")
+        )
+    return None
+
+
+def comment_edit_refusal(user: Any, comment: Comment) -> Refusal:
+    standing = standing_of(user)
+    if not standing.is_authenticated or comment.author_id != user.pk:
+        return NotAllowed(_("Only the author can edit a comment."))
+    if comment.is_deleted:
+        return NotAllowed(_("This comment was deleted."), code="deleted")
+    if comment.is_hidden:
+        return NotAllowed(_("This comment is hidden."), code="hidden")
+    return participation_refusal(user)
+
+
+def comment_delete_refusal(user: Any, comment: Comment) -> Refusal:
+    standing = standing_of(user)
+    if not standing.is_authenticated or comment.author_id != user.pk:
+        return NotAllowed(_("Only the author can delete a comment."))
+    if comment.is_deleted:
+        return NotAllowed(_("This comment was already deleted."), code="deleted")
+    return None
+
+
+def comment_vote_refusal(user: Any, comment: Comment) -> Refusal:
+    refusal = participation_refusal(user) or _proposal_open_refusal(comment.proposal)
+    if refusal:
+        return refusal
+    if comment.author_id == user.pk:
+        return NotAllowed(_("You cannot vote on your own comment."), code="own_comment")
+    if comment.is_deleted or comment.is_hidden:
+        return NotAllowed(_("This comment cannot be voted on."), code="unavailable")
+    return None
+
+
+def _predicate(refusal_fn: Any, name: str) -> Any:
+    return rules.predicate(lambda user, obj: refusal_fn(user, obj) is None, name=name)
+
+
+can_create_proposal = _predicate(proposal_create_refusal, "can_create_proposal")
+can_edit_proposal = _predicate(proposal_edit_refusal, "can_edit_proposal")
+can_withdraw_proposal = _predicate(proposal_withdraw_refusal, "can_withdraw_proposal")
+can_support = _predicate(support_refusal, "can_support")
+can_comment = _predicate(comment_refusal, "can_comment")
+can_edit_comment = _predicate(comment_edit_refusal, "can_edit_comment")
+can_delete_comment = _predicate(comment_delete_refusal, "can_delete_comment")
+can_vote_comment = _predicate(comment_vote_refusal, "can_vote_comment")
+
+rules.add_perm("proposals.add_proposal", can_create_proposal)
+rules.add_perm("proposals.change_proposal", can_edit_proposal)
+rules.add_perm("proposals.withdraw_proposal", can_withdraw_proposal)
+rules.add_perm("proposals.support_proposal", can_support)
+rules.add_perm("proposals.comment_proposal", can_comment)
+rules.add_perm("proposals.change_comment", can_edit_comment)
+rules.add_perm("proposals.delete_comment", can_delete_comment)
+rules.add_perm("proposals.vote_comment", can_vote_comment)
+rules.add_perm("proposals.follow_proposal", rules.is_authenticated)
+rules.add_perm("proposals.view_hidden", is_moderator_of | is_admin)

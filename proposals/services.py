@@ -1,0 +1,426 @@
+"""Every write to proposals, supports, comments and votes.
+
+Each function checks permission and phase (``rules.py`` refusals), writes inside a
+transaction, and schedules notifications and live broadcasts for after commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from participation.accounts.selectors import standing_of
+from participation.errors import Conflict, DomainError, Invalid
+from participation.live import broadcast
+from participation.moderation import limits
+from participation.notifications import services as notifications
+from participation.spaces.models import Area, Category, Process
+from proposals import events, rules, validation
+from proposals.models import (
+    Alignment,
+    Comment,
+    CommentVote,
+    Proposal,
+    ProposalState,
+    Support,
+)
+
+
+def _raise(refusal: DomainError | None) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+def _check_scope(
+    process: Process, category: Category | None, area: Area | None
+) -> None:
+    if category is not None and not process.categories.filter(pk=category.pk).exists():
+        raise Invalid(
+            _("That category does not belong to this process."),
+            field_errors={"category": ["invalid_choice"]},
+        )
+    if area is not None and not process.areas.filter(pk=area.pk).exists():
+        raise Invalid(
+            _("That area does not belong to this process."),
+            field_errors={"area": ["invalid_choice"]},
+        )
+
+
+def _check_duplicate_proposal(author: Any, title: str) -> None:
+    since = timezone.now() - timezone.timedelta(
+        seconds=settings.DUPLICATE_TEXT_WINDOW_SECONDS
+    )
+    if Proposal.objects.filter(
+        author=author, title=title, created_at__gte=since
+    ).exists():
+        raise Conflict(
+            _("You have just posted a proposal with this title."), code="duplicate"
+        )
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    author: Any,
+    process: Process,
+    title: str,
+    body: str,
+    category: Category | None = None,
+    area: Area | None = None,
+    location_text: str = "",
+) -> Proposal:
+    _raise(rules.proposal_create_refusal(author, process))
+    title = validation.check_length(
+        title, field="title", low=validation.TITLE_MIN, high=validation.TITLE_MAX
+    )
+    body = validation.check_length(
+        body, field="body", low=validation.BODY_MIN, high=validation.BODY_MAX
+    )
+    location_text = validation.check_length(
+        location_text, field="location_text", low=0, high=validation.LOCATION_MAX
+    )
+    _check_scope(process, category, area)
+    _check_duplicate_proposal(author, title)
+    limits.hit(user=author, action="proposal")
+    proposal = Proposal.objects.create(
+        process=process,
+        author=author,
+        title=title,
+        body=body,
+        category=category,
+        area=area,
+        location_text=location_text,
+    )
+    notifications.follow(user=author, target=proposal)
+    return proposal
+
+
+@transaction.atomic
+def proposal_edit(
+    *,
+    actor: Any,
+    proposal: Proposal,
+    title: str,
+    body: str,
+    category: Category | None = None,
+    area: Area | None = None,
+    location_text: str = "",
+) -> Proposal:
+    # Lock the row so a support or comment arriving now cannot slip past the check.
+    locked = Proposal.objects.select_for_update().select_related("process").get(
+        pk=proposal.pk
+    )
+    _raise(rules.proposal_edit_refusal(actor, locked))
+    locked.title = validation.check_length(
+        title, field="title", low=validation.TITLE_MIN, high=validation.TITLE_MAX
+    )
+    locked.body = validation.check_length(
+        body, field="body", low=validation.BODY_MIN, high=validation.BODY_MAX
+    )
+    locked.location_text = validation.check_length(
+        location_text, field="location_text", low=0, high=validation.LOCATION_MAX
+    )
+    _check_scope(locked.process, category, area)
+    locked.category = category
+    locked.area = area
+    locked.edited_at = timezone.now()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def proposal_withdraw(*, actor: Any, proposal: Proposal) -> Proposal:
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    _raise(rules.proposal_withdraw_refusal(actor, locked))
+    locked.state = ProposalState.WITHDRAWN
+    locked.withdrawn_at = timezone.now()
+    locked.save(update_fields=["state", "withdrawn_at"])
+    broadcast.send(
+        broadcast.proposal_group(locked.pk),
+        "proposal.status_changed",
+        {"proposal_id": locked.pk},
+    )
+    return locked
+
+
+def support_add(*, user: Any, proposal: Proposal) -> bool:
+    """Support a proposal. Returns False if the user already supported it."""
+    _raise(rules.support_refusal(user, proposal))
+    limits.hit(user=user, action="support")
+    try:
+        with transaction.atomic():
+            Support.objects.create(proposal=proposal, user=user)
+            Proposal.objects.filter(pk=proposal.pk).update(
+                support_count=F("support_count") + 1
+            )
+            _stamp_threshold(proposal)
+            notifications.follow(user=user, target=proposal)
+            _broadcast_counts(proposal.pk)
+    except IntegrityError:
+        return False
+    proposal.refresh_from_db(fields=["support_count", "threshold_reached_at"])
+    return True
+
+
+@transaction.atomic
+def support_remove(*, user: Any, proposal: Proposal) -> bool:
+    """Withdraw one's support. Allowed while supports are being collected."""
+    _raise(rules.support_refusal(user, proposal))
+    deleted, _n = Support.objects.filter(proposal=proposal, user=user).delete()
+    if not deleted:
+        return False
+    Proposal.objects.filter(pk=proposal.pk).update(
+        support_count=F("support_count") - 1
+    )
+    _broadcast_counts(proposal.pk)
+    proposal.refresh_from_db(fields=["support_count"])
+    return True
+
+
+def _stamp_threshold(proposal: Proposal) -> None:
+    """Stamp ``threshold_reached_at`` exactly once, then tell the tracker."""
+    stamped = Proposal.objects.filter(
+        pk=proposal.pk,
+        threshold_reached_at__isnull=True,
+        support_count__gte=proposal.process.support_threshold,
+    ).update(threshold_reached_at=timezone.now())
+    if stamped:
+        proposal.refresh_from_db(fields=["support_count", "threshold_reached_at"])
+        events.threshold_reached(proposal)
+
+
+def _broadcast_counts(proposal_id: int) -> None:
+    broadcast.send(
+        broadcast.proposal_group(proposal_id),
+        "proposal.counts_changed",
+        {"proposal_id": proposal_id},
+    )
+
+
+def _role_badge(user: Any, proposal: Proposal) -> tuple[str, int | None]:
+    standing = standing_of(user)
+    if standing.department_ids and standing.mfa_satisfied:
+        return "official", min(standing.department_ids)
+    if standing.mfa_satisfied and (
+        standing.is_site_facilitator_role
+        or proposal.process_id in standing.facilitator_process_ids
+    ):
+        return "facilitator", None
+    return "", None
+
+
+def _check_duplicate_comment(author: Any, proposal: Proposal, body: str) -> None:
+    since = timezone.now() - timezone.timedelta(
+        seconds=settings.DUPLICATE_TEXT_WINDOW_SECONDS
+    )
+    if Comment.objects.filter(
+        author=author, body=body, created_at__gte=since, deleted_at__isnull=True
+    ).exists():
+        raise Conflict(
+            _("You have just posted the same text. Each comment must be different."),
+            code="duplicate",
+        )
+
+
+def _check_links_allowed(author: Any, body: str) -> None:
+    from participation.text import contains_url
+
+    free = settings.NEW_ACCOUNT_LINK_FREE_COMMENTS
+    if not free or not contains_url(body):
+        return
+    if Comment.objects.filter(author=author, deleted_at__isnull=True).count() < free:
+        raise Invalid(
+            _(
+                "New accounts cannot post links in their first %(n)d comments. "
+                "Please describe the page instead."
+            )
+            % {"n": free},
+            code="links_not_allowed",
+            field_errors={"body": ["links_not_allowed"]},
+        )
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    author: Any,
+    proposal: Proposal,
+    body: str,
+    alignment: str = Alignment.NEUTRAL,
+    parent: Comment | None = None,
+) -> Comment:
+    _raise(rules.comment_refusal(author, proposal))
+    body = validation.check_length(
+        body, field="body", low=validation.COMMENT_MIN, high=validation.COMMENT_MAX
+    )
+    if alignment not in Alignment.values:
+        raise Invalid(
+            _("Choose in favour, against or neutral."),
+            field_errors={"alignment": ["invalid_choice"]},
+        )
+    depth = 0
+    if parent is not None:
+        if parent.proposal_id != proposal.pk:
+            raise Invalid(_("You can only reply to a comment on this proposal."))
+        if parent.is_deleted or parent.is_hidden:
+            raise Invalid(_("This comment can no longer be replied to."))
+        depth = parent.depth + 1
+        if depth >= settings.COMMENT_MAX_DEPTH:
+            raise Invalid(
+                _("Replies can be nested at most %(n)d levels deep.")
+                % {"n": settings.COMMENT_MAX_DEPTH},
+                code="too_deep",
+            )
+    _check_duplicate_comment(author, proposal, body)
+    _check_links_allowed(author, body)
+    limits.hit(user=author, action="comment")
+    role, department_id = _role_badge(author, proposal)
+    comment = Comment.objects.create(
+        proposal=proposal,
+        author=author,
+        parent=parent,
+        depth=depth,
+        body=body,
+        alignment=alignment,
+        author_role=role,
+        author_department_id=department_id,
+    )
+    Proposal.objects.filter(pk=proposal.pk).update(
+        comment_count=F("comment_count") + 1
+    )
+    notifications.follow(user=author, target=proposal)
+    data = {"title": proposal.title, "actor": author.real_name}
+    url = comment.get_absolute_url()
+    reply_to = {parent.author_id} if parent is not None else set()
+    if reply_to:
+        notifications.notify(
+            recipient_ids=reply_to, kind="comment.reply", actor=author, url=url, data=data
+        )
+    notifications.notify(
+        recipient_ids=set(notifications.follower_ids(proposal)) - reply_to,
+        kind="comment.created",
+        actor=author,
+        url=url,
+        data=data,
+    )
+    broadcast.send(
+        broadcast.proposal_group(proposal.pk),
+        "proposal.comment_created",
+        {"proposal_id": proposal.pk, "comment_id": comment.pk},
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_edit(
+    *, actor: Any, comment: Comment, body: str, alignment: str | None = None
+) -> Comment:
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    _raise(rules.comment_edit_refusal(actor, locked))
+    locked.body = validation.check_length(
+        body, field="body", low=validation.COMMENT_MIN, high=validation.COMMENT_MAX
+    )
+    if alignment is not None:
+        if alignment not in Alignment.values:
+            raise Invalid(_("Choose in favour, against or neutral."))
+        locked.alignment = alignment
+    locked.edited_at = timezone.now()
+    locked.save(update_fields=["body", "alignment", "edited_at"])
+    broadcast.send(
+        broadcast.proposal_group(locked.proposal_id),
+        "proposal.comment_changed",
+        {"proposal_id": locked.proposal_id, "comment_id": locked.pk},
+    )
+    return locked
+
+
+@transaction.atomic
+def comment_delete(*, actor: Any, comment: Comment) -> Comment:
+    """Delete by the author: the row stays as a placeholder so replies keep context."""
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    _raise(rules.comment_delete_refusal(actor, locked))
+    locked.deleted_at = timezone.now()
+    locked.save(update_fields=["deleted_at"])
+    Proposal.objects.filter(pk=locked.proposal_id).update(
+        comment_count=F("comment_count") - 1
+    )
+    broadcast.send(
+        broadcast.proposal_group(locked.proposal_id),
+        "proposal.comment_changed",
+        {"proposal_id": locked.proposal_id, "comment_id": locked.pk},
+    )
+    return locked
+
+
+@transaction.atomic
+def comment_vote(*, user: Any, comment: Comment, value: int) -> int:
+    """Vote +1/-1; voting the same way again removes the vote. Returns the vote now
+    held (1, -1 or 0)."""
+    if value not in (1, -1):
+        raise Invalid(_("A vote is up or down."))
+    _raise(rules.comment_vote_refusal(user, comment))
+    existing = CommentVote.objects.select_for_update().filter(
+        comment=comment, user=user
+    ).first()
+    field = {1: "upvotes", -1: "downvotes"}
+    result = value
+    if existing is None:
+        CommentVote.objects.create(comment=comment, user=user, value=value)
+        Comment.objects.filter(pk=comment.pk).update(**{field[value]: F(field[value]) + 1})
+    elif existing.value == value:
+        existing.delete()
+        Comment.objects.filter(pk=comment.pk).update(**{field[value]: F(field[value]) - 1})
+        result = 0
+    else:
+        old = existing.value
+        existing.value = value
+        existing.save(update_fields=["value"])
+        Comment.objects.filter(pk=comment.pk).update(
+            **{field[value]: F(field[value]) + 1, field[old]: F(field[old]) - 1}
+        )
+    broadcast.send(
+        broadcast.proposal_group(comment.proposal_id),
+        "proposal.comment_votes_changed",
+        {"proposal_id": comment.proposal_id, "comment_id": comment.pk},
+    )
+    return result
+
+
+def proposal_follow(*, user: Any, proposal: Proposal) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        raise DomainError(_("Please log in to follow proposals."))
+    return notifications.follow(user=user, target=proposal)
+
+
+def proposal_unfollow(*, user: Any, proposal: Proposal) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        raise DomainError(_("Please log in to follow proposals."))
+    return notifications.unfollow(user=user, target=proposal)
+
+
+def recount(*, proposal_ids: list[int] | None = None) -> int:
+    """Recompute the denormalized counters; returns how many rows were corrected."""
+    from django.db.models import Count, Q
+
+    qs = Proposal.objects.all()
+    if proposal_ids is not None:
+        qs = qs.filter(pk__in=proposal_ids)
+    fixed = 0
+    rows = qs.annotate(
+        real_supports=Count("supports", distinct=True),
+        real_comments=Count(
+            "comments", filter=Q(comments__deleted_at__isnull=True), distinct=True
+        ),
+    ).values_list("pk", "support_count", "comment_count", "real_supports", "real_comments")
+    for pk, supports, comments, real_supports, real_comments in rows.iterator():
+        if supports != real_supports or comments != real_comments:
+            Proposal.objects.filter(pk=pk).update(
+                support_count=real_supports, comment_count=real_comments
+            )
+            fixed += 1
+    return fixed
