@@ -18,13 +18,14 @@ $(BIN)/.installed: pyproject.toml
 
 venv: $(BIN)/.installed
 
+# Build steps need the settings but no secret key: DJANGO_DEBUG=1 lets them load.
 compilemessages: $(BIN)/.installed
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0
 
 messages: $(BIN)/.installed
-	$(PY) manage.py makemessages -l ja --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
-	$(PY) manage.py makemessages -d djangojs -l ja --ignore=.venv --ignore=staticfiles --no-obsolete
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l ja --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -d djangojs -l ja --ignore=.venv --ignore=staticfiles --no-obsolete
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0
 
 migrate: $(BIN)/.installed
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v 0

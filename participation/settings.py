@@ -59,7 +59,8 @@ SITE_NAME = env("SITE_NAME", "")
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    # django.contrib.admin, with a site that requires the admin role and MFA:
+    "participation.accounts.admin_apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -222,6 +223,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Tell people by e-mail when their password or e-mail address changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {} if env_bool("DISABLE_ACCOUNT_RATE_LIMITS") else None
 if ACCOUNT_RATE_LIMITS is None:
@@ -311,6 +314,10 @@ OPENDATA_LICENCE = env("OPENDATA_LICENCE", "CC BY 4.0")
 OPENDATA_LICENCE_URL = env(
     "OPENDATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
 )
+# Live layer: how long broadcast events are kept for reconnect catch-up, and how many
+# missed events a reconnecting client may replay before it is told to reload.
+LIVE_EVENT_RETENTION_SECONDS = env_int("LIVE_EVENT_RETENTION_SECONDS", 24 * 3600)
+LIVE_CATCHUP_LIMIT = env_int("LIVE_CATCHUP_LIMIT", 200)
 
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -331,6 +338,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStateEnum": "participation.api.choices.PROPOSAL_STATES",
+        "ProposalStateFilterEnum": "participation.api.choices.PROPOSAL_STATE_FILTERS",
+        "CommentStateEnum": "participation.api.choices.COMMENT_STATES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "participation.api.schema.add_error_responses",
+    ],
 }
 
 # --- Logging --------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("accounts/tokens/", include("participation.api.token_urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("participation.accounts.urls")),
     path("", include("participation.spaces.urls")),

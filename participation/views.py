@@ -90,11 +90,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        codes = {400: "bad_request", 403: "permission_denied", 404: "not_found"}
-        return JsonResponse(
-            {"code": codes.get(status, "server_error"), "message": str(status)},
-            status=status,
-        )
+        from participation.api.errors import plain_error_response
+
+        return plain_error_response(status)
     return render(request, template, status=status)
 
 

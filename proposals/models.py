@@ -124,6 +124,9 @@ class Support(models.Model):
         ]
         indexes = [models.Index(fields=["user", "-created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.proposal_id}"
+
 
 class Alignment(models.TextChoices):
     IN_FAVOUR = "favour", _("In favour")
@@ -188,7 +191,9 @@ class Comment(Hideable):
         return f"#{self.pk} on {self.proposal_id}"
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('proposals:detail', args=[self.proposal_id])}#comment-{self.pk}"
+        return (
+            f"{reverse('proposals:detail', args=[self.proposal_id])}#comment-{self.pk}"
+        )
 
     @property
     def is_deleted(self) -> bool:
@@ -216,3 +221,6 @@ class CommentVote(models.Model):
                 name="commentvote_value_pm1", condition=Q(value__in=[1, -1])
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.value:+d} → {self.comment_id}"

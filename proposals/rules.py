@@ -125,9 +125,7 @@ def comment_refusal(user: Any, proposal: Proposal) -> Refusal:
     if not _is_staff_for(user, proposal) and not _phase_allows(
         proposal.process, "allows_commenting"
     ):
-        return PhaseClosed(
-            _("Comments are not open in this process's current phase.")
-        )
+        return PhaseClosed(_("Comments are not open in this process's current phase."))
     return None
 
 
@@ -159,6 +157,13 @@ def comment_vote_refusal(user: Any, comment: Comment) -> Refusal:
         return NotAllowed(_("You cannot vote on your own comment."), code="own_comment")
     if comment.is_deleted or comment.is_hidden:
         return NotAllowed(_("This comment cannot be voted on."), code="unavailable")
+    proposal = comment.proposal
+    if proposal.comments_closed or not _phase_allows(
+        proposal.process, "allows_commenting"
+    ):
+        return PhaseClosed(
+            _("The discussion is closed, so comments can no longer be voted on.")
+        )
     return None
 
 
@@ -175,13 +180,25 @@ can_edit_comment = _predicate(comment_edit_refusal, "can_edit_comment")
 can_delete_comment = _predicate(comment_delete_refusal, "can_delete_comment")
 can_vote_comment = _predicate(comment_vote_refusal, "can_vote_comment")
 
-rules.add_perm("proposals.add_proposal", can_create_proposal)
-rules.add_perm("proposals.change_proposal", can_edit_proposal)
-rules.add_perm("proposals.withdraw_proposal", can_withdraw_proposal)
-rules.add_perm("proposals.support_proposal", can_support)
-rules.add_perm("proposals.comment_proposal", can_comment)
-rules.add_perm("proposals.change_comment", can_edit_comment)
-rules.add_perm("proposals.delete_comment", can_delete_comment)
-rules.add_perm("proposals.vote_comment", can_vote_comment)
-rules.add_perm("proposals.follow_proposal", rules.is_authenticated)
-rules.add_perm("proposals.view_hidden", is_moderator_of | is_admin)
+can_view_hidden = is_moderator_of | is_admin
+
+RULES = {
+    "proposals.add_proposal": can_create_proposal,
+    "proposals.change_proposal": can_edit_proposal,
+    "proposals.withdraw_proposal": can_withdraw_proposal,
+    "proposals.support_proposal": can_support,
+    "proposals.comment_proposal": can_comment,
+    "proposals.change_comment": can_edit_comment,
+    "proposals.delete_comment": can_delete_comment,
+    "proposals.vote_comment": can_vote_comment,
+    "proposals.follow_proposal": rules.is_authenticated,
+    "proposals.view_hidden": can_view_hidden,
+}
+
+# Registered twice under the same names: as permissions (``user.has_perm``, the API)
+# and as plain rules. Templates use ``{% test_rule "proposals.x" user obj as v %}``:
+# ``has_perm`` answers True for every superuser before any rule runs, which would
+# show buttons (support your own proposal, vote your own comment) that then fail.
+for _name, _pred in RULES.items():
+    rules.add_perm(_name, _pred)
+    rules.add_rule(_name, _pred)

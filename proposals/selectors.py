@@ -6,11 +6,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.conf import settings
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Mod
 
 from participation.spaces.models import Phase, Process, ProcessStatus
-from proposals.models import Comment, CommentVote, Proposal, ProposalState, Support
+from proposals.models import (
+    Alignment,
+    Comment,
+    CommentVote,
+    Proposal,
+    ProposalState,
+    Support,
+)
 
 SORTS = ("newest", "most_supported", "most_commented", "random")
 
@@ -26,8 +34,17 @@ class ProposalFilters:
 
 
 def published_processes() -> QuerySet[Process]:
-    return Process.objects.filter(status=ProcessStatus.PUBLISHED).prefetch_related(
-        Prefetch("phases", queryset=Phase.objects.order_by("starts_at"))
+    """Published processes with their phases and a count of visible proposals."""
+    return (
+        Process.objects.filter(status=ProcessStatus.PUBLISHED)
+        .annotate(
+            proposal_total=Count(
+                "proposals", filter=Q(proposals__hidden_at__isnull=True)
+            )
+        )
+        .prefetch_related(
+            Prefetch("phases", queryset=Phase.objects.order_by("starts_at"))
+        )
     )
 
 
@@ -46,9 +63,9 @@ def process_for_page(slug: str) -> Process:
 
 def proposal_list(process: Process, filters: ProposalFilters) -> QuerySet[Proposal]:
     """Proposals of a process for the list page; hidden ones are left out."""
-    qs = Proposal.objects.filter(process=process, hidden_at__isnull=True).select_related(
-        "author", "category", "area"
-    )
+    qs = Proposal.objects.filter(
+        process=process, hidden_at__isnull=True
+    ).select_related("author", "category", "area")
     if filters.category:
         qs = qs.filter(category__slug=filters.category)
     if filters.area:
@@ -56,7 +73,9 @@ def proposal_list(process: Process, filters: ProposalFilters) -> QuerySet[Propos
     if filters.state == "withdrawn":
         qs = qs.filter(state=ProposalState.WITHDRAWN)
     elif filters.state == "threshold":
-        qs = qs.filter(threshold_reached_at__isnull=False, state=ProposalState.PUBLISHED)
+        qs = qs.filter(
+            threshold_reached_at__isnull=False, state=ProposalState.PUBLISHED
+        )
     elif filters.state != "all":
         qs = qs.filter(state=ProposalState.PUBLISHED)
     if filters.q:
@@ -114,15 +133,45 @@ def has_supported(user: Any, proposal: Proposal) -> bool:
     return Support.objects.filter(user=user, proposal=proposal).exists()
 
 
+def supported_ids(user: Any, proposal_ids: list[int]) -> set[int]:
+    """Which of these proposals the user supports (one query, none if anonymous)."""
+    if not getattr(user, "is_authenticated", False) or not proposal_ids:
+        return set()
+    return set(
+        Support.objects.filter(user=user, proposal_id__in=proposal_ids).values_list(
+            "proposal_id", flat=True
+        )
+    )
+
+
 @dataclass
 class CommentNode:
     comment: Comment
     my_vote: int = 0
     children: list[CommentNode] = field(default_factory=list)
 
+    @property
+    def can_have_replies(self) -> bool:
+        """Replies may nest to ``COMMENT_MAX_DEPTH`` levels (depth 0 .. max - 1)."""
+        return self.comment.depth + 1 < settings.COMMENT_MAX_DEPTH
 
-def comment_tree(proposal: Proposal, viewer: Any) -> list[CommentNode]:
-    """All comments of a proposal as a tree, with the viewer's votes: two queries."""
+
+COMMENT_ORDERS = ("oldest", "newest", "best")
+
+
+def _score_key(node: CommentNode) -> tuple[int, int]:
+    return (node.comment.upvotes - node.comment.downvotes, node.comment.upvotes)
+
+
+def comment_tree(
+    proposal: Proposal, viewer: Any, *, order: str = "oldest"
+) -> list[CommentNode]:
+    """All comments of a proposal as a tree, with the viewer's votes: two queries.
+
+    Top-level comments follow ``order`` (oldest, newest, best); replies always read
+    in the order they were written. Each comment gets ``proposal`` attached, so that
+    rules and templates reading ``comment.proposal`` cost no further query.
+    """
     comments = list(
         Comment.objects.filter(proposal=proposal)
         .select_related("author", "author_department", "hidden_by")
@@ -138,10 +187,46 @@ def comment_tree(proposal: Proposal, viewer: Any) -> list[CommentNode]:
     nodes = {c.pk: CommentNode(c, votes.get(c.pk, 0)) for c in comments}
     roots: list[CommentNode] = []
     for comment in comments:
+        comment.proposal = proposal
         node = nodes[comment.pk]
         parent = nodes.get(comment.parent_id) if comment.parent_id else None
         (parent.children if parent else roots).append(node)
+    if order == "newest":
+        roots.reverse()
+    elif order == "best":
+        # Stable sort: equal scores keep their chronological order.
+        roots.sort(key=_score_key, reverse=True)
     return roots
+
+
+def comment_node(comment: Comment, viewer: Any) -> CommentNode:
+    """One comment with its replies, as the live layer renders it (same template)."""
+    for node in _walk(comment_tree(comment.proposal, viewer)):
+        if node.comment.pk == comment.pk:
+            return node
+    return CommentNode(comment)
+
+
+def _walk(nodes: list[CommentNode]) -> Any:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def alignment_counts(roots: list[CommentNode]) -> dict[str, int]:
+    """How many visible comments are in favour, against or neutral."""
+    counts = dict.fromkeys(Alignment.values, 0)
+    for node in _walk(roots):
+        comment = node.comment
+        if not comment.is_deleted and not comment.is_hidden:
+            counts[comment.alignment] = counts.get(comment.alignment, 0) + 1
+    return counts
+
+
+def comment_for_page(pk: int) -> Comment:
+    return Comment.objects.select_related(
+        "proposal__process", "author", "author_department"
+    ).get(pk=pk)
 
 
 _WORD_RE = re.compile(r"[A-Za-z0-9]{3,}")
@@ -171,17 +256,17 @@ def similar_proposals(
     condition = Q()
     for term in ranked_terms:
         condition |= Q(title__icontains=term)
-    candidates = (
-        Proposal.objects.filter(
-            condition,
-            process=process,
-            hidden_at__isnull=True,
-            state=ProposalState.PUBLISHED,
-        )
-        .exclude(pk=exclude_id)
-        .only("id", "title", "support_count", "created_at", "process_id")
-        .order_by("-support_count")[:300]
+    candidates = Proposal.objects.filter(
+        condition,
+        process=process,
+        hidden_at__isnull=True,
+        state=ProposalState.PUBLISHED,
     )
+    if exclude_id is not None:
+        candidates = candidates.exclude(pk=exclude_id)
+    candidates = candidates.only(
+        "id", "title", "support_count", "created_at", "process_id"
+    ).order_by("-support_count")[:300]
     scored = []
     for candidate in candidates:
         other = title_terms(candidate.title)

@@ -6,15 +6,18 @@ transaction, and schedules notifications and live broadcasts for after commit.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.selectors import standing_of
+from participation.audit import services as audit
 from participation.errors import Conflict, DomainError, Invalid
 from participation.live import broadcast
 from participation.moderation import limits
@@ -29,6 +32,13 @@ from proposals.models import (
     ProposalState,
     Support,
 )
+
+
+def _minus_one(counter: str) -> Greatest:
+    """Decrement a counter without going below zero: a counter that drifted (rows
+    written outside these services) must not turn a delete into a database error;
+    ``manage.py recount`` puts it right."""
+    return Greatest(F(counter) - 1, Value(0))
 
 
 def _raise(refusal: DomainError | None) -> None:
@@ -52,9 +62,7 @@ def _check_scope(
 
 
 def _check_duplicate_proposal(author: Any, title: str) -> None:
-    since = timezone.now() - timezone.timedelta(
-        seconds=settings.DUPLICATE_TEXT_WINDOW_SECONDS
-    )
+    since = timezone.now() - timedelta(seconds=settings.DUPLICATE_TEXT_WINDOW_SECONDS)
     if Proposal.objects.filter(
         author=author, title=title, created_at__gte=since
     ).exists():
@@ -112,8 +120,10 @@ def proposal_edit(
     location_text: str = "",
 ) -> Proposal:
     # Lock the row so a support or comment arriving now cannot slip past the check.
-    locked = Proposal.objects.select_for_update().select_related("process").get(
-        pk=proposal.pk
+    locked = (
+        Proposal.objects.select_for_update()
+        .select_related("process")
+        .get(pk=proposal.pk)
     )
     _raise(rules.proposal_edit_refusal(actor, locked))
     locked.title = validation.check_length(
@@ -140,6 +150,13 @@ def proposal_withdraw(*, actor: Any, proposal: Proposal) -> Proposal:
     locked.state = ProposalState.WITHDRAWN
     locked.withdrawn_at = timezone.now()
     locked.save(update_fields=["state", "withdrawn_at"])
+    audit.record(
+        actor=actor,
+        action="proposal.withdraw",
+        target=locked,
+        before={"state": ProposalState.PUBLISHED},
+        after={"state": ProposalState.WITHDRAWN},
+    )
     broadcast.send(
         broadcast.proposal_group(locked.pk),
         "proposal.status_changed",
@@ -175,7 +192,7 @@ def support_remove(*, user: Any, proposal: Proposal) -> bool:
     if not deleted:
         return False
     Proposal.objects.filter(pk=proposal.pk).update(
-        support_count=F("support_count") - 1
+        support_count=_minus_one("support_count")
     )
     _broadcast_counts(proposal.pk)
     proposal.refresh_from_db(fields=["support_count"])
@@ -215,9 +232,7 @@ def _role_badge(user: Any, proposal: Proposal) -> tuple[str, int | None]:
 
 
 def _check_duplicate_comment(author: Any, proposal: Proposal, body: str) -> None:
-    since = timezone.now() - timezone.timedelta(
-        seconds=settings.DUPLICATE_TEXT_WINDOW_SECONDS
-    )
+    since = timezone.now() - timedelta(seconds=settings.DUPLICATE_TEXT_WINDOW_SECONDS)
     if Comment.objects.filter(
         author=author, body=body, created_at__gte=since, deleted_at__isnull=True
     ).exists():
@@ -290,16 +305,18 @@ def comment_create(
         author_role=role,
         author_department_id=department_id,
     )
-    Proposal.objects.filter(pk=proposal.pk).update(
-        comment_count=F("comment_count") + 1
-    )
+    Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
     notifications.follow(user=author, target=proposal)
     data = {"title": proposal.title, "actor": author.real_name}
     url = comment.get_absolute_url()
     reply_to = {parent.author_id} if parent is not None else set()
     if reply_to:
         notifications.notify(
-            recipient_ids=reply_to, kind="comment.reply", actor=author, url=url, data=data
+            recipient_ids=reply_to,
+            kind="comment.reply",
+            actor=author,
+            url=url,
+            data=data,
         )
     notifications.notify(
         recipient_ids=set(notifications.follower_ids(proposal)) - reply_to,
@@ -347,7 +364,7 @@ def comment_delete(*, actor: Any, comment: Comment) -> Comment:
     locked.deleted_at = timezone.now()
     locked.save(update_fields=["deleted_at"])
     Proposal.objects.filter(pk=locked.proposal_id).update(
-        comment_count=F("comment_count") - 1
+        comment_count=_minus_one("comment_count")
     )
     broadcast.send(
         broadcast.proposal_group(locked.proposal_id),
@@ -364,24 +381,29 @@ def comment_vote(*, user: Any, comment: Comment, value: int) -> int:
     if value not in (1, -1):
         raise Invalid(_("A vote is up or down."))
     _raise(rules.comment_vote_refusal(user, comment))
-    existing = CommentVote.objects.select_for_update().filter(
-        comment=comment, user=user
-    ).first()
+    # Lock the comment row: two first votes by the same user arriving together would
+    # otherwise both miss ``existing`` and the second would hit the unique constraint.
+    Comment.objects.select_for_update().only("pk").get(pk=comment.pk)
+    existing = CommentVote.objects.filter(comment=comment, user=user).first()
     field = {1: "upvotes", -1: "downvotes"}
     result = value
     if existing is None:
         CommentVote.objects.create(comment=comment, user=user, value=value)
-        Comment.objects.filter(pk=comment.pk).update(**{field[value]: F(field[value]) + 1})
+        Comment.objects.filter(pk=comment.pk).update(
+            **{field[value]: F(field[value]) + 1}
+        )
     elif existing.value == value:
         existing.delete()
-        Comment.objects.filter(pk=comment.pk).update(**{field[value]: F(field[value]) - 1})
+        Comment.objects.filter(pk=comment.pk).update(
+            **{field[value]: _minus_one(field[value])}
+        )
         result = 0
     else:
         old = existing.value
         existing.value = value
         existing.save(update_fields=["value"])
         Comment.objects.filter(pk=comment.pk).update(
-            **{field[value]: F(field[value]) + 1, field[old]: F(field[old]) - 1}
+            **{field[value]: F(field[value]) + 1, field[old]: _minus_one(field[old])}
         )
     broadcast.send(
         broadcast.proposal_group(comment.proposal_id),
@@ -403,24 +425,96 @@ def proposal_unfollow(*, user: Any, proposal: Proposal) -> bool:
     return notifications.unfollow(user=user, target=proposal)
 
 
-def recount(*, proposal_ids: list[int] | None = None) -> int:
-    """Recompute the denormalized counters; returns how many rows were corrected."""
-    from django.db.models import Count, Q
+@transaction.atomic
+def proposal_from_opinion(
+    *,
+    author: Any,
+    draft: Any,
+    title: str,
+    body: str,
+    category: Category | None = None,
+    area: Area | None = None,
+) -> Proposal:
+    """Publish a proposal that a facilitator drafted from a live-session opinion.
 
+    Only the opinion's author may do it (the live layer checks, and locks the draft);
+    the proposal then follows every rule of ``proposal_create`` (phase, length,
+    duplicates, rate limit) and the draft records which proposal it became.
+    """
+    from participation.live import services as live
+
+    locked = live.draft_check_decidable(actor=author, draft=draft)
+    proposal = proposal_create(
+        author=author,
+        process=locked.opinion.session.process,
+        title=title,
+        body=body,
+        category=category,
+        area=area,
+    )
+    live.draft_mark_published(
+        actor=author,
+        draft=locked,
+        proposal_id=proposal.pk,
+        proposal_url=proposal.get_absolute_url(),
+    )
+    return proposal
+
+
+def recount(*, proposal_ids: list[int] | None = None) -> int:
+    """Recompute the denormalized proposal counters (supports, comments not deleted by
+    their authors); returns how many proposals were corrected."""
+    supports = (
+        Support.objects.filter(proposal=OuterRef("pk"))
+        .order_by()
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    comments = (
+        Comment.objects.filter(proposal=OuterRef("pk"), deleted_at__isnull=True)
+        .order_by()
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     qs = Proposal.objects.all()
     if proposal_ids is not None:
         qs = qs.filter(pk__in=proposal_ids)
+    rows = (
+        qs.annotate(
+            real_supports=Coalesce(Subquery(supports), 0),
+            real_comments=Coalesce(Subquery(comments), 0),
+        )
+        .exclude(support_count=F("real_supports"), comment_count=F("real_comments"))
+        .values_list("pk", "real_supports", "real_comments")
+    )
     fixed = 0
-    rows = qs.annotate(
-        real_supports=Count("supports", distinct=True),
-        real_comments=Count(
-            "comments", filter=Q(comments__deleted_at__isnull=True), distinct=True
-        ),
-    ).values_list("pk", "support_count", "comment_count", "real_supports", "real_comments")
-    for pk, supports, comments, real_supports, real_comments in rows.iterator():
-        if supports != real_supports or comments != real_comments:
-            Proposal.objects.filter(pk=pk).update(
-                support_count=real_supports, comment_count=real_comments
-            )
-            fixed += 1
+    for pk, real_supports, real_comments in list(rows):
+        fixed += Proposal.objects.filter(pk=pk).update(
+            support_count=real_supports, comment_count=real_comments
+        )
+    return fixed
+
+
+def recount_comment_votes(*, proposal_ids: list[int] | None = None) -> int:
+    """Recompute the up/down vote counters of comments; returns rows corrected."""
+    votes = CommentVote.objects.filter(comment=OuterRef("pk")).order_by()
+    ups = votes.filter(value=1).values("comment").annotate(n=Count("pk")).values("n")
+    downs = votes.filter(value=-1).values("comment").annotate(n=Count("pk")).values("n")
+    qs = Comment.objects.all()
+    if proposal_ids is not None:
+        qs = qs.filter(proposal_id__in=proposal_ids)
+    rows = (
+        qs.annotate(
+            real_up=Coalesce(Subquery(ups), 0), real_down=Coalesce(Subquery(downs), 0)
+        )
+        .exclude(upvotes=F("real_up"), downvotes=F("real_down"))
+        .values_list("pk", "real_up", "real_down")
+    )
+    fixed = 0
+    for pk, real_up, real_down in list(rows):
+        fixed += Comment.objects.filter(pk=pk).update(
+            upvotes=real_up, downvotes=real_down
+        )
     return fixed

@@ -7,5 +7,18 @@ app_name = "proposals"
 urlpatterns = [
     path("processes/<slug:slug>/proposals/", views.proposal_list, name="list"),
     path("processes/<slug:slug>/proposals/new/", views.proposal_create, name="create"),
+    path(
+        "processes/<slug:slug>/proposals/similar/",
+        views.proposal_similar,
+        name="similar",
+    ),
     path("proposals/<int:pk>/", views.proposal_detail, name="detail"),
+    path("proposals/<int:pk>/edit/", views.proposal_edit, name="edit"),
+    path("proposals/<int:pk>/withdraw/", views.proposal_withdraw, name="withdraw"),
+    path("proposals/<int:pk>/support/", views.proposal_support, name="support"),
+    path("proposals/<int:pk>/follow/", views.proposal_follow, name="follow"),
+    path("proposals/<int:pk>/comments/", views.comment_create, name="comment_create"),
+    path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
+    path("comments/<int:pk>/vote/", views.comment_vote, name="comment_vote"),
 ]

@@ -1,17 +1,590 @@
-"""Proposal pages (being built out)."""
+"""Proposal and comment pages.
+
+Each view reads like a sentence: parse the form, call one service, then redirect
+with a message or render again. Services refuse with a domain error; this module
+turns it into a message and a status:
+
+- a form that fails is rendered again with the message and the error's status
+  (400 invalid, 403 not allowed or wrong phase, 409 double submit, 429 too fast),
+  keeping what the person typed;
+- a button (support, follow, vote) that fails shows a 403/429 page for refusals,
+  otherwise a message on the page it came from;
+- anonymous visitors are sent to log in, and come back to the page they were on.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import random
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from participation.errors import DomainError, NotAllowed, RateLimited
+from participation.notifications import services as notifications
+from participation.spaces.models import Process, ProcessStatus
+from participation.text import clean_text
+from proposals import forms, rules, selectors, services
+from proposals.models import Comment, Proposal
+
+# --- helpers ------------------------------------------------------------------
 
 
+def _process_or_404(slug: str) -> Process:
+    try:
+        return selectors.process_for_page(slug)
+    except Process.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _proposal_or_404(pk: int) -> Proposal:
+    if pk > forms.MAX_ID:
+        raise Http404
+    try:
+        proposal = selectors.proposal_for_page(pk)
+    except Proposal.DoesNotExist as exc:
+        raise Http404 from exc
+    if proposal.process.status == ProcessStatus.DRAFT:
+        raise Http404
+    return proposal
+
+
+def _comment_or_404(pk: int) -> Comment:
+    if pk > forms.MAX_ID:
+        raise Http404
+    try:
+        comment = selectors.comment_for_page(pk)
+    except Comment.DoesNotExist as exc:
+        raise Http404 from exc
+    if comment.proposal.process.status == ProcessStatus.DRAFT:
+        raise Http404
+    return comment
+
+
+def _login(next_url: str) -> HttpResponseRedirect:
+    return redirect_to_login(next_url)
+
+
+def _with_retry_after(response: HttpResponse, error: DomainError) -> HttpResponse:
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _refused(
+    request: HttpRequest, error: DomainError, *, back: str, back_label: str = ""
+) -> HttpResponse:
+    """A page that says why an action was refused, with the error's status."""
+    response = render(
+        request,
+        "proposals/refused.html",
+        {
+            "message": error.message,
+            "status": error.status,
+            "back": back,
+            "back_label": back_label or _("Back to the proposal"),
+        },
+        status=error.status,
+    )
+    return _with_retry_after(response, error)
+
+
+def _button_error(
+    request: HttpRequest, error: DomainError, *, back: str
+) -> HttpResponse:
+    """A refused button press: permission and rate limits get their page and status;
+    anything else (a stale or repeated click) is a message on the page it came from."""
+    if isinstance(error, NotAllowed | RateLimited):
+        return _refused(request, error, back=back)
+    messages.error(request, error.message)
+    return redirect(back)
+
+
+def _form_error(form: Any, error: DomainError) -> int:
+    """Attach a service's refusal to the form; return the HTTP status to answer."""
+    placed = False
+    for name in error.field_errors:
+        if name in form.fields:
+            form.add_error(name, error.message)
+            placed = True
+            break
+    if not placed:
+        form.add_error(None, error.message)
+    return error.status
+
+
+def _anchor(url: str, anchor: str) -> str:
+    return f"{url}#{anchor}"
+
+
+# --- the list -----------------------------------------------------------------
+
+
+@require_GET
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
-    raise NotImplementedError
+    process = _process_or_404(slug)
+    form = forms.ProposalFilterForm(request.GET, process=process)
+    filters, ignored = form.filters()
+    if filters.sort == "random" and not filters.seed:
+        # Fix the shuffle in the address, so paging and sharing keep the same order.
+        query = request.GET.copy()
+        query["seed"] = str(random.randint(1, forms.MAX_SEED))
+        query.pop("page", None)
+        return redirect(f"{request.path}?{query.urlencode()}")
+    paginator = Paginator(
+        selectors.proposal_list(process, filters), settings.PROPOSALS_PER_PAGE
+    )
+    page_obj = paginator.get_page(request.GET.get("page"))
+    supported = selectors.supported_ids(request.user, [p.pk for p in page_obj])
+    filtered = any([filters.q, filters.category, filters.area, filters.state])
+    return render(
+        request,
+        "proposals/list.html",
+        {
+            "process": process,
+            "form": form,
+            "filters": filters,
+            "ignored": ignored,
+            "filtered": filtered,
+            "page_obj": page_obj,
+            "proposals": page_obj.object_list,
+            "supported": supported,
+        },
+    )
 
 
+@require_GET
+def proposal_similar(request: HttpRequest, slug: str) -> HttpResponse:
+    """Up to five proposals of the process with a similar title, while typing one."""
+    process = (
+        Process.objects.exclude(status=ProcessStatus.DRAFT).filter(slug=slug).first()
+    )
+    if process is None:
+        raise Http404
+    title = clean_text(request.GET.get("title", "").replace("\ufffd", " "))[:150]
+    try:
+        exclude = int(request.GET.get("exclude", ""))
+    except ValueError:
+        exclude = None
+    if exclude is not None and not 0 < exclude <= forms.MAX_ID:
+        exclude = None
+    results = selectors.similar_proposals(
+        process, title, limit=forms.similar_limit(), exclude_id=exclude
+    )
+    wants_json = request.GET.get("format") == "json" or (
+        "application/json" in request.headers.get("Accept", "")
+    )
+    if wants_json:
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "id": p.pk,
+                        "title": p.title,
+                        "url": p.get_absolute_url(),
+                        "support_count": p.support_count,
+                    }
+                    for p in results
+                ]
+            }
+        )
+    return render(request, "proposals/_similar.html", {"similar": results})
+
+
+# --- create, edit, withdraw ---------------------------------------------------
+
+
+def _similar_for(form: forms.ProposalForm, process: Process, **kwargs: Any) -> list:
+    """Similar proposals for a form sent back with errors (no JavaScript needed)."""
+    title = form.data.get("title", "") if form.is_bound else ""
+    if not title:
+        return []
+    title = clean_text(title.replace("\ufffd", " "))[:150]
+    return selectors.similar_proposals(
+        process, title, limit=forms.similar_limit(), **kwargs
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
-    raise NotImplementedError
+    process = _process_or_404(slug)
+    if not request.user.is_authenticated:
+        return _login(reverse("proposals:create", args=[process.slug]))
+    if request.method == "GET":
+        refusal = rules.proposal_create_refusal(request.user, process)
+        if refusal is not None:
+            return _refused(
+                request,
+                refusal,
+                back=process.get_absolute_url(),
+                back_label=_("Back to the process"),
+            )
+    form = forms.ProposalForm(request.POST or None, process=process)
+    status = 200
+    error: DomainError | None = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                proposal = services.proposal_create(
+                    author=request.user, process=process, **form.service_kwargs()
+                )
+            except DomainError as exc:
+                error = exc
+                status = _form_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your proposal is published. You follow it and will be "
+                        "told about comments and responses."
+                    ),
+                )
+                return redirect(proposal)
+        else:
+            status = 400
+    response = render(
+        request,
+        "proposals/form.html",
+        {
+            "process": process,
+            "form": form,
+            "similar": _similar_for(form, process),
+            "editing": None,
+        },
+        status=status,
+    )
+    return _with_retry_after(response, error) if error else response
 
 
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_or_404(pk)
+    if not request.user.is_authenticated:
+        return _login(reverse("proposals:edit", args=[proposal.pk]))
+    refusal = rules.proposal_edit_refusal(request.user, proposal)
+    # Someone else's proposal: refuse outright. The author whose proposal got locked
+    # while typing sees the form again with the reason, text kept.
+    if refusal is not None and (
+        request.method == "GET" or proposal.author_id != request.user.pk
+    ):
+        return _refused(request, refusal, back=proposal.get_absolute_url())
+    process = _process_or_404(proposal.process.slug)
+    initial = {
+        "title": proposal.title,
+        "body": proposal.body,
+        "category": proposal.category_id,
+        "area": proposal.area_id,
+        "location_text": proposal.location_text,
+    }
+    form = forms.ProposalForm(request.POST or None, initial=initial, process=process)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.proposal_edit(
+                    actor=request.user, proposal=proposal, **form.service_kwargs()
+                )
+            except DomainError as exc:
+                status = _form_error(form, exc)
+            else:
+                messages.success(request, _("Your changes were saved."))
+                return redirect(proposal)
+        else:
+            status = 400
+    return render(
+        request,
+        "proposals/form.html",
+        {
+            "process": process,
+            "form": form,
+            "similar": _similar_for(form, process, exclude_id=proposal.pk),
+            "editing": proposal,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_or_404(pk)
+    if not request.user.is_authenticated:
+        return _login(reverse("proposals:withdraw", args=[proposal.pk]))
+    if request.method == "GET":
+        refusal = rules.proposal_withdraw_refusal(request.user, proposal)
+        if refusal is not None:
+            return _refused(request, refusal, back=proposal.get_absolute_url())
+        return render(request, "proposals/withdraw.html", {"proposal": proposal})
+    try:
+        services.proposal_withdraw(actor=request.user, proposal=proposal)
+    except DomainError as exc:
+        return _button_error(request, exc, back=proposal.get_absolute_url())
+    messages.success(
+        request,
+        _(
+            "Your proposal was withdrawn. It stays visible, marked as withdrawn, "
+            "and no longer collects supports or comments."
+        ),
+    )
+    return redirect(proposal)
+
+
+# --- the proposal page ----------------------------------------------------------
+
+
+def _detail_context(
+    request: HttpRequest,
+    proposal: Proposal,
+    *,
+    comment_form: forms.CommentForm | None = None,
+    reply_to: Comment | None = None,
+) -> dict[str, Any]:
+    user = request.user
+    order = forms.comment_order(request.GET.get("comments"))
+    roots = selectors.comment_tree(proposal, user, order=order)
+    can_view_hidden = bool(rules.can_view_hidden(user, proposal))
+    is_author = user.is_authenticated and proposal.author_id == user.pk
+    support_refusal = rules.support_refusal(user, proposal)
+    comment_refusal = rules.comment_refusal(user, proposal)
+    threshold = proposal.process.support_threshold
+    return {
+        "proposal": proposal,
+        "process": proposal.process,
+        "comments": roots,
+        "alignment_counts": selectors.alignment_counts(roots),
+        "comment_order": order,
+        "comment_orders": [
+            ("oldest", _("Oldest first")),
+            ("newest", _("Newest first")),
+            ("best", _("Best rated")),
+        ],
+        "comment_form": comment_form
+        or forms.CommentForm(initial={"alignment": "neutral"}),
+        "reply_to": reply_to,
+        "max_depth": settings.COMMENT_MAX_DEPTH,
+        "is_author": is_author,
+        "can_view_hidden": can_view_hidden,
+        "show_body": not proposal.is_hidden or is_author or can_view_hidden,
+        "supported": selectors.has_supported(user, proposal),
+        "following": notifications.is_following(user=user, target=proposal),
+        "support_refusal": support_refusal,
+        "comment_refusal": comment_refusal,
+        "edit_refusal": rules.proposal_edit_refusal(user, proposal)
+        if is_author
+        else None,
+        "can_withdraw": rules.proposal_withdraw_refusal(user, proposal) is None,
+        "threshold": threshold,
+        "threshold_percent": min(100, proposal.support_count * 100 // threshold)
+        if threshold
+        else 100,
+        "supports_open": bool(
+            proposal.process.current_phase
+            and proposal.process.current_phase.allows_supporting
+        ),
+    }
+
+
+@require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    proposal = _proposal_or_404(pk)
+    return render(request, "proposals/detail.html", _detail_context(request, proposal))
+
+
+@require_POST
+def proposal_support(request: HttpRequest, pk: int) -> HttpResponse:
+    """Support or withdraw one's support (``action`` = add or remove; without it,
+    toggle). Repeating an action changes nothing and says so."""
+    proposal = _proposal_or_404(pk)
+    back = _anchor(proposal.get_absolute_url(), "support")
+    if not request.user.is_authenticated:
+        return _login(proposal.get_absolute_url())
+    action = request.POST.get("action") or (
+        "remove" if selectors.has_supported(request.user, proposal) else "add"
+    )
+    if action not in ("add", "remove"):
+        messages.error(request, _("That action is not understood."))
+        return redirect(back)
+    try:
+        if action == "add":
+            changed = services.support_add(user=request.user, proposal=proposal)
+            text = (
+                _("Thank you: you now support this proposal.")
+                if changed
+                else _("You already support this proposal.")
+            )
+        else:
+            changed = services.support_remove(user=request.user, proposal=proposal)
+            text = (
+                _("You no longer support this proposal.")
+                if changed
+                else _("You were not supporting this proposal.")
+            )
+    except DomainError as exc:
+        return _button_error(request, exc, back=back)
+    (messages.success if changed else messages.info)(request, text)
+    return redirect(back)
+
+
+@require_POST
+def proposal_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow or unfollow (``action`` = follow or unfollow; without it, toggle)."""
+    proposal = _proposal_or_404(pk)
+    back = _anchor(proposal.get_absolute_url(), "follow")
+    if not request.user.is_authenticated:
+        return _login(proposal.get_absolute_url())
+    action = request.POST.get("action") or (
+        "unfollow"
+        if notifications.is_following(user=request.user, target=proposal)
+        else "follow"
+    )
+    if action not in ("follow", "unfollow"):
+        messages.error(request, _("That action is not understood."))
+        return redirect(back)
+    try:
+        if action == "follow":
+            services.proposal_follow(user=request.user, proposal=proposal)
+            text = _("You follow this proposal: you will be told about its news.")
+        else:
+            services.proposal_unfollow(user=request.user, proposal=proposal)
+            text = _("You no longer follow this proposal.")
+    except DomainError as exc:
+        return _button_error(request, exc, back=back)
+    messages.success(request, text)
+    return redirect(back)
+
+
+# --- comments -------------------------------------------------------------------
+
+
+@require_POST
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new comment, or a reply when ``parent`` is given."""
+    proposal = _proposal_or_404(pk)
+    if not request.user.is_authenticated:
+        return _login(_anchor(proposal.get_absolute_url(), "comment-form"))
+    form = forms.CommentForm(request.POST)
+    status = 400
+    error: DomainError | None = None
+    parent: Comment | None = None
+    if form.is_valid():
+        parent_id = form.cleaned_data.get("parent")
+        if parent_id:
+            parent = Comment.objects.filter(pk=parent_id, proposal=proposal).first()
+        if parent_id and parent is None:
+            form.add_error(
+                None, _("The comment you are replying to does not exist any more.")
+            )
+        else:
+            try:
+                comment = services.comment_create(
+                    author=request.user,
+                    proposal=proposal,
+                    body=form.cleaned_data["body"],
+                    alignment=form.cleaned_data["alignment"],
+                    parent=parent,
+                )
+            except DomainError as exc:
+                error = exc
+                status = _form_error(form, exc)
+            else:
+                messages.success(request, _("Your comment was posted."))
+                return redirect(comment.get_absolute_url())
+    context = _detail_context(request, proposal, comment_form=form, reply_to=parent)
+    response = render(request, "proposals/detail.html", context, status=status)
+    return _with_retry_after(response, error) if error else response
+
+
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment_or_404(pk)
+    proposal = comment.proposal
+    if not request.user.is_authenticated:
+        return _login(reverse("proposals:comment_edit", args=[comment.pk]))
+    refusal = rules.comment_edit_refusal(request.user, comment)
+    if refusal is not None and (
+        request.method == "GET" or comment.author_id != request.user.pk
+    ):
+        return _refused(request, refusal, back=comment.get_absolute_url())
+    form = forms.CommentEditForm(
+        request.POST or None,
+        initial={"body": comment.body, "alignment": comment.alignment},
+        auto_id="id_edit_%s",
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.comment_edit(
+                    actor=request.user,
+                    comment=comment,
+                    body=form.cleaned_data["body"],
+                    alignment=form.cleaned_data["alignment"],
+                )
+            except DomainError as exc:
+                status = _form_error(form, exc)
+            else:
+                messages.success(request, _("Your comment was updated."))
+                return redirect(comment.get_absolute_url())
+        else:
+            status = 400
+    return render(
+        request,
+        "proposals/comment_edit.html",
+        {"comment": comment, "proposal": proposal, "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment_or_404(pk)
+    if not request.user.is_authenticated:
+        return _login(comment.get_absolute_url())
+    if request.method == "GET":
+        refusal = rules.comment_delete_refusal(request.user, comment)
+        if refusal is not None:
+            return _refused(request, refusal, back=comment.get_absolute_url())
+        return render(
+            request,
+            "proposals/comment_delete.html",
+            {"comment": comment, "proposal": comment.proposal},
+        )
+    try:
+        services.comment_delete(actor=request.user, comment=comment)
+    except DomainError as exc:
+        return _button_error(request, exc, back=comment.get_absolute_url())
+    messages.success(
+        request,
+        _("Your comment was deleted. Replies to it stay, under a placeholder."),
+    )
+    return redirect(comment.get_absolute_url())
+
+
+@require_POST
+def comment_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """Vote a comment up or down; the same vote again takes it back."""
+    comment = _comment_or_404(pk)
+    back = comment.get_absolute_url()
+    if not request.user.is_authenticated:
+        return _login(back)
+    value = forms.vote_value(request.POST.get("value"))
+    if value is None:
+        messages.error(request, _("A vote is either up or down."))
+        return redirect(back)
+    try:
+        services.comment_vote(user=request.user, comment=comment, value=value)
+    except DomainError as exc:
+        return _button_error(request, exc, back=back)
+    return redirect(back)

@@ -6,3 +6,11 @@ class Config(AppConfig):
     name = "responses"
     label = "responses"
     verbose_name = _("Responses and tracker")
+
+    def ready(self) -> None:
+        from proposals import events
+        from responses import services
+
+        # A proposal reaching its support threshold enters the tracker in the same
+        # transaction as the support that tipped it over.
+        events.on_threshold_reached(services.on_threshold_reached)

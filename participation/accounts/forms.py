@@ -7,7 +7,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.models import User
-from participation.accounts.validators import clean_real_name
+from participation.accounts.validators import (
+    BIO_MAX,
+    REAL_NAME_MAX,
+    clean_bio,
+    clean_name_reading,
+    clean_real_name,
+)
 
 
 class SignupForm(AllauthSignupForm):
@@ -15,7 +21,7 @@ class SignupForm(AllauthSignupForm):
 
     real_name = forms.CharField(
         label=_("Real name"),
-        max_length=100,
+        max_length=REAL_NAME_MAX,
         help_text=_(
             "Shown with everything you post, as in a town meeting. Your e-mail "
             "address is never shown."
@@ -24,7 +30,7 @@ class SignupForm(AllauthSignupForm):
     )
     name_reading = forms.CharField(
         label=_("Reading of your name (furigana, optional)"),
-        max_length=100,
+        max_length=REAL_NAME_MAX,
         required=False,
     )
     field_order = ["real_name", "name_reading", "email", "password1", "password2"]
@@ -33,23 +39,51 @@ class SignupForm(AllauthSignupForm):
         return clean_real_name(self.cleaned_data.get("real_name", ""))
 
     def clean_name_reading(self) -> str:
-        value = self.cleaned_data.get("name_reading", "")
-        return clean_real_name(value) if value.strip() else ""
-
-    def save(self, request: Any) -> User:
-        user = super().save(request)
-        return user
+        return clean_name_reading(self.cleaned_data.get("name_reading", ""))
 
 
-class ProfileForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["real_name", "name_reading", "bio"]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
+class ProfileForm(forms.Form):
+    """Edit one's public profile. A plain form (not a ModelForm) so that invalid
+    input never touches the signed-in user object shown in the page header."""
+
+    real_name = forms.CharField(
+        label=_("Real name"),
+        max_length=REAL_NAME_MAX,
+        help_text=_(
+            "Shown with everything you post. Changes of name are recorded in the "
+            "audit log."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    name_reading = forms.CharField(
+        label=_("Reading of your name (furigana, optional)"),
+        max_length=REAL_NAME_MAX,
+        required=False,
+    )
+    bio = forms.CharField(
+        label=_("About you (optional)"),
+        max_length=BIO_MAX,
+        required=False,
+        help_text=_("Up to 300 characters, shown on your public profile."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    @classmethod
+    def for_user(cls, user: User, data: Any = None) -> ProfileForm:
+        return cls(
+            data,
+            initial={
+                "real_name": user.real_name,
+                "name_reading": user.name_reading,
+                "bio": user.bio,
+            },
+        )
 
     def clean_real_name(self) -> str:
         return clean_real_name(self.cleaned_data.get("real_name", ""))
 
     def clean_name_reading(self) -> str:
-        value = self.cleaned_data.get("name_reading", "")
-        return clean_real_name(value) if value.strip() else ""
+        return clean_name_reading(self.cleaned_data.get("name_reading", ""))
+
+    def clean_bio(self) -> str:
+        return clean_bio(self.cleaned_data.get("bio", ""))

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+import rules
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -82,6 +87,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", args=[self.pk])
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """The superuser shortcut holds only once MFA is satisfied: before that an
+        administrator has what the rules give any resident, and no staff power
+        (``{% has_perm %}`` in templates goes through here)."""
+        if self.is_active and self.is_superuser and not self._mfa_satisfied():
+            return rules.perm_exists(perm) and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_superuser and not self._mfa_satisfied():
+            return False
+        return super().has_module_perms(app_label)
+
+    def _mfa_satisfied(self) -> bool:
+        from participation.accounts.selectors import standing_of
+
+        return standing_of(self).mfa_satisfied
 
 
 class Role(models.TextChoices):

@@ -92,4 +92,6 @@ can_participate = is_verified & ~is_blocked
 is_moderator_of = is_process_facilitator | is_admin
 
 rules.add_perm("accounts.grant_role", is_admin)
-rules.add_perm("accounts.access_staff_pages", is_admin | is_any_facilitator | is_any_official)
+rules.add_perm(
+    "accounts.access_staff_pages", is_admin | is_any_facilitator | is_any_official
+)

@@ -143,3 +143,12 @@ def facilitators_of_process(process_id: int) -> QuerySet[User]:
         & (Q(grants__process_id=process_id) | Q(grants__process__isnull=True)),
         is_active=True,
     ).distinct()
+
+
+def roles_of(user: Any) -> list[RoleGrant]:
+    """The person's role grants with their process and department: one query."""
+    return list(
+        RoleGrant.objects.filter(user_id=user.pk)
+        .select_related("process", "department")
+        .order_by("role", "department__code", "process__slug", "id")
+    )

@@ -1,41 +1,62 @@
+"""Doors for people: the public profile, editing it, and "Your data"."""
+
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from participation.accounts import services
+from participation.accounts import personal_data, services
 from participation.accounts.forms import ProfileForm
 from participation.accounts.models import User
-from participation.accounts.selectors import standing_of
+from participation.accounts.selectors import roles_of
+from participation.errors import DomainError
+from participation.spaces.models import ProcessStatus
+
+PROFILE_PROPOSALS_PER_PAGE = 20
+PROFILE_RECENT_COMMENTS = 20
 
 
 @require_GET
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
-    """A resident's public profile: real name, roles, proposals and comments."""
+    """A resident's public profile: real name, roles, proposals and comments.
+
+    Never shows the e-mail address. Content in draft processes and hidden
+    content stay out, as everywhere else in public.
+    """
     from proposals import selectors as proposal_selectors
 
     person = User.objects.filter(pk=pk, is_active=True).first()
     if person is None:
         raise Http404
-    proposals = Paginator(proposal_selectors.proposals_by_author(person), 20).get_page(
-        request.GET.get("page")
-    )
-    comments = proposal_selectors.comments_by_author(person)[:20]
-    standing = standing_of(person)
+    proposals = Paginator(
+        proposal_selectors.proposals_by_author(person).exclude(
+            process__status=ProcessStatus.DRAFT
+        ),
+        PROFILE_PROPOSALS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    comments = proposal_selectors.comments_by_author(person).exclude(
+        proposal__process__status=ProcessStatus.DRAFT
+    )[:PROFILE_RECENT_COMMENTS]
     return render(
         request,
         "accounts/profile.html",
         {
             "person": person,
+            "is_self": request.user.is_authenticated and request.user.pk == person.pk,
             "page_obj": proposals,
             "comments": comments,
-            "person_standing": standing,
-            "departments": services.departments_of(person),
+            "roles": [
+                grant
+                for grant in roles_of(person)
+                if grant.process is None or grant.process.status != ProcessStatus.DRAFT
+            ],
         },
     )
 
@@ -43,14 +64,59 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    user = request.user
+    form = ProfileForm.for_user(
+        user, request.POST if request.method == "POST" else None
+    )
     if request.method == "POST" and form.is_valid():
-        services.profile_update(
-            user=request.user,
-            real_name=form.cleaned_data["real_name"],
-            name_reading=form.cleaned_data["name_reading"],
-            bio=form.cleaned_data["bio"],
-        )
-        messages.success(request, _("Your profile was saved."))
-        return redirect("accounts:profile", request.user.pk)
-    return render(request, "accounts/profile_edit.html", {"form": form})
+        try:
+            services.profile_update(
+                user=user,
+                real_name=form.cleaned_data["real_name"],
+                name_reading=form.cleaned_data["name_reading"],
+                bio=form.cleaned_data["bio"],
+            )
+        except DomainError as error:
+            for field, field_errors in error.field_errors.items():
+                for message in field_errors:
+                    form.add_error(field if field in form.fields else None, message)
+            if not error.field_errors:
+                form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your profile was saved."))
+            return redirect("accounts:profile", user.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/profile_edit.html", {"form": form}, status=status)
+
+
+@never_cache
+@login_required
+@require_GET
+def personal_data_page(request: HttpRequest) -> HttpResponse:
+    """What the platform holds about the signed-in person, with a download."""
+    return render(
+        request,
+        "accounts/personal_data.html",
+        {
+            "account": personal_data.account_summary(request.user),
+            "roles": roles_of(request.user),
+            "overview": personal_data.overview(request.user),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def personal_data_download(request: HttpRequest) -> StreamingHttpResponse:
+    """The person's own data as one JSON file, streamed row by row."""
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response = StreamingHttpResponse(
+        personal_data.export_chunks(request.user),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="personal-data-{request.user.pk}-{stamp}.json"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

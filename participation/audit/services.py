@@ -27,7 +27,8 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event: who (actor), did what (action, e.g. ``role.grant``), to what."""
+    """Append one event: who (``actor``; None for the system), did what
+    (``action``, e.g. ``role.grant``), to what (``target``)."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=actor_obj,

@@ -2,23 +2,38 @@
 
 Groups: ``proposal.<id>``, ``tracker``, ``user.<id>``, ``session.<id>``.
 Events: dotted types (``proposal.comment_created``) that channels dispatches to
-consumer methods with dots turned into underscores. Payloads carry ids or rendered
-HTML fragments. Sending always happens after the surrounding transaction commits,
-and a channel layer that is down never breaks the write that triggered it.
+consumer methods with dots turned into underscores. Payloads carry ids only:
+consumers render what each recipient may see, with the same templates as the pages.
+
+Sending always happens after the surrounding transaction commits, and a channel
+layer that is down never breaks the write that triggered it (the failure is logged
+once, and recovery once).
+
+Events to content groups (proposals, the tracker, sessions) are also written to the
+event log (``LiveEvent``) inside the same transaction; the row's id is the event id
+sent with the message. A client that reconnects gives the last event id it saw and
+the consumer replays what it missed. Events to a user's own group are not logged:
+on reconnect the bell simply receives the current unread count.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 _failure_logged = threading.Event()
+
+# Every this many logged events, old ones are pruned (after commit, best effort).
+PRUNE_EVERY = 500
 
 
 def proposal_group(proposal_id: int) -> str:
@@ -35,13 +50,24 @@ def session_group(session_id: int) -> str:
 
 TRACKER_GROUP = "tracker"
 
+_LOGGED_PREFIXES = ("proposal.", "session.")
+
+
+def is_logged_group(group: str) -> bool:
+    """Whether events to ``group`` are kept for reconnect catch-up."""
+    return group == TRACKER_GROUP or group.startswith(_LOGGED_PREFIXES)
+
+
+def retention() -> timedelta:
+    return timedelta(seconds=getattr(settings, "LIVE_EVENT_RETENTION_SECONDS", 86400))
+
 
 def _deliver(group: str, event_type: str, payload: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, {"type": event_type, **payload})
+        async_to_sync(layer.group_send)(group, {**payload, "type": event_type})
     except Exception:  # the live layer is an enhancement; never fail the write
         if not _failure_logged.is_set():
             _failure_logged.set()
@@ -52,7 +78,39 @@ def _deliver(group: str, event_type: str, payload: dict[str, Any]) -> None:
         logger.info("Live delivery recovered.")
 
 
-def send(group: str, event_type: str, payload: dict[str, Any] | None = None) -> None:
-    """Schedule a group message for after the current transaction commits."""
-    data = dict(payload or {})
+def prune_events(*, before: Any = None) -> int:
+    """Delete logged events older than the retention period; returns how many."""
+    from participation.live.models import LiveEvent
+
+    cutoff = before or timezone.now() - retention()
+    deleted, _n = LiveEvent.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def _prune_quietly() -> None:
+    try:
+        prune_events()
+    except Exception:  # pruning is housekeeping; the command does it too
+        logger.warning("Pruning the live event log failed.", exc_info=True)
+
+
+def send(
+    group: str, event_type: str, payload: dict[str, Any] | None = None
+) -> int | None:
+    """Schedule a group message for after the current transaction commits.
+
+    Returns the event id when the group's events are logged for catch-up.
+    """
+    data = {k: v for k, v in (payload or {}).items() if k != "type"}
+    event_id: int | None = None
+    if is_logged_group(group):
+        from participation.live.models import LiveEvent
+
+        event_id = LiveEvent.objects.create(
+            group=group, type=event_type, payload=data
+        ).pk
+        data["event_id"] = event_id
+        if event_id % PRUNE_EVERY == 0:
+            transaction.on_commit(_prune_quietly)
     transaction.on_commit(lambda: _deliver(group, event_type, data))
+    return event_id

@@ -1,5 +1,13 @@
-"""Per-user rate limits that hold across server processes (they live in the cache,
-which is the database or Redis in production)."""
+"""Per-user rate limits that hold across server processes.
+
+Counters live in the cache (the database cache or Redis in production), never in
+process memory. Each action in a fixed time window claims a numbered *slot* with
+``cache.add``, which is atomic on every backend Django ships (a unique key insert on
+the database cache, ``SET NX`` on Redis, a lock on local memory). Exactly ``limit``
+slots exist per user, action and window, so concurrent requests in several
+processes can never together exceed the limit. (``cache.incr`` is not atomic on the
+database cache, and it resets the key's expiry there.)
+"""
 
 from __future__ import annotations
 
@@ -8,37 +16,64 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from participation.errors import RateLimited
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
+    """``"5/3600"`` → (5 actions, per 3600 seconds); ``"5"`` means per minute."""
     count, _sep, seconds = rate.partition("/")
-    return int(count), int(seconds or 60)
+    try:
+        limit, period = int(count), int(seconds or 60)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"Rate limit {rate!r} must look like 'count/seconds', e.g. '5/3600'."
+        ) from exc
+    if limit < 1 or period < 1:
+        raise ImproperlyConfigured(f"Rate limit {rate!r} must be positive.")
+    return limit, period
+
+
+def _window(period: int, now: float) -> tuple[int, int]:
+    """The current window number and the seconds left in it."""
+    return int(now // period), period - int(now % period)
 
 
 def hit(*, user: Any, action: str) -> None:
     """Count one ``action`` by ``user``; raise RateLimited when over the limit.
 
-    Fixed windows keyed by user, action and window number: ``cache.add`` then
-    ``cache.incr`` are atomic on Redis and on the database cache.
+    Actions without a configured rate, and anonymous users (who cannot act), are
+    not counted.
     """
     rate = settings.RATE_LIMITS.get(action)
     if not rate or not getattr(user, "is_authenticated", False):
         return
     limit, period = parse_rate(rate)
-    window = int(time.time() // period)
-    key = f"ratelimit:{action}:{user.pk}:{window}"
-    cache.add(key, 0, timeout=period + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=period + 5)
-        count = 1
-    if count > limit:
-        retry_after = period - int(time.time() % period)
-        raise RateLimited(
-            _("You are doing that too often. Please wait a little and try again."),
-            retry_after=retry_after,
-        )
+    window, left = _window(period, time.time())
+    base = f"ratelimit:{action}:{user.pk}:{window}"
+    timeout = left + 5
+    # The hint is only a starting point: a stale hint costs extra ``add`` calls,
+    # never a wrong count, because every slot can be claimed exactly once.
+    start = int(cache.get(f"{base}:next", 1) or 1)
+    for slot in range(max(start, 1), limit + 1):
+        if cache.add(f"{base}:{slot}", 1, timeout=timeout):
+            cache.set(f"{base}:next", slot + 1, timeout=timeout)
+            return
+    raise RateLimited(
+        _("You are doing that too often. Please wait a little and try again."),
+        retry_after=left,
+    )
+
+
+def remaining(*, user: Any, action: str) -> int | None:
+    """How many more ``action`` the user may do in this window (None: no limit)."""
+    rate = settings.RATE_LIMITS.get(action)
+    if not rate or not getattr(user, "is_authenticated", False):
+        return None
+    limit, period = parse_rate(rate)
+    window, _left = _window(period, time.time())
+    base = f"ratelimit:{action}:{user.pk}:{window}"
+    keys = [f"{base}:{slot}" for slot in range(1, limit + 1)]
+    return limit - len(cache.get_many(keys))

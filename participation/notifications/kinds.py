@@ -26,9 +26,24 @@ MESSAGES = {
     "tracker.progress": _("New progress update on “%(title)s”."),
     "tracker.overdue": _("“%(title)s” is overdue for a response."),
     "tracker.disputed": _("%(actor)s disputed the completion of “%(title)s”."),
+    "tracker.forwarded": _("“%(title)s” was forwarded to the response tracker."),
+    "tracker.completed": _(
+        "“%(title)s” is marked as completed. Is it done? You can confirm or dispute."
+    ),
+    "tracker.dispute_answered": _(
+        "%(department)s answered the dispute about “%(title)s”."
+    ),
+    "response.commented": _("%(actor)s commented on the response to “%(title)s”."),
     "moderation.auto_hidden": _("Content in “%(title)s” was hidden after reports."),
     "moderation.hidden": _("Your content in “%(title)s” was hidden: %(reason)s"),
     "moderation.blocked": _("You have been blocked from taking part: %(reason)s"),
+    "live.minutes_published": _(
+        "The minutes of the live session “%(title)s” are public."
+    ),
+    "live.proposal_drafted": _(
+        "%(actor)s drafted a proposal from your opinion in “%(title)s”. "
+        "Review it and publish it if you agree."
+    ),
 }
 
 

@@ -36,7 +36,9 @@ def is_following(*, user: Any, target: models.Model) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     ct = ContentType.objects.get_for_model(target)
-    return Follow.objects.filter(user=user, content_type=ct, object_id=target.pk).exists()
+    return Follow.objects.filter(
+        user=user, content_type=ct, object_id=target.pk
+    ).exists()
 
 
 def follower_ids(target: models.Model) -> list[int]:
@@ -85,7 +87,11 @@ def mark_read(*, user: Any, notification_ids: Iterable[int] | None = None) -> in
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
-    return qs.update(read_at=timezone.now())
+    changed = qs.update(read_at=timezone.now())
+    if changed:
+        # Other open tabs update their bell.
+        broadcast.send(broadcast.user_group(user.pk), "user.notifications_read", {})
+    return changed
 
 
 def unread_count(user: Any) -> int:

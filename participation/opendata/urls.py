@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from participation.opendata import views
 
 app_name = "opendata"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("opendata/", views.index, name="index"),
+    path("opendata/datapackage.json", views.datapackage, name="datapackage"),
+    path("opendata/<slug:slug>.<slug:fmt>", views.download, name="download"),
+    path("stats/", views.stats, name="stats"),
+    path("proposals/<int:pk>/flyer/", views.proposal_flyer, name="proposal_flyer"),
+    path("processes/<slug:slug>/flyer/", views.process_flyer, name="process_flyer"),
+]

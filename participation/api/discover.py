@@ -1,0 +1,165 @@
+"""Search and participation KPIs through the API, via the search and opendata
+selectors (the same functions as /search/ and /stats/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from participation.api import queries
+from participation.api.base import ApiMixin
+from participation.api.serializers import absolute
+from participation.spaces.models import Process
+
+SEARCH_SORTS = {
+    "relevance": ["kind", "-created_at", "-id"],
+    "newest": ["-created_at", "-id"],
+    "oldest": ["created_at", "id"],
+}
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=100, help_text="Words or characters to find.")
+    type = serializers.ChoiceField(
+        choices=["proposal", "comment", "response"], required=False, allow_blank=True
+    )
+    process = serializers.SlugField(required=False, allow_blank=True)
+    status = serializers.ChoiceField(
+        choices=["open", "withdrawn", "answered"], required=False, allow_blank=True
+    )
+    sort = serializers.ChoiceField(
+        choices=list(SEARCH_SORTS), required=False, allow_blank=True
+    )
+
+
+class SearchHitSerializer(serializers.Serializer):
+    type = serializers.CharField(source="kind")
+    type_label = serializers.CharField(source="kind_label")
+    id = serializers.IntegerField(source="object_id")
+    url = serializers.SerializerMethodField()
+    title_html = serializers.CharField(
+        source="title", help_text="The proposal's title, escaped, matches in <mark>."
+    )
+    snippet_html = serializers.CharField(
+        source="snippet", help_text="An escaped extract with matches in <mark>."
+    )
+    author_name = serializers.CharField(
+        help_text="A resident's real name, or the answering department's name."
+    )
+    process = serializers.SerializerMethodField()
+    proposal_id = serializers.IntegerField()
+    proposal_title = serializers.CharField()
+    state = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_url(self, hit: Any) -> str:
+        return absolute(self.context, hit.url)
+
+    def get_process(self, hit: Any) -> str | None:
+        return hit.process.slug if hit.process is not None else None
+
+
+class SearchViewSet(ApiMixin, viewsets.GenericViewSet):
+    """Search proposals, comments and responses; Japanese works with one- or
+    two-character queries as well as long ones."""
+
+    serializer_class = SearchHitSerializer
+
+    def get_queryset(self) -> QuerySet:
+        from participation.search.models import SearchDocument
+
+        return SearchDocument.objects.none()
+
+    def _params(self) -> dict[str, Any]:
+        if not hasattr(self, "_values"):
+            serializer = SearchQuerySerializer(data=self.request.query_params.dict())
+            serializer.is_valid(raise_exception=True)
+            self._values = dict(serializer.validated_data)
+        return self._values
+
+    def get_cursor_ordering(self) -> list[str]:
+        return SEARCH_SORTS[self._params().get("sort") or "relevance"]
+
+    @extend_schema(parameters=[SearchQuerySerializer], operation_id="search")
+    def list(self, request: Request) -> Response:
+        from participation.search import selectors
+
+        params = self._params()
+        process = None
+        if params.get("process"):
+            process = Process.objects.filter(
+                slug=params["process"], status__in=queries.PUBLIC_PROCESS_STATUSES
+            ).first()
+            if process is None:
+                raise ValidationError({"process": [_("There is no such process.")]})
+        documents = selectors.search(
+            params["q"],
+            kind=params.get("type") or "",
+            process=process,
+            status=params.get("status") or "",
+            sort=params.get("sort") or "relevance",
+        )
+        page = self.paginate_queryset(documents)
+        results = selectors.hits(page, params["q"])
+        return self.get_paginated_response(
+            SearchHitSerializer(
+                results, many=True, context=self.get_serializer_context()
+            ).data
+        )
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    process = serializers.SlugField(required=False, allow_blank=True)
+    months = serializers.ChoiceField(choices=[], required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from participation.opendata.kpis import MONTH_CHOICES
+
+        self.fields["months"].choices = list(MONTH_CHOICES)
+
+
+class StatsSerializer(serializers.Serializer):
+    process = serializers.CharField(allow_null=True)
+    min_group = serializers.IntegerField(
+        help_text="Figures about fewer people than this are null (not shown)."
+    )
+    generated_at = serializers.DateTimeField()
+    months = serializers.ListField(child=serializers.DictField())
+    totals = serializers.DictField()
+    by_process = serializers.ListField(child=serializers.DictField())
+
+
+class StatsView(ApiMixin, APIView):
+    """Participation KPIs per month, site-wide or for one process (as on /stats/)."""
+
+    @extend_schema(
+        parameters=[StatsQuerySerializer],
+        responses=StatsSerializer,
+        operation_id="stats",
+    )
+    def get(self, request: Request) -> Response:
+        from participation.opendata.kpis import participation_kpis
+
+        serializer = StatsQuerySerializer(data=request.query_params.dict())
+        serializer.is_valid(raise_exception=True)
+        params = serializer.validated_data
+        process = None
+        if params.get("process"):
+            process = Process.objects.filter(
+                slug=params["process"], status__in=queries.PUBLIC_PROCESS_STATUSES
+            ).first()
+            if process is None:
+                raise ValidationError({"process": [_("There is no such process.")]})
+        kwargs: dict[str, Any] = {"process": process}
+        if params.get("months"):
+            kwargs["months"] = int(params["months"])
+        return Response(participation_kpis(**kwargs).as_dict())

@@ -1,0 +1,46 @@
+"""Who may call what, at the door. The rules about *what* a user may do to *which*
+object live in each app's rules.py and are enforced by its services; the API only
+checks that a write is authenticated and that a token carries the needed scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import permissions
+from rest_framework.request import Request
+
+from participation.api.errors import InsufficientScope
+from participation.api.models import PersonalAccessToken, Scope
+
+
+def token_of(request: Request) -> PersonalAccessToken | None:
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, PersonalAccessToken) else None
+
+
+def has_scope(request: Request, scope: str) -> bool:
+    """A session (the person at the browser) holds every scope; a token, its own."""
+    token = token_of(request)
+    return token is None or token.has_scope(scope)
+
+
+class ScopedAccess(permissions.BasePermission):
+    """Reads are public unless the view says otherwise; writes need a logged-in
+    user (401 otherwise) holding the view's ``required_scope`` for the action."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        private_read = getattr(view, "private_read", False)
+        if request.method in permissions.SAFE_METHODS and not private_read:
+            return True
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False  # DRF answers 401 with WWW-Authenticate
+        if request.method in permissions.SAFE_METHODS:
+            scope = Scope.READ
+        else:
+            scope = getattr(view, "required_scope", None) or Scope.PARTICIPATE
+            scopes = getattr(view, "action_scopes", None) or {}
+            scope = scopes.get(getattr(view, "action", None), scope)
+        if not has_scope(request, scope):
+            raise InsufficientScope(scope)
+        return True

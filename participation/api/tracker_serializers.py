@@ -1,0 +1,321 @@
+"""Representations of the response tracker, responses, scorecards and the public
+moderation log. They read what responses.selectors and moderation.selectors return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from participation.api.choices import IMPLEMENTATIONS, TRACKER_STATUS_FILTERS
+from participation.api.serializers import (
+    DepartmentRefSerializer,
+    TrackerSummarySerializer,
+    absolute,
+)
+from participation.text import render_markdown
+
+
+def person_ref(context: dict[str, Any], user_id: int | None, name: str) -> Any:
+    if not user_id:
+        return None
+    return {
+        "id": user_id,
+        "real_name": name,
+        "profile_url": absolute(context, reverse("accounts:profile", args=[user_id])),
+    }
+
+
+class PersonRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    real_name = serializers.CharField()
+    profile_url = serializers.URLField()
+
+
+class TrackerProposalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    process = serializers.CharField()
+    support_count = serializers.IntegerField()
+    api_url = serializers.URLField()
+    url = serializers.URLField()
+
+
+class TrackerRowSerializer(TrackerSummarySerializer):
+    proposal = TrackerProposalSerializer()
+    last_update_at = serializers.DateTimeField()
+    last_update_kind = serializers.CharField()
+
+
+def tracker_row(entry: Any, context: dict[str, Any], summary: dict[str, Any]) -> dict:
+    proposal = entry.proposal
+    return {
+        **summary,
+        "proposal": {
+            "id": proposal.pk,
+            "title": proposal.title,
+            "process": entry.process.slug,
+            "support_count": proposal.support_count,
+            "api_url": absolute(
+                context, reverse("api:proposal-detail", args=[proposal.pk])
+            ),
+            "url": absolute(context, proposal.get_absolute_url()),
+        },
+        "last_update_at": entry.last_update_at,
+        "last_update_kind": entry.last_update_kind,
+    }
+
+
+class StepSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    at = serializers.DateTimeField()
+    text = serializers.CharField()
+    state = serializers.ChoiceField(choices=["done", "upcoming", "overdue"])
+
+
+class ProgressUpdateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    percent = serializers.IntegerField()
+    body = serializers.CharField()
+    body_html = serializers.SerializerMethodField()
+    link = serializers.CharField()
+    happened_on = serializers.DateField()
+    author = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_body_html(self, obj: Any) -> str:
+        return str(render_markdown(obj.body))
+
+    @extend_schema_field(PersonRefSerializer(allow_null=True))
+    def get_author(self, obj: Any) -> Any:
+        return person_ref(self.context, obj.author_id, obj.author_name)
+
+
+class ChecksSerializer(serializers.Serializer):
+    confirmed = serializers.IntegerField()
+    disputed = serializers.IntegerField()
+
+
+class ProposalTrackerSerializer(serializers.Serializer):
+    """A proposal's whole public record in the tracker."""
+
+    proposal = serializers.IntegerField()
+    entry = TrackerSummarySerializer(allow_null=True)
+    timeline = StepSerializer(many=True)
+    progress = ProgressUpdateSerializer(many=True)
+    checks = ChecksSerializer(allow_null=True)
+
+
+class RevisionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    decision = serializers.CharField()
+    decision_label = serializers.CharField(source="get_decision_display")
+    body = serializers.CharField()
+    body_html = serializers.SerializerMethodField()
+    referred_to = serializers.CharField()
+    change_note = serializers.CharField()
+    author = serializers.SerializerMethodField(help_text="The official who wrote it.")
+    department_name = serializers.CharField()
+    department_name_en = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_body_html(self, obj: Any) -> str:
+        return str(render_markdown(obj.body))
+
+    @extend_schema_field(PersonRefSerializer(allow_null=True))
+    def get_author(self, obj: Any) -> Any:
+        return person_ref(self.context, obj.author_id, obj.author_name)
+
+
+class RatingsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    clear = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    clear_share = serializers.IntegerField(allow_null=True)
+    satisfied_share = serializers.IntegerField(allow_null=True)
+
+
+class ResponseSerializer(serializers.Serializer):
+    """A department's published answer with every revision, oldest first."""
+
+    id = serializers.IntegerField()
+    department = DepartmentRefSerializer()
+    published_at = serializers.DateTimeField()
+    revised_at = serializers.DateTimeField(allow_null=True)
+    revision_count = serializers.IntegerField()
+    current = RevisionSerializer()
+    revisions = RevisionSerializer(many=True)
+    covers = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Ids of every proposal this response answers (one answer for many).",
+    )
+    ratings = RatingsSerializer()
+
+
+# -- scorecards ------------------------------------------------------------------
+
+
+class FiguresSerializer(serializers.Serializer):
+    department = DepartmentRefSerializer(allow_null=True)
+    received = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    answered_share = serializers.IntegerField(allow_null=True)
+    answered_on_time = serializers.IntegerField()
+    on_time_share = serializers.IntegerField(allow_null=True)
+    overdue = serializers.IntegerField()
+    median_days = serializers.FloatField(allow_null=True)
+    p90_days = serializers.FloatField(allow_null=True)
+    mean_days = serializers.FloatField(allow_null=True)
+    accepting = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    completion_rate = serializers.IntegerField(allow_null=True)
+    disputed_ever = serializers.IntegerField()
+    disputed_open = serializers.IntegerField()
+    decisions = serializers.DictField(child=serializers.IntegerField())
+    ratings = RatingsSerializer()
+
+
+class ScoreboardSerializer(serializers.Serializer):
+    departments = FiguresSerializer(many=True, source="rows")
+    total = FiguresSerializer()
+
+
+# -- moderation log --------------------------------------------------------------
+
+
+class ModerationLogSerializer(serializers.Serializer):
+    """One public moderation action: who, what, why, when; never hidden text or
+    who reported."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    facilitator = serializers.SerializerMethodField(
+        help_text="Null for automatic hiding after reports."
+    )
+    reason_code = serializers.CharField()
+    reason = serializers.CharField(source="reason_display")
+    target_type = serializers.CharField(source="target_kind")
+    target_id = serializers.IntegerField(source="object_id", allow_null=True)
+    target_url = serializers.SerializerMethodField()
+    subject_name = serializers.SerializerMethodField(
+        help_text="The blocked person's real name (blocks only)."
+    )
+    until = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(PersonRefSerializer(allow_null=True))
+    def get_facilitator(self, obj: Any) -> Any:
+        return person_ref(self.context, obj.actor_id, obj.actor_name)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_target_url(self, obj: Any) -> str | None:
+        return absolute(self.context, obj.target_url) if obj.target_url else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_subject_name(self, obj: Any) -> str | None:
+        return obj.subject_name if obj.target_kind == "user" else None
+
+
+# -- writes ----------------------------------------------------------------------
+
+
+class AssignSerializer(serializers.Serializer):
+    department = serializers.SlugField(
+        allow_null=True, help_text="Department code; null to unassign."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class ClaimSerializer(serializers.Serializer):
+    department = serializers.SlugField(help_text="Your department's code.")
+
+
+class ForwardSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class StatusSerializer(serializers.Serializer):
+    status = serializers.CharField(max_length=30)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class PublishSerializer(serializers.Serializer):
+    decision = serializers.CharField(max_length=30)
+    body = serializers.CharField(trim_whitespace=False)
+    referred_to = serializers.CharField(required=False, allow_blank=True)
+    also = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=100,
+        help_text="Ids of other proposals of the same department answered together.",
+    )
+
+
+class ReviseSerializer(serializers.Serializer):
+    decision = serializers.CharField(max_length=30)
+    body = serializers.CharField(trim_whitespace=False)
+    change_note = serializers.CharField(trim_whitespace=False)
+    referred_to = serializers.CharField(required=False, allow_blank=True)
+    base_revision = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The revision number you edited; 409 if someone revised since.",
+    )
+
+
+class ProgressInputSerializer(serializers.Serializer):
+    status = serializers.CharField(max_length=30)
+    percent = serializers.IntegerField()
+    body = serializers.CharField(trim_whitespace=False)
+    link = serializers.CharField(required=False, allow_blank=True)
+    happened_on = serializers.DateField(required=False)
+
+
+class ReportSerializer(serializers.Serializer):
+    target_type = serializers.ChoiceField(choices=["proposal", "comment"])
+    target_id = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(max_length=30)
+    details = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReportResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    target_type = serializers.CharField()
+    target_id = serializers.IntegerField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class TrackerFilterSerializer(serializers.Serializer):
+    process = serializers.SlugField(required=False, allow_blank=True)
+    department = serializers.SlugField(
+        required=False, allow_blank=True, help_text="Department code or “unassigned”."
+    )
+    status = serializers.ChoiceField(
+        choices=TRACKER_STATUS_FILTERS,
+        required=False,
+        allow_blank=True,
+        help_text="A decision, “pending”, “decided” or “overdue”.",
+    )
+    implementation = serializers.ChoiceField(
+        choices=IMPLEMENTATIONS, required=False, allow_blank=True
+    )
+    category = serializers.SlugField(required=False, allow_blank=True)
+    area = serializers.SlugField(required=False, allow_blank=True)
+    overdue = serializers.BooleanField(required=False)
+    disputed = serializers.BooleanField(required=False)
+    entered_from = serializers.DateField(required=False)
+    entered_to = serializers.DateField(required=False)
+    sort = serializers.ChoiceField(
+        choices=["due", "age", "newest", "supports", "updated"],
+        required=False,
+        allow_blank=True,
+    )

@@ -1,0 +1,731 @@
+"""The open datasets: what each contains, its schema, and its rows as a stream.
+
+Every dataset reads its rows with ``QuerySet.iterator()`` (or from a handful of
+aggregated rows), so exporting never holds a whole table in memory. Nothing
+personal leaves: people appear only as a stable pseudonymous id (an HMAC of the
+user id keyed with the site's SECRET_KEY), never a name or an e-mail address;
+hidden or deleted text is left out (the row stays, flagged, so counts add up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from participation.spaces.models import ProcessStatus
+
+CHUNK = 1000
+PSEUDONYM_SALT = "participation.opendata.person"
+
+
+def pseudonym(user_id: int | None) -> str:
+    """A stable, non-reversible id for a person: the same in every dataset and every
+    export while SECRET_KEY stays the same."""
+    if user_id is None:
+        return ""
+    return "p_" + salted_hmac(PSEUDONYM_SALT, str(user_id)).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # Table Schema types: integer, number, string, boolean, datetime, date
+    description: Any
+
+
+@dataclass(frozen=True)
+class Dataset:
+    slug: str
+    title: Any
+    description: Any
+    fields: tuple[Field, ...]
+    rows: Callable[[], Iterator[list[Any]]]
+    count: Callable[[], int]
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+def _public_processes() -> Any:
+    from participation.spaces.models import Process
+
+    return Process.objects.exclude(status=ProcessStatus.DRAFT).values("id")
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+# --- proposals ------------------------------------------------------------------------
+
+
+def _proposal_qs() -> QuerySet:
+    from proposals.models import Proposal
+
+    return Proposal.objects.filter(process_id__in=_public_processes()).order_by("id")
+
+
+_PROPOSAL_COLUMNS = (
+    "id",
+    "process__slug",
+    "title",
+    "body",
+    "category__slug",
+    "area__slug",
+    "location_text",
+    "state",
+    "author_id",
+    "support_count",
+    "comment_count",
+    "threshold_reached_at",
+    "created_at",
+    "edited_at",
+    "withdrawn_at",
+    "hidden_at",
+)
+
+
+def _proposal_rows() -> Iterator[list[Any]]:
+    rows = _proposal_qs().values_list(*_PROPOSAL_COLUMNS).iterator(chunk_size=CHUNK)
+    for (
+        pk,
+        process,
+        title,
+        body,
+        category,
+        area,
+        location,
+        state,
+        author_id,
+        supports,
+        comments,
+        threshold_at,
+        created_at,
+        edited_at,
+        withdrawn_at,
+        hidden_at,
+    ) in rows:
+        hidden = hidden_at is not None
+        yield [
+            pk,
+            _absolute(f"/proposals/{pk}/"),
+            process,
+            "" if hidden else title,
+            "" if hidden else body,
+            category or "",
+            area or "",
+            "" if hidden else location,
+            state,
+            pseudonym(author_id),
+            supports,
+            comments,
+            threshold_at,
+            created_at,
+            edited_at,
+            withdrawn_at,
+            hidden,
+            hidden_at,
+        ]
+
+
+PROPOSALS = Dataset(
+    slug="proposals",
+    title=_("Proposals"),
+    description=_(
+        "Every proposal in a public process. Hidden proposals keep their row with the "
+        "title and text left empty."
+    ),
+    fields=(
+        Field("id", "integer", _("Proposal number, as in its address.")),
+        Field("url", "string", _("The proposal's page.")),
+        Field("process", "string", _("Short name (slug) of the process.")),
+        Field("title", "string", _("Title as written by the author.")),
+        Field("body", "string", _("Text as written (Markdown).")),
+        Field("category", "string", _("Category slug, if any.")),
+        Field("area", "string", _("Area slug, if any.")),
+        Field("location", "string", _("Place named by the author, if any.")),
+        Field("state", "string", _("published or withdrawn.")),
+        Field("author", "string", _("Pseudonymous id of the author.")),
+        Field("supports", "integer", _("Number of supports.")),
+        Field("comments", "integer", _("Number of comments (not deleted).")),
+        Field("threshold_reached_at", "datetime", _("When it reached the threshold.")),
+        Field("created_at", "datetime", _("When it was posted.")),
+        Field("edited_at", "datetime", _("Last edit by the author.")),
+        Field("withdrawn_at", "datetime", _("When the author withdrew it.")),
+        Field("hidden", "boolean", _("Hidden by a facilitator.")),
+        Field("hidden_at", "datetime", _("When it was hidden.")),
+    ),
+    rows=_proposal_rows,
+    count=lambda: _proposal_qs().count(),
+)
+
+
+# --- comments -------------------------------------------------------------------------
+
+
+def _comment_qs() -> QuerySet:
+    from proposals.models import Comment
+
+    return Comment.objects.filter(
+        proposal__process_id__in=_public_processes()
+    ).order_by("id")
+
+
+def _comment_rows() -> Iterator[list[Any]]:
+    rows = (
+        _comment_qs()
+        .values_list(
+            "id",
+            "proposal_id",
+            "parent_id",
+            "depth",
+            "author_id",
+            "author_role",
+            "author_department__code",
+            "alignment",
+            "body",
+            "upvotes",
+            "downvotes",
+            "created_at",
+            "edited_at",
+            "hidden_at",
+            "deleted_at",
+            "proposal__hidden_at",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for (
+        pk,
+        proposal_id,
+        parent_id,
+        depth,
+        author_id,
+        role,
+        department,
+        alignment,
+        body,
+        up,
+        down,
+        created_at,
+        edited_at,
+        hidden_at,
+        deleted_at,
+        proposal_hidden_at,
+    ) in rows:
+        withheld = bool(hidden_at or deleted_at or proposal_hidden_at)
+        yield [
+            pk,
+            proposal_id,
+            parent_id,
+            depth,
+            pseudonym(author_id),
+            role,
+            department or "",
+            alignment,
+            "" if withheld else body,
+            up,
+            down,
+            created_at,
+            edited_at,
+            hidden_at is not None,
+            deleted_at is not None,
+        ]
+
+
+COMMENTS = Dataset(
+    slug="comments",
+    title=_("Comments"),
+    description=_(
+        "Every comment on a proposal, threaded by parent. The text of hidden or "
+        "deleted comments, and of comments on hidden proposals, is left empty."
+    ),
+    fields=(
+        Field("id", "integer", _("Comment number.")),
+        Field("proposal_id", "integer", _("The proposal it belongs to.")),
+        Field("parent_id", "integer", _("The comment it answers, if a reply.")),
+        Field("depth", "integer", _("0 for a comment, 1 and 2 for replies.")),
+        Field("author", "string", _("Pseudonymous id of the author.")),
+        Field("author_role", "string", _("official or facilitator when so badged.")),
+        Field("author_department", "string", _("Department code of an official.")),
+        Field("alignment", "string", _("favour, against or neutral.")),
+        Field("body", "string", _("Text as written (Markdown).")),
+        Field("upvotes", "integer", _("Up votes.")),
+        Field("downvotes", "integer", _("Down votes.")),
+        Field("created_at", "datetime", _("When it was posted.")),
+        Field("edited_at", "datetime", _("Last edit by the author.")),
+        Field("hidden", "boolean", _("Hidden by a facilitator.")),
+        Field("deleted", "boolean", _("Deleted by its author.")),
+    ),
+    rows=_comment_rows,
+    count=lambda: _comment_qs().count(),
+)
+
+
+# --- tracker, responses, progress -----------------------------------------------------
+
+
+def _entry_qs() -> QuerySet:
+    from responses.models import TrackerEntry
+
+    return TrackerEntry.objects.filter(
+        process_id__in=_public_processes(), proposal__hidden_at__isnull=True
+    ).order_by("id")
+
+
+def _tracker_rows() -> Iterator[list[Any]]:
+    now = timezone.now()
+    rows = (
+        _entry_qs()
+        .values_list(
+            "proposal_id",
+            "process__slug",
+            "department__code",
+            "entered_at",
+            "entered_via",
+            "response_due_at",
+            "decision",
+            "decided_at",
+            "referred_to",
+            "response_id",
+            "implementation",
+            "implementation_percent",
+            "completed_at",
+            "disputed_at",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for (
+        proposal_id,
+        process,
+        department,
+        entered_at,
+        entered_via,
+        due,
+        decision,
+        decided_at,
+        referred_to,
+        response_id,
+        implementation,
+        percent,
+        completed_at,
+        disputed_at,
+    ) in rows:
+        yield [
+            proposal_id,
+            process,
+            department or "",
+            entered_at,
+            entered_via,
+            due,
+            decision,
+            decided_at,
+            decided_at is None and due < now,
+            referred_to,
+            response_id,
+            implementation,
+            percent,
+            completed_at,
+            disputed_at is not None,
+        ]
+
+
+TRACKER = Dataset(
+    slug="tracker",
+    title=_("Response tracker"),
+    description=_(
+        "Every proposal that entered the tracker: department, deadline, decision and "
+        "implementation."
+    ),
+    fields=(
+        Field("proposal_id", "integer", _("The proposal.")),
+        Field("process", "string", _("Short name (slug) of the process.")),
+        Field("department", "string", _("Code of the department handling it.")),
+        Field("entered_at", "datetime", _("When it entered the tracker.")),
+        Field("entered_via", "string", _("threshold or forwarded.")),
+        Field("response_due_at", "datetime", _("Deadline for a decision.")),
+        Field("decision", "string", _("Current decision status.")),
+        Field("decided_at", "datetime", _("When the first decision was published.")),
+        Field("overdue", "boolean", _("No decision and past the deadline now.")),
+        Field("referred_to", "string", _("Body it was referred to, if referred.")),
+        Field("response_id", "integer", _("The published response (responses file).")),
+        Field("implementation", "string", _("Implementation status, if accepted.")),
+        Field("implementation_percent", "integer", _("Progress in percent.")),
+        Field("completed_at", "datetime", _("When implementation was completed.")),
+        Field("disputed", "boolean", _("A completion dispute awaits an answer.")),
+    ),
+    rows=_tracker_rows,
+    count=lambda: _entry_qs().count(),
+)
+
+
+def _revision_qs() -> QuerySet:
+    from responses.models import ResponseRevision
+
+    return ResponseRevision.objects.order_by("response_id", "number")
+
+
+def _response_rows() -> Iterator[list[Any]]:
+    rows = (
+        _revision_qs()
+        .values_list(
+            "response_id",
+            "number",
+            "response__current_id",
+            "id",
+            "response__department__code",
+            "decision",
+            "body",
+            "referred_to",
+            "change_note",
+            "author_id",
+            "created_at",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for (
+        response_id,
+        number,
+        current_id,
+        pk,
+        department,
+        decision,
+        body,
+        referred_to,
+        note,
+        author_id,
+        created_at,
+    ) in rows:
+        yield [
+            response_id,
+            number,
+            current_id == pk,
+            department,
+            decision,
+            body,
+            referred_to,
+            note,
+            pseudonym(author_id),
+            created_at,
+        ]
+
+
+RESPONSES = Dataset(
+    slug="responses",
+    title=_("Responses and their revisions"),
+    description=_(
+        "Every revision of every published response, oldest first. A response may "
+        "answer several proposals: see response_id in the tracker file."
+    ),
+    fields=(
+        Field("response_id", "integer", _("The response.")),
+        Field("revision", "integer", _("1 for the original, then each revision.")),
+        Field("is_current", "boolean", _("The text shown now.")),
+        Field("department", "string", _("Code of the answering department.")),
+        Field("decision", "string", _("Decision stated in this revision.")),
+        Field("body", "string", _("Text of the response (Markdown).")),
+        Field("referred_to", "string", _("Body it was referred to, if referred.")),
+        Field("change_note", "string", _("What changed and why (revisions).")),
+        Field("author", "string", _("Pseudonymous id of the official.")),
+        Field("published_at", "datetime", _("When this revision was published.")),
+    ),
+    rows=_response_rows,
+    count=lambda: _revision_qs().count(),
+)
+
+
+def _progress_qs() -> QuerySet:
+    from responses.models import ProgressUpdate
+
+    return ProgressUpdate.objects.filter(
+        entry__process_id__in=_public_processes(),
+        entry__proposal__hidden_at__isnull=True,
+    ).order_by("id")
+
+
+def _progress_rows() -> Iterator[list[Any]]:
+    rows = (
+        _progress_qs()
+        .values_list(
+            "id",
+            "entry__proposal_id",
+            "entry__department__code",
+            "status",
+            "percent",
+            "body",
+            "link",
+            "happened_on",
+            "author_id",
+            "created_at",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for pk, proposal_id, dept, status, pct, body, link, day, author, at in rows:
+        yield [
+            pk,
+            proposal_id,
+            dept or "",
+            status,
+            pct,
+            body,
+            link,
+            day,
+            pseudonym(author),
+            at,
+        ]
+
+
+PROGRESS = Dataset(
+    slug="progress_updates",
+    title=_("Progress updates"),
+    description=_("Dated steps of implementation posted by departments."),
+    fields=(
+        Field("id", "integer", _("Update number.")),
+        Field("proposal_id", "integer", _("The proposal being implemented.")),
+        Field("department", "string", _("Code of the department.")),
+        Field("status", "string", _("Implementation status after this step.")),
+        Field("percent", "integer", _("Progress in percent.")),
+        Field("body", "string", _("What was done (Markdown).")),
+        Field("link", "string", _("Link given by the department, if any.")),
+        Field("happened_on", "date", _("Date of the step.")),
+        Field("author", "string", _("Pseudonymous id of the official.")),
+        Field("created_at", "datetime", _("When it was posted.")),
+    ),
+    rows=_progress_rows,
+    count=lambda: _progress_qs().count(),
+)
+
+
+# --- scorecards -----------------------------------------------------------------------
+
+
+def _share(part: int, whole: int, *, people: bool = False) -> int | None:
+    from participation.opendata.kpis import MIN_GROUP
+
+    if not whole or (people and whole < MIN_GROUP):
+        return None
+    return round(100 * part / whole)
+
+
+def _scorecard_rows() -> Iterator[list[Any]]:
+    from responses.selectors import scorecards
+
+    board = scorecards()
+    for figures in [*board.rows, board.total]:
+        department = figures.department
+        ratings = figures.ratings
+        yield [
+            department.code if department else "",
+            department.name if department else "",
+            department.name_en if department else "",
+            figures.received,
+            figures.answered,
+            figures.answered_share,
+            figures.answered_on_time,
+            figures.on_time_share,
+            figures.overdue,
+            figures.median_days,
+            figures.p90_days,
+            *(figures.decisions.get(value, 0) for value in _decisions()),
+            figures.completed,
+            figures.completion_rate,
+            figures.disputed_ever,
+            ratings.count,
+            _share(ratings.clear, ratings.count, people=True),
+            _share(ratings.satisfied, ratings.count, people=True),
+        ]
+
+
+def _decisions() -> list[str]:
+    from responses.transitions import Decision
+
+    return list(Decision.values)
+
+
+def _scorecard_fields() -> tuple[Field, ...]:
+    from responses.transitions import Decision
+
+    return (
+        Field("department", "string", _("Department code; empty for all together.")),
+        Field("name", "string", _("Name.")),
+        Field("name_en", "string", _("Name in English.")),
+        Field("received", "integer", _("Proposals received in the tracker.")),
+        Field("answered", "integer", _("Proposals with a decision.")),
+        Field("answered_percent", "integer", _("Share answered, in percent.")),
+        Field("answered_on_time", "integer", _("Decisions by the deadline.")),
+        Field("on_time_percent", "integer", _("Share answered on time, in percent.")),
+        Field("overdue", "integer", _("Without a decision past the deadline now.")),
+        Field("median_days", "number", _("Median days to a decision.")),
+        Field("p90_days", "number", _("90th percentile of days to a decision.")),
+        *(
+            Field(f"decision_{value}", "integer", label)
+            for value, label in Decision.choices
+        ),
+        Field("completed", "integer", _("Implementations completed.")),
+        Field("completion_percent", "integer", _("Completed among accepted, %.")),
+        Field("disputed", "integer", _("Completions ever disputed.")),
+        Field("ratings", "integer", _("Residents' ratings of responses.")),
+        Field(
+            "clear_percent",
+            "integer",
+            _("Ratings finding the response clear, % (empty under 5 ratings)."),
+        ),
+        Field(
+            "satisfied_percent",
+            "integer",
+            _("Ratings satisfied with the response, % (empty under 5 ratings)."),
+        ),
+    )
+
+
+def _scorecards() -> Dataset:
+    from participation.spaces.models import Department
+
+    return Dataset(
+        slug="department_scorecards",
+        title=_("Department scorecards"),
+        description=_(
+            "One row per department and a last row for all together: how many "
+            "proposals each received and answered, how fast, and with what outcome."
+        ),
+        fields=_scorecard_fields(),
+        rows=_scorecard_rows,
+        count=lambda: Department.objects.count() + 1,
+    )
+
+
+# --- moderation log -------------------------------------------------------------------
+
+
+def _moderation_qs() -> QuerySet:
+    from participation.moderation.models import ModerationAction
+
+    return ModerationAction.objects.filter(process_id__in=_public_processes()).order_by(
+        "id"
+    )
+
+
+def _moderation_rows() -> Iterator[list[Any]]:
+    rows = (
+        _moderation_qs()
+        .values_list(
+            "id",
+            "created_at",
+            "process__slug",
+            "kind",
+            "reason_code",
+            "reason",
+            "content_type__model",
+            "object_id",
+            "target_url",
+            "until",
+            "actor_id",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for (
+        pk,
+        at,
+        process,
+        kind,
+        code,
+        reason,
+        model,
+        object_id,
+        url,
+        until,
+        actor,
+    ) in rows:
+        yield [
+            pk,
+            at,
+            process or "",
+            kind,
+            code,
+            reason,
+            model or "",
+            object_id,
+            _absolute(url) if url.startswith("/") else url,
+            until,
+            pseudonym(actor),
+        ]
+
+
+MODERATION = Dataset(
+    slug="moderation_log",
+    title=_("Moderation log"),
+    description=_(
+        "The public moderation log of every process: what facilitators hid, "
+        "restored, closed or blocked, and why. It never holds hidden text or who "
+        "reported."
+    ),
+    fields=(
+        Field("id", "integer", _("Log entry number.")),
+        Field("created_at", "datetime", _("When it happened.")),
+        Field("process", "string", _("Short name (slug) of the process.")),
+        Field("action", "string", _("What was done.")),
+        Field("reason_code", "string", _("Reason category.")),
+        Field("reason", "string", _("Reason given by the facilitator.")),
+        Field("target_type", "string", _("proposal, comment, user …")),
+        Field("target_id", "integer", _("Id of what was acted on.")),
+        Field("target_url", "string", _("Page of what was acted on.")),
+        Field("until", "datetime", _("End of a block, if any.")),
+        Field("facilitator", "string", _("Pseudonymous id of the facilitator.")),
+    ),
+    rows=_moderation_rows,
+    count=lambda: _moderation_qs().count(),
+)
+
+
+def all_datasets() -> list[Dataset]:
+    return [
+        PROPOSALS,
+        COMMENTS,
+        TRACKER,
+        RESPONSES,
+        PROGRESS,
+        _scorecards(),
+        MODERATION,
+    ]
+
+
+def get(slug: str) -> Dataset | None:
+    return next((d for d in all_datasets() if d.slug == slug), None)
+
+
+# --- value formatting -----------------------------------------------------------------
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_value(value: Any) -> str:
+    """Text for a CSV cell. Text starting like a spreadsheet formula gets a leading
+    apostrophe so that opening the file can never run it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date):
+        return str(json_value(value))
+    if isinstance(value, str):
+        if value.startswith(_FORMULA_START):
+            return "'" + value
+        return value
+    return str(value)

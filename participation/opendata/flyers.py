@@ -1,0 +1,29 @@
+"""QR codes for printed flyers: inline SVG generated on the server with segno."""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.utils.safestring import SafeString, mark_safe
+
+
+def public_url(path: str) -> str:
+    """The address printed on a flyer: SITE_URL plus the page's stable path."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def qr_svg(url: str, *, title: str) -> SafeString:
+    """An inline, scalable SVG QR code for ``url`` (error correction M, which
+    survives a crease or a smudge on a printed notice)."""
+    code = segno.make(url, error="m", micro=False)
+    svg = code.svg_inline(
+        scale=4,
+        border=4,
+        title=title,
+        svgclass="flyer-qr-code",
+        lineclass="flyer-qr-path",
+        omitsize=True,
+        dark="#000",
+        light="#fff",
+    )
+    return mark_safe(svg)  # noqa: S308 - segno escapes the title; the rest is paths

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from participation.opendata.kpis import MONTH_CHOICES
+from participation.search.forms import ProcessChoiceField
+from participation.spaces.models import Process, ProcessStatus
+
+
+class StatsForm(forms.Form):
+    process = ProcessChoiceField(
+        label=_("Process"),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All processes"),
+        queryset=Process.objects.exclude(status=ProcessStatus.DRAFT).order_by(
+            "position", "-created_at"
+        ),
+        error_messages={"invalid_choice": _("There is no such process.")},
+    )
+    months = forms.TypedChoiceField(
+        label=_("Period"),
+        required=False,
+        coerce=int,
+        empty_value=12,
+        choices=[(n, _("Last %(n)d months") % {"n": n}) for n in MONTH_CHOICES],
+        error_messages={"invalid_choice": _("Choose one of the periods offered.")},
+    )

@@ -1,0 +1,244 @@
+"""Open data: the datasets page, the streamed downloads, the data package, and
+the printable flyers and KPI page (also doors of this app)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from participation.opendata import charts as charts_module
+from participation.opendata import datasets, exports, flyers, kpis, package
+from participation.opendata.forms import StatsForm
+from participation.spaces.models import Process, ProcessStatus
+
+_DONE = object()
+
+
+async def async_chunks(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    """Serve a synchronous generator under ASGI one chunk at a time. (Django
+    would otherwise read a synchronous iterator to the end into a list before
+    sending anything.) Every step runs in the same thread, where the database
+    cursor lives."""
+    step = sync_to_async(next, thread_sensitive=True)
+    while True:
+        chunk = await step(chunks, _DONE)
+        if chunk is _DONE:
+            return
+        yield chunk  # type: ignore[misc]
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "opendata/index.html",
+        {
+            "datasets": datasets.all_datasets(),
+            "licence": settings.OPENDATA_LICENCE,
+            "licence_url": settings.OPENDATA_LICENCE_URL,
+            "generated_at": timezone.now(),
+            "site_url": settings.SITE_URL,
+        },
+    )
+
+
+@require_GET
+def download(request: HttpRequest, slug: str, fmt: str) -> StreamingHttpResponse:
+    dataset = datasets.get(slug)
+    if dataset is None or fmt not in exports.FORMATS:
+        raise Http404
+    now = timezone.now()
+    chunks = exports.chunks(dataset, fmt)
+    content = async_chunks(chunks) if isinstance(request, ASGIRequest) else chunks
+    response = StreamingHttpResponse(content, content_type=exports.FORMATS[fmt])
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{dataset.slug}-{stamp}.{fmt}"'
+    )
+    response["X-Generated-At"] = now.isoformat()
+    response["X-Licence"] = settings.OPENDATA_LICENCE
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def datapackage(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        package.describe(generated_at=timezone.now()),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+
+
+# --- /stats/ --------------------------------------------------------------------------
+
+
+def _chart_specs(report: kpis.KpiReport) -> list[dict[str, Any]]:
+    labels = [f"{m.month:%Y-%m}" for m in report.months]
+    specs = [
+        (
+            "participants",
+            _("Participants"),
+            _("Residents who posted a proposal, a comment or a support that month."),
+            "bar",
+            "",
+        ),
+        (
+            "new_participants",
+            _("New participants"),
+            _("Residents taking part for the first time that month."),
+            "bar",
+            "",
+        ),
+        ("proposals", _("Proposals"), _("Proposals posted that month."), "bar", ""),
+        ("comments", _("Comments"), _("Comments posted that month."), "bar", ""),
+        ("supports", _("Supports"), _("Supports given that month."), "bar", ""),
+        (
+            "answered_percent",
+            _("Share of proposals answered"),
+            _(
+                "Of the proposals in the response tracker at the end of each month, "
+                "the share that had a published decision."
+            ),
+            "line",
+            "%",
+        ),
+        (
+            "median_days_to_decision",
+            _("Median days to a decision"),
+            _(
+                "For decisions published that month, the median number of days since "
+                "the proposal entered the tracker."
+            ),
+            "bar",
+            "",
+        ),
+        (
+            "satisfaction",
+            _("Residents' satisfaction with responses"),
+            _(
+                "Share of residents' ratings of responses that said “satisfied”, by "
+                "month of rating (shown from 5 ratings)."
+            ),
+            "line",
+            "%",
+        ),
+    ]
+    charts = []
+    for key, title, description, kind, unit in specs:
+        values = [getattr(m, key) for m in report.months]
+        draw = charts_module.bar_chart if kind == "bar" else charts_module.line_chart
+        svg = draw(
+            f"chart-{key.replace('_', '-')}",
+            title=str(title),
+            description=f"{description} {_('The table below lists every figure.')}",
+            labels=labels,
+            values=values,
+            unit=unit,
+        )
+        withheld = [key in m.suppressed for m in report.months]
+        charts.append(
+            {
+                "key": key,
+                "title": title,
+                "description": description,
+                "svg": svg,
+                "unit": unit,
+                "rows": list(
+                    zip([m.month for m in report.months], values, withheld, strict=True)
+                ),
+                "total": getattr(report.totals, key),
+                "total_withheld": key in report.totals.suppressed,
+            }
+        )
+    return charts
+
+
+@require_GET
+def stats(request: HttpRequest) -> HttpResponse:
+    form = StatsForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "stats/index.html", {"form": form}, status=400)
+    data = form.cleaned_data if form.is_bound else {}
+    process = data.get("process")
+    months = data.get("months") or 12
+    report = kpis.participation_kpis(process=process, months=months)
+    return render(
+        request,
+        "stats/index.html",
+        {
+            "form": form,
+            "report": report,
+            "process": process,
+            "months": months,
+            "charts": _chart_specs(report),
+            "min_group": kpis.MIN_GROUP,
+        },
+    )
+
+
+# --- flyers ---------------------------------------------------------------------------
+
+
+@require_GET
+def proposal_flyer(request: HttpRequest, pk: int) -> HttpResponse:
+    from proposals.models import Proposal
+
+    proposal = (
+        Proposal.objects.select_related("process", "author", "category", "area")
+        .filter(pk=pk, hidden_at__isnull=True)
+        .exclude(process__status=ProcessStatus.DRAFT)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    url = flyers.public_url(proposal.get_absolute_url())
+    return render(
+        request,
+        "flyers/flyer.html",
+        {
+            "kind": "proposal",
+            "proposal": proposal,
+            "process": proposal.process,
+            "short_url": url,
+            "qr": flyers.qr_svg(url, title=str(_("QR code: open this proposal"))),
+            "printed_at": timezone.now(),
+        },
+    )
+
+
+@require_GET
+def process_flyer(request: HttpRequest, slug: str) -> HttpResponse:
+    from proposals import selectors as proposal_selectors
+
+    try:
+        process = proposal_selectors.process_for_page(slug)
+    except Process.DoesNotExist as exc:
+        raise Http404 from exc
+    url = flyers.public_url(process.get_absolute_url())
+    return render(
+        request,
+        "flyers/flyer.html",
+        {
+            "kind": "process",
+            "process": process,
+            "phase": process.current_phase,
+            "short_url": url,
+            "qr": flyers.qr_svg(url, title=str(_("QR code: open this process"))),
+            "printed_at": timezone.now(),
+        },
+    )

@@ -1,0 +1,656 @@
+"""The search index machinery, per database: triggers, FTS5 tables, GIN indexes.
+
+Two layers:
+
+1. Source triggers keep ``search_document`` in step with every insert, edit, hide,
+   unhide, withdrawal and delete of proposals and comments, and with every published
+   or revised response, inside the writing transaction, whichever code path made
+   the change. A trigger body reads only ``NEW``/``OLD`` and ``search_document``
+   itself, never another app's table: on SQLite, a trigger that names another table
+   makes Django's table remake of that table fail (``ALTER TABLE ... RENAME``
+   re-checks every trigger). Response texts therefore reach their tracker entries
+   through a holder row (kind 4, never returned) keyed by the response id.
+2. Index structures over ``search_document``:
+   - SQLite: ``search_trigram`` (FTS5, trigram tokenizer, external content) for
+     terms of three characters or more, and ``search_gram`` (FTS5, contentless,
+     ``detail=none``) holding every distinct one- and two-character substring as a
+     token, for shorter terms (公園, 園). Both are fed by triggers on
+     ``search_document``.
+   - PostgreSQL: pg_trgm GIN index on ``content`` for terms of three characters or
+     more, and a ``grams text[]`` column (one- and two-character substrings, filled
+     by a BEFORE trigger) with a GIN index for shorter terms.
+
+``install()`` is idempotent and installs the triggers of every source whose tables
+exist. It runs from the migration and again after every ``migrate`` (post_migrate):
+SQLite drops a table's triggers when Django remakes that table, and the responses
+tables may be created after this app's migration. When a trigger had to be created,
+``ensure()`` rebuilds the index from the sources.
+
+A future migration that remakes ``search_document`` itself on SQLite must call
+``uninstall()`` first (the source triggers name it) and ``install()`` after.
+"""
+
+# SQL here is built from this module's own constants (table names, kind numbers),
+# never from input; the statements take no parameters at all.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection as default_connection
+from django.db import transaction
+
+PROPOSAL_TABLE = "proposals_proposal"
+COMMENT_TABLE = "proposals_comment"
+ENTRY_TABLE = "responses_trackerentry"
+RESPONSE_TABLE = "responses_response"
+REVISION_TABLE = "responses_responserevision"
+
+SOURCES: dict[str, tuple[str, ...]] = {
+    "proposals": (PROPOSAL_TABLE, COMMENT_TABLE),
+    "responses": (ENTRY_TABLE, RESPONSE_TABLE, REVISION_TABLE),
+}
+
+# Kinds (kept in step with models.DocumentKind); 4 holds a response's current text.
+PROPOSAL, RESPONSE, COMMENT, RESPONSE_TEXT = 1, 2, 3, 4
+
+_COLUMNS = (
+    "kind, object_id, proposal_id, process_id, state, proposal_hidden, content, "
+    "created_at, response_id"
+)
+
+
+def _sources(connection: Any) -> list[str]:
+    tables = set(connection.introspection.table_names())
+    return [name for name, needed in SOURCES.items() if set(needed) <= tables]
+
+
+# --- SQLite ---------------------------------------------------------------------------
+
+_SQLITE_GRAMS = """(
+  SELECT coalesce(group_concat(g, ' '), '') FROM (
+    SELECT DISTINCT substr(lower({t}), i, n) AS g
+    FROM (
+      WITH RECURSIVE s(i) AS (
+        SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < length({t})
+      ) SELECT i FROM s
+    ), (SELECT 1 AS n UNION ALL SELECT 2)
+    WHERE i + n - 1 <= length({t})
+  ) WHERE instr(g, ' ') = 0 AND instr(g, char(10)) = 0 AND instr(g, char(12288)) = 0
+)"""
+
+
+def _sqlite_proposal_content(alias: str) -> str:
+    return (
+        f"{alias}.title || char(10) || {alias}.body || CASE WHEN "
+        f"{alias}.location_text <> '' "
+        f"THEN char(10) || {alias}.location_text ELSE '' END"
+    )
+
+
+def _sqlite_base() -> list[tuple[str, str, str]]:
+    grams_new = _SQLITE_GRAMS.format(t="new.content")
+    grams_old = _SQLITE_GRAMS.format(t="old.content")
+    return [
+        (
+            "table",
+            "search_trigram",
+            "CREATE VIRTUAL TABLE search_trigram USING fts5(content, "
+            "tokenize='trigram', content='search_document', content_rowid='id')",
+        ),
+        (
+            "table",
+            "search_gram",
+            "CREATE VIRTUAL TABLE search_gram USING fts5(grams, tokenize='ascii', "
+            "content='', detail='none', columnsize=0)",
+        ),
+        (
+            "trigger",
+            "search_document_ai",
+            f"""CREATE TRIGGER search_document_ai AFTER INSERT ON search_document
+            WHEN new.kind < {RESPONSE_TEXT} BEGIN
+              INSERT INTO search_trigram(rowid, content) VALUES (new.id, new.content);
+              INSERT INTO search_gram(rowid, grams) VALUES (new.id, {grams_new});
+            END""",
+        ),
+        (
+            "trigger",
+            "search_document_ad",
+            f"""CREATE TRIGGER search_document_ad AFTER DELETE ON search_document
+            WHEN old.kind < {RESPONSE_TEXT} BEGIN
+              INSERT INTO search_trigram(search_trigram, rowid, content)
+                VALUES ('delete', old.id, old.content);
+              INSERT INTO search_gram(search_gram, rowid, grams)
+                VALUES ('delete', old.id, {grams_old});
+            END""",
+        ),
+        (
+            "trigger",
+            "search_document_au",
+            f"""CREATE TRIGGER search_document_au AFTER UPDATE OF content
+            ON search_document WHEN new.kind < {RESPONSE_TEXT} BEGIN
+              INSERT INTO search_trigram(search_trigram, rowid, content)
+                VALUES ('delete', old.id, old.content);
+              INSERT INTO search_gram(search_gram, rowid, grams)
+                VALUES ('delete', old.id, {grams_old});
+              INSERT INTO search_trigram(rowid, content) VALUES (new.id, new.content);
+              INSERT INTO search_gram(rowid, grams) VALUES (new.id, {grams_new});
+            END""",
+        ),
+    ]
+
+
+def _sqlite_proposals() -> list[tuple[str, str, str]]:
+    p_new = _sqlite_proposal_content("new")
+    proposal_row = f"""
+      INSERT OR IGNORE INTO search_document ({_COLUMNS})
+      SELECT {PROPOSAL}, new.id, new.id, new.process_id, new.state, 0, {p_new},
+             new.created_at, NULL
+      WHERE new.hidden_at IS NULL;"""
+    comment_row = f"""
+      INSERT OR IGNORE INTO search_document ({_COLUMNS})
+      SELECT {COMMENT}, new.id, new.proposal_id, d.process_id, coalesce(d.state, ''),
+             d.id IS NULL, new.body, new.created_at, NULL
+      FROM (SELECT 1) LEFT JOIN search_document d
+        ON d.kind = {PROPOSAL} AND d.object_id = new.proposal_id
+      WHERE new.hidden_at IS NULL AND new.deleted_at IS NULL;"""
+    return [
+        (
+            "trigger",
+            "search_proposal_ai",
+            f"""CREATE TRIGGER search_proposal_ai AFTER INSERT ON {PROPOSAL_TABLE}
+            BEGIN {proposal_row}
+            END""",
+        ),
+        (
+            "trigger",
+            "search_proposal_au",
+            f"""CREATE TRIGGER search_proposal_au AFTER UPDATE ON {PROPOSAL_TABLE}
+            WHEN old.title IS NOT new.title OR old.body IS NOT new.body
+              OR old.location_text IS NOT new.location_text
+              OR old.state IS NOT new.state OR old.process_id IS NOT new.process_id
+              OR (old.hidden_at IS NULL) <> (new.hidden_at IS NULL)
+            BEGIN
+              DELETE FROM search_document
+                WHERE kind = {PROPOSAL} AND object_id = new.id
+                AND new.hidden_at IS NOT NULL;
+              UPDATE search_document SET content = {p_new}
+                WHERE kind = {PROPOSAL} AND object_id = new.id
+                AND content IS NOT ({p_new});
+              {proposal_row}
+              UPDATE search_document SET
+                  state = CASE WHEN new.hidden_at IS NULL THEN new.state ELSE '' END,
+                  process_id = CASE WHEN new.hidden_at IS NULL
+                                    THEN new.process_id END,
+                  proposal_hidden = (new.hidden_at IS NOT NULL)
+                WHERE proposal_id = new.id;
+            END""",
+        ),
+        (
+            "trigger",
+            "search_proposal_ad",
+            f"""CREATE TRIGGER search_proposal_ad AFTER DELETE ON {PROPOSAL_TABLE}
+            BEGIN
+              DELETE FROM search_document WHERE proposal_id = old.id;
+            END""",
+        ),
+        (
+            "trigger",
+            "search_comment_ai",
+            f"""CREATE TRIGGER search_comment_ai AFTER INSERT ON {COMMENT_TABLE}
+            BEGIN {comment_row}
+            END""",
+        ),
+        (
+            "trigger",
+            "search_comment_au",
+            f"""CREATE TRIGGER search_comment_au AFTER UPDATE ON {COMMENT_TABLE}
+            WHEN old.body IS NOT new.body
+              OR (old.hidden_at IS NULL) <> (new.hidden_at IS NULL)
+              OR (old.deleted_at IS NULL) <> (new.deleted_at IS NULL)
+            BEGIN
+              DELETE FROM search_document
+                WHERE kind = {COMMENT} AND object_id = new.id
+                AND (new.hidden_at IS NOT NULL OR new.deleted_at IS NOT NULL);
+              UPDATE search_document SET content = new.body
+                WHERE kind = {COMMENT} AND object_id = new.id
+                AND content IS NOT new.body;
+              {comment_row}
+            END""",
+        ),
+        (
+            "trigger",
+            "search_comment_ad",
+            f"""CREATE TRIGGER search_comment_ad AFTER DELETE ON {COMMENT_TABLE}
+            BEGIN
+              DELETE FROM search_document
+                WHERE kind = {COMMENT} AND object_id = old.id;
+            END""",
+        ),
+    ]
+
+
+def _sqlite_responses() -> list[tuple[str, str, str]]:
+    entry_row = f"""
+      INSERT OR IGNORE INTO search_document ({_COLUMNS})
+      SELECT {RESPONSE}, new.id, new.proposal_id, d.process_id, coalesce(d.state, ''),
+             d.id IS NULL, coalesce(t.content, ''),
+             coalesce(t.created_at, new.last_update_at), new.response_id
+      FROM (SELECT 1)
+      LEFT JOIN search_document t
+        ON t.kind = {RESPONSE_TEXT} AND t.object_id = new.response_id
+      LEFT JOIN search_document d
+        ON d.kind = {PROPOSAL} AND d.object_id = new.proposal_id
+      WHERE new.response_id IS NOT NULL;"""
+    return [
+        (
+            "trigger",
+            "search_revision_ai",
+            f"""CREATE TRIGGER search_revision_ai AFTER INSERT ON {REVISION_TABLE}
+            BEGIN
+              UPDATE search_document SET content = new.body, created_at = new.created_at
+                WHERE kind = {RESPONSE_TEXT} AND object_id = new.response_id;
+              INSERT OR IGNORE INTO search_document ({_COLUMNS})
+                VALUES ({RESPONSE_TEXT}, new.response_id, 0, NULL, '', 1, new.body,
+                        new.created_at, new.response_id);
+              UPDATE search_document SET content = new.body, created_at = new.created_at
+                WHERE kind = {RESPONSE} AND response_id = new.response_id;
+            END""",
+        ),
+        (
+            "trigger",
+            "search_entry_ai",
+            f"""CREATE TRIGGER search_entry_ai AFTER INSERT ON {ENTRY_TABLE}
+            BEGIN {entry_row}
+            END""",
+        ),
+        (
+            "trigger",
+            "search_entry_au",
+            f"""CREATE TRIGGER search_entry_au AFTER UPDATE ON {ENTRY_TABLE}
+            WHEN old.response_id IS NOT new.response_id
+            BEGIN
+              DELETE FROM search_document
+                WHERE kind = {RESPONSE} AND object_id = new.id;
+              {entry_row}
+            END""",
+        ),
+        (
+            "trigger",
+            "search_entry_ad",
+            f"""CREATE TRIGGER search_entry_ad AFTER DELETE ON {ENTRY_TABLE}
+            BEGIN
+              DELETE FROM search_document
+                WHERE kind = {RESPONSE} AND object_id = old.id;
+            END""",
+        ),
+    ]
+
+
+def _sqlite_objects(sources: list[str]) -> list[tuple[str, str, str]]:
+    objects = _sqlite_base()
+    if "proposals" in sources:
+        objects += _sqlite_proposals()
+    if "responses" in sources:
+        objects += _sqlite_responses()
+    return objects
+
+
+def _sqlite_install(connection: Any, cursor: Any) -> bool:
+    cursor.execute(
+        "SELECT type, name FROM sqlite_master WHERE name LIKE 'search\\_%' ESCAPE '\\'"
+    )
+    existing = {(row[0], row[1]) for row in cursor.fetchall()}
+    missing_trigger = False
+    for kind, name, statement in _sqlite_objects(_sources(connection)):
+        if (kind, name) not in existing:
+            cursor.execute(statement)
+            missing_trigger = missing_trigger or kind == "trigger"
+    return missing_trigger
+
+
+def _sqlite_uninstall(cursor: Any) -> None:
+    for kind, name, _statement in reversed(_sqlite_objects(list(SOURCES))):
+        cursor.execute(f"DROP {kind.upper()} IF EXISTS {name}")
+
+
+# --- PostgreSQL -----------------------------------------------------------------------
+
+_PG_PROPOSAL_CONTENT = (
+    "NEW.title || chr(10) || NEW.body || CASE WHEN NEW.location_text <> '' "
+    "THEN chr(10) || NEW.location_text ELSE '' END"
+)
+
+_PG_FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION search_grams(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(DISTINCT g), '{{}}')
+  FROM (
+    SELECT substr(s.l, i, v.n) AS g
+    FROM (SELECT lower(t) AS l) s
+    CROSS JOIN LATERAL generate_series(1, length(s.l)) AS i
+    CROSS JOIN (VALUES (1), (2)) AS v(n)
+    WHERE i + v.n - 1 <= length(s.l)
+  ) x
+  WHERE g !~ '[\\s\\u3000]'
+$$;
+
+CREATE OR REPLACE FUNCTION search_document_fill() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.kind < {RESPONSE_TEXT} THEN
+    NEW.grams := search_grams(NEW.content);
+  END IF;
+  RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION search_proposal_sync() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    DELETE FROM search_document WHERE proposal_id = OLD.id;
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    IF NEW.hidden_at IS NOT NULL THEN
+      DELETE FROM search_document WHERE kind = {PROPOSAL} AND object_id = NEW.id;
+    ELSE
+      UPDATE search_document SET content = {_PG_PROPOSAL_CONTENT}
+        WHERE kind = {PROPOSAL} AND object_id = NEW.id
+        AND content IS DISTINCT FROM ({_PG_PROPOSAL_CONTENT});
+    END IF;
+    UPDATE search_document SET
+        state = CASE WHEN NEW.hidden_at IS NULL THEN NEW.state ELSE '' END,
+        process_id = CASE WHEN NEW.hidden_at IS NULL THEN NEW.process_id END,
+        proposal_hidden = (NEW.hidden_at IS NOT NULL)
+      WHERE proposal_id = NEW.id;
+  END IF;
+  IF NEW.hidden_at IS NULL THEN
+    INSERT INTO search_document ({_COLUMNS})
+    VALUES ({PROPOSAL}, NEW.id, NEW.id, NEW.process_id, NEW.state, false,
+            {_PG_PROPOSAL_CONTENT}, NEW.created_at, NULL)
+    ON CONFLICT (kind, object_id) DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION search_comment_sync() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    DELETE FROM search_document WHERE kind = {COMMENT} AND object_id = OLD.id;
+    RETURN NULL;
+  END IF;
+  IF NEW.hidden_at IS NOT NULL OR NEW.deleted_at IS NOT NULL THEN
+    DELETE FROM search_document WHERE kind = {COMMENT} AND object_id = NEW.id;
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    UPDATE search_document SET content = NEW.body
+      WHERE kind = {COMMENT} AND object_id = NEW.id
+      AND content IS DISTINCT FROM NEW.body;
+  END IF;
+  INSERT INTO search_document ({_COLUMNS})
+  SELECT {COMMENT}, NEW.id, NEW.proposal_id, d.process_id, coalesce(d.state, ''),
+         d.id IS NULL, NEW.body, NEW.created_at, NULL
+  FROM (SELECT 1) one
+  LEFT JOIN search_document d ON d.kind = {PROPOSAL} AND d.object_id = NEW.proposal_id
+  ON CONFLICT (kind, object_id) DO NOTHING;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION search_revision_sync() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO search_document ({_COLUMNS})
+  VALUES ({RESPONSE_TEXT}, NEW.response_id, 0, NULL, '', true, NEW.body,
+          NEW.created_at, NEW.response_id)
+  ON CONFLICT (kind, object_id) DO UPDATE
+    SET content = EXCLUDED.content, created_at = EXCLUDED.created_at;
+  UPDATE search_document SET content = NEW.body, created_at = NEW.created_at
+    WHERE kind = {RESPONSE} AND response_id = NEW.response_id;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION search_entry_sync() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    DELETE FROM search_document WHERE kind = {RESPONSE} AND object_id = OLD.id;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.response_id IS NOT NULL THEN
+    INSERT INTO search_document ({_COLUMNS})
+    SELECT {RESPONSE}, NEW.id, NEW.proposal_id, d.process_id, coalesce(d.state, ''),
+           d.id IS NULL, coalesce(t.content, ''),
+           coalesce(t.created_at, NEW.last_update_at), NEW.response_id
+    FROM (SELECT 1) one
+    LEFT JOIN search_document t
+      ON t.kind = {RESPONSE_TEXT} AND t.object_id = NEW.response_id
+    LEFT JOIN search_document d
+      ON d.kind = {PROPOSAL} AND d.object_id = NEW.proposal_id
+    ON CONFLICT (kind, object_id) DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $$;
+"""
+
+_PG_FUNCTION_NAMES = (
+    "search_entry_sync()",
+    "search_revision_sync()",
+    "search_comment_sync()",
+    "search_proposal_sync()",
+    "search_document_fill()",
+    "search_grams(text)",
+)
+
+# source -> [(trigger name, table, create statement)]
+_PG_TRIGGERS: dict[str, list[tuple[str, str, str]]] = {
+    "base": [
+        (
+            "search_document_fill",
+            "search_document",
+            "CREATE TRIGGER search_document_fill BEFORE INSERT OR UPDATE OF content "
+            "ON search_document FOR EACH ROW EXECUTE FUNCTION search_document_fill()",
+        ),
+    ],
+    "proposals": [
+        (
+            "search_proposal_ins_del",
+            PROPOSAL_TABLE,
+            f"CREATE TRIGGER search_proposal_ins_del AFTER INSERT OR DELETE ON "
+            f"{PROPOSAL_TABLE} FOR EACH ROW EXECUTE FUNCTION search_proposal_sync()",
+        ),
+        (
+            "search_proposal_upd",
+            PROPOSAL_TABLE,
+            f"""CREATE TRIGGER search_proposal_upd AFTER UPDATE ON {PROPOSAL_TABLE}
+            FOR EACH ROW WHEN (
+              OLD.title IS DISTINCT FROM NEW.title OR OLD.body IS DISTINCT FROM NEW.body
+              OR OLD.location_text IS DISTINCT FROM NEW.location_text
+              OR OLD.state IS DISTINCT FROM NEW.state
+              OR OLD.process_id IS DISTINCT FROM NEW.process_id
+              OR (OLD.hidden_at IS NULL) <> (NEW.hidden_at IS NULL)
+            ) EXECUTE FUNCTION search_proposal_sync()""",
+        ),
+        (
+            "search_comment_ins_del",
+            COMMENT_TABLE,
+            f"CREATE TRIGGER search_comment_ins_del AFTER INSERT OR DELETE ON "
+            f"{COMMENT_TABLE} FOR EACH ROW EXECUTE FUNCTION search_comment_sync()",
+        ),
+        (
+            "search_comment_upd",
+            COMMENT_TABLE,
+            f"""CREATE TRIGGER search_comment_upd AFTER UPDATE ON {COMMENT_TABLE}
+            FOR EACH ROW WHEN (
+              OLD.body IS DISTINCT FROM NEW.body
+              OR (OLD.hidden_at IS NULL) <> (NEW.hidden_at IS NULL)
+              OR (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL)
+            ) EXECUTE FUNCTION search_comment_sync()""",
+        ),
+    ],
+    "responses": [
+        (
+            "search_revision_ins",
+            REVISION_TABLE,
+            f"CREATE TRIGGER search_revision_ins AFTER INSERT ON {REVISION_TABLE} "
+            "FOR EACH ROW EXECUTE FUNCTION search_revision_sync()",
+        ),
+        (
+            "search_entry_ins_del",
+            ENTRY_TABLE,
+            f"CREATE TRIGGER search_entry_ins_del AFTER INSERT OR DELETE ON "
+            f"{ENTRY_TABLE} FOR EACH ROW EXECUTE FUNCTION search_entry_sync()",
+        ),
+        (
+            "search_entry_upd",
+            ENTRY_TABLE,
+            f"""CREATE TRIGGER search_entry_upd AFTER UPDATE ON {ENTRY_TABLE}
+            FOR EACH ROW WHEN (OLD.response_id IS DISTINCT FROM NEW.response_id)
+            EXECUTE FUNCTION search_entry_sync()""",
+        ),
+    ],
+}
+
+_PG_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS search_doc_content_trgm ON search_document "
+    "USING gin (content gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS search_doc_grams_gin ON search_document "
+    "USING gin (grams)",
+]
+
+
+def _pg_install(connection: Any, cursor: Any) -> bool:
+    wanted = [
+        trigger
+        for source in ["base", *_sources(connection)]
+        for trigger in _PG_TRIGGERS[source]
+    ]
+    cursor.execute(
+        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(%s)",
+        [[name for name, _t, _s in wanted]],
+    )
+    present = {row[0] for row in cursor.fetchall()}
+    missing = any(name not in present for name, _t, _s in wanted)
+    cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    cursor.execute("ALTER TABLE search_document ADD COLUMN IF NOT EXISTS grams text[]")
+    cursor.execute(_PG_FUNCTIONS)
+    for name, table, statement in wanted:
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        cursor.execute(statement)
+    for statement in _PG_INDEXES:
+        cursor.execute(statement)
+    return missing
+
+
+def _pg_uninstall(connection: Any, cursor: Any) -> None:
+    tables = set(connection.introspection.table_names())
+    for triggers in _PG_TRIGGERS.values():
+        for name, table, _statement in triggers:
+            if table in tables:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+    cursor.execute("DROP INDEX IF EXISTS search_doc_content_trgm")
+    cursor.execute("DROP INDEX IF EXISTS search_doc_grams_gin")
+    cursor.execute("ALTER TABLE search_document DROP COLUMN IF EXISTS grams")
+    for function in _PG_FUNCTION_NAMES:
+        cursor.execute(f"DROP FUNCTION IF EXISTS {function}")
+
+
+# --- Rebuild (both) -------------------------------------------------------------------
+
+
+def _rebuild_statements(vendor: str, sources: list[str]) -> list[str]:
+    nl = "chr(10)" if vendor == "postgresql" else "char(10)"
+    false, true = ("false", "true") if vendor == "postgresql" else ("0", "1")
+    content = (
+        f"p.title || {nl} || p.body || CASE WHEN p.location_text <> '' "
+        f"THEN {nl} || p.location_text ELSE '' END"
+    )
+    statements = ["DELETE FROM search_document"]
+    if "proposals" in sources:
+        statements += [
+            f"""INSERT INTO search_document ({_COLUMNS})
+            SELECT {PROPOSAL}, p.id, p.id, p.process_id, p.state, {false}, {content},
+                   p.created_at, NULL
+            FROM {PROPOSAL_TABLE} p WHERE p.hidden_at IS NULL""",
+            f"""INSERT INTO search_document ({_COLUMNS})
+            SELECT {COMMENT}, c.id, c.proposal_id,
+                   CASE WHEN p.hidden_at IS NULL THEN p.process_id END,
+                   CASE WHEN p.hidden_at IS NULL THEN p.state ELSE '' END,
+                   p.hidden_at IS NOT NULL, c.body, c.created_at, NULL
+            FROM {COMMENT_TABLE} c JOIN {PROPOSAL_TABLE} p ON p.id = c.proposal_id
+            WHERE c.hidden_at IS NULL AND c.deleted_at IS NULL""",
+        ]
+    if "responses" in sources and "proposals" in sources:
+        statements += [
+            f"""INSERT INTO search_document ({_COLUMNS})
+            SELECT {RESPONSE_TEXT}, r.id, 0, NULL, '', {true}, v.body, v.created_at,
+                   r.id
+            FROM {RESPONSE_TABLE} r JOIN {REVISION_TABLE} v ON v.id = r.current_id""",
+            f"""INSERT INTO search_document ({_COLUMNS})
+            SELECT {RESPONSE}, e.id, e.proposal_id,
+                   CASE WHEN p.hidden_at IS NULL THEN p.process_id END,
+                   CASE WHEN p.hidden_at IS NULL THEN p.state ELSE '' END,
+                   p.hidden_at IS NOT NULL, v.body, v.created_at, e.response_id
+            FROM {ENTRY_TABLE} e
+            JOIN {RESPONSE_TABLE} r ON r.id = e.response_id
+            JOIN {REVISION_TABLE} v ON v.id = r.current_id
+            JOIN {PROPOSAL_TABLE} p ON p.id = e.proposal_id""",
+        ]
+    return statements
+
+
+# --- Public ---------------------------------------------------------------------------
+
+
+def supported(connection: Any = None) -> bool:
+    connection = connection or default_connection
+    return connection.vendor in ("sqlite", "postgresql")
+
+
+def install(connection: Any = None) -> bool:
+    """Create whatever is missing. Returns True when a trigger had to be created
+    (so changes may have been missed and the caller should rebuild)."""
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            return _sqlite_install(connection, cursor)
+        if connection.vendor == "postgresql":
+            return _pg_install(connection, cursor)
+    return False
+
+
+def uninstall(connection: Any = None) -> None:
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            _sqlite_uninstall(cursor)
+        elif connection.vendor == "postgresql":
+            _pg_uninstall(connection, cursor)
+
+
+def rebuild(connection: Any = None) -> int:
+    """Refill the index from the source tables; returns the number of searchable
+    documents."""
+    connection = connection or default_connection
+    sources = _sources(connection)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for statement in _rebuild_statements(connection.vendor, sources):
+            cursor.execute(statement)
+        cursor.execute(
+            f"SELECT count(*) FROM search_document WHERE kind < {RESPONSE_TEXT}"
+        )
+        return int(cursor.fetchone()[0])
+
+
+def ensure(connection: Any = None) -> bool:
+    """Install what is missing and rebuild if a trigger was missing. Returns True
+    when a rebuild happened."""
+    connection = connection or default_connection
+    if not supported(connection):
+        return False
+    if install(connection):
+        rebuild(connection)
+        return True
+    return False

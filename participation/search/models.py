@@ -1,0 +1,73 @@
+"""The search index: one row per searchable piece of public text.
+
+Rows are written only by database triggers on the source tables (see ``sql.py``),
+so every create, edit, hide, unhide, withdrawal and delete reaches the index in the
+same transaction, whichever service (or admin action) made the change. Hidden and
+deleted content has no row at all; a row whose proposal is hidden is kept but
+flagged (``proposal_hidden``) and never returned.
+
+Django only reads this table. The full-text machinery around it is per database:
+SQLite keeps two FTS5 tables (trigram, and single/double characters), PostgreSQL a
+pg_trgm GIN index and a GIN index over an n-gram array column.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentKind(models.IntegerChoices):
+    # The numbers order mixed results: proposals first, then answers, then comments.
+    PROPOSAL = 1, _("Proposal")
+    RESPONSE = 2, _("Response")
+    COMMENT = 3, _("Comment")
+
+
+KIND_SLUGS = {
+    "proposal": DocumentKind.PROPOSAL,
+    "response": DocumentKind.RESPONSE,
+    "comment": DocumentKind.COMMENT,
+}
+SLUG_OF_KIND = {value: slug for slug, value in KIND_SLUGS.items()}
+
+
+class SearchDocument(models.Model):
+    kind = models.PositiveSmallIntegerField(choices=DocumentKind.choices)
+    object_id = models.BigIntegerField()
+    proposal_id = models.BigIntegerField(db_index=True)
+    # Null while the proposal is hidden (its own row is then absent).
+    process_id = models.BigIntegerField(null=True)
+    state = models.CharField(max_length=20, blank=True, default="")
+    proposal_hidden = models.BooleanField(default=False)
+    content = models.TextField()
+    created_at = models.DateTimeField()
+    # For responses: the response whose current text this is.
+    response_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        db_table = "search_document"
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="search_document_one_per_object"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["kind", "-created_at"], name="search_doc_kind_idx"),
+            models.Index(fields=["-created_at"], name="search_doc_created_idx"),
+            models.Index(
+                fields=["process_id", "kind", "-created_at"],
+                name="search_doc_process_idx",
+            ),
+            models.Index(fields=["state"], name="search_doc_state_idx"),
+            models.Index(fields=["response_id"], name="search_doc_response_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.object_id}"
+
+    @property
+    def kind_slug(self) -> str:
+        return SLUG_OF_KIND[DocumentKind(self.kind)]

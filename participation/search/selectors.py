@@ -1,0 +1,362 @@
+"""Search across proposals, comments and responses: one function for the web page
+and the API (``search()`` for the matching documents, ``hits()`` to show them).
+
+Japanese has no spaces between words, so matching is by substring, not by word.
+A query is split on white space into terms; a document must contain every term.
+Terms of three characters or more use the trigram index; shorter ones (公園, 園, EV)
+use the index of one- and two-character substrings. Both are exact substring
+matches, case-insensitive for Latin letters.
+"""
+
+# Match conditions are RawSQL with the search terms always passed as parameters;
+# only this module's table name is formatted into the SQL.
+# ruff: noqa: S608, S611
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from participation.errors import Invalid
+from participation.search.models import (
+    KIND_SLUGS,
+    SLUG_OF_KIND,
+    DocumentKind,
+    SearchDocument,
+)
+from participation.spaces.models import Process, ProcessStatus
+
+MAX_QUERY_LENGTH = 100
+MAX_TERMS = 6
+SHORT = 3  # terms shorter than this use the one/two-character index
+SORTS = ("relevance", "newest", "oldest")
+
+STATUS_FILTERS: dict[str, Any] = {
+    "open": _("Open"),
+    "withdrawn": _("Withdrawn"),
+    "answered": _("Answered by a department"),
+}
+_STATE_OF_STATUS = {"open": "published", "withdrawn": "withdrawn"}
+
+_ASCII_PUNCT_ONLY = re.compile(r"^[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+$")
+_ASCII_NON_ALNUM = re.compile(r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]")
+
+
+def parse_terms(q: str) -> list[str]:
+    """Split a query into distinct terms; raise ``Invalid`` on unusable input."""
+    text = unicodedata.normalize("NFC", q or "")
+    text = "".join(ch for ch in text if ch.isprintable() or ch.isspace())
+    text = text.strip()
+    if not text:
+        raise Invalid(_("Type something to search for."), code="empty_query")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise Invalid(
+            _("Search for at most %(n)d characters.") % {"n": MAX_QUERY_LENGTH},
+            code="query_too_long",
+            field_errors={"q": ["max_length"]},
+        )
+    terms: list[str] = []
+    for term in text.split():
+        # A lone punctuation mark or two ("-", "?!") finds nothing useful.
+        if len(term) < SHORT and _ASCII_PUNCT_ONLY.match(term):
+            continue
+        if term.casefold() not in {t.casefold() for t in terms}:
+            terms.append(term)
+    if not terms:
+        raise Invalid(_("Type letters or numbers to search for."), code="empty_query")
+    if len(terms) > MAX_TERMS:
+        raise Invalid(
+            _("Search for at most %(n)d words at a time.") % {"n": MAX_TERMS},
+            code="too_many_terms",
+            field_errors={"q": ["too_many_terms"]},
+        )
+    return terms
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _ascii_lower(term: str) -> str:
+    return "".join(ch.lower() if ch.isascii() else ch for ch in term)
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _condition(sql: str, params: list[Any]) -> RawSQL:
+    return RawSQL(sql, params, output_field=BooleanField())
+
+
+def _match_conditions(terms: list[str]) -> list[Any]:
+    long_terms = [t for t in terms if len(t) >= SHORT]
+    short_terms = [t for t in terms if len(t) < SHORT]
+    table = SearchDocument._meta.db_table
+    conditions: list[Any] = []
+    if connection.vendor == "sqlite":
+        if long_terms:
+            conditions.append(
+                _condition(
+                    f'"{table}"."id" IN (SELECT rowid FROM search_trigram '
+                    "WHERE search_trigram MATCH %s)",
+                    [" AND ".join(_fts_phrase(t) for t in long_terms)],
+                )
+            )
+        if short_terms:
+            conditions.append(
+                _condition(
+                    f'"{table}"."id" IN (SELECT rowid FROM search_gram '
+                    "WHERE search_gram MATCH %s)",
+                    [" AND ".join(_fts_phrase(_ascii_lower(t)) for t in short_terms)],
+                )
+            )
+            # The token index splits at ASCII punctuation ("A-", "1."): check those
+            # few terms against the text itself.
+            for term in short_terms:
+                if _ASCII_NON_ALNUM.search(term):
+                    conditions.append(
+                        _condition(
+                            f'instr(lower("{table}"."content"), %s) > 0',
+                            [_ascii_lower(term)],
+                        )
+                    )
+    elif connection.vendor == "postgresql":
+        for term in long_terms:
+            conditions.append(
+                _condition(f'"{table}"."content" ILIKE %s', [_like_pattern(term)])
+            )
+        if short_terms:
+            conditions.append(
+                _condition(
+                    f'"{table}"."grams" @> %s::text[]',
+                    [[t.lower() for t in short_terms]],
+                )
+            )
+    else:  # no index on other databases: a plain scan
+        for term in terms:
+            conditions.append(Q(content__icontains=term))
+    return conditions
+
+
+def visible_documents() -> QuerySet[SearchDocument]:
+    """Documents the public may see: no hidden proposal, no draft process."""
+    return SearchDocument.objects.filter(
+        kind__in=DocumentKind.values,
+        proposal_hidden=False,
+        process_id__in=Process.objects.exclude(status=ProcessStatus.DRAFT).values("id"),
+    )
+
+
+def search(
+    q: str,
+    *,
+    kind: str = "",
+    process: Process | int | None = None,
+    status: str = "",
+    sort: str = "relevance",
+) -> QuerySet[SearchDocument]:
+    """Documents matching every term of ``q``, filtered and ordered.
+
+    ``kind``: "proposal", "comment", "response" or "" for all; ``process``: a
+    process or its id; ``status``: a key of ``STATUS_FILTERS`` or "" ; ``sort``: one
+    of ``SORTS``. Raises ``Invalid`` for an empty or unusable query or an unknown
+    filter value. Lazy: slice or paginate it, then pass the page to ``hits()``.
+    """
+    terms = parse_terms(q)
+    qs = visible_documents()
+    for condition in _match_conditions(terms):
+        qs = qs.filter(condition)
+    if kind:
+        if kind not in KIND_SLUGS:
+            raise Invalid(
+                _("Unknown type of result."), field_errors={"type": ["invalid"]}
+            )
+        qs = qs.filter(kind=KIND_SLUGS[kind])
+    if process is not None:
+        qs = qs.filter(process_id=getattr(process, "pk", process))
+    if status == "answered":
+        qs = qs.filter(
+            proposal_id__in=SearchDocument.objects.filter(
+                kind=DocumentKind.RESPONSE
+            ).values("proposal_id")
+        )
+    elif status:
+        if status not in _STATE_OF_STATUS:
+            raise Invalid(_("Unknown status."), field_errors={"status": ["invalid"]})
+        qs = qs.filter(state=_STATE_OF_STATUS[status])
+    if sort not in SORTS:
+        raise Invalid(_("Unknown sort order."), field_errors={"sort": ["invalid"]})
+    if sort == "newest":
+        qs = qs.order_by("-created_at", "-id")
+    elif sort == "oldest":
+        qs = qs.order_by("created_at", "id")
+    else:
+        qs = qs.order_by("kind", "-created_at", "-id")
+    return qs
+
+
+def counts_by_kind(documents: QuerySet[SearchDocument]) -> dict[str, int]:
+    """How many matches of each kind (one query), e.g. for tabs above the results."""
+    rows = documents.order_by().values("kind").annotate(n=Count("id"))
+    counts = dict.fromkeys(KIND_SLUGS, 0)
+    for row in rows:
+        counts[SLUG_OF_KIND[DocumentKind(row["kind"])]] = row["n"]
+    return counts
+
+
+# --- Showing results ------------------------------------------------------------------
+
+
+def _pattern(terms: list[str]) -> re.Pattern[str] | None:
+    if not terms:
+        return None
+    alternatives = sorted({t for t in terms if t}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(t) for t in alternatives), re.IGNORECASE)
+
+
+def highlight(text: str, terms: list[str]) -> SafeString:
+    """The text, HTML-escaped, with every match of a term wrapped in <mark>."""
+    pattern = _pattern(terms)
+    text = text or ""
+    if pattern is None:
+        return escape(text)
+    parts: list[str] = []
+    position = 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[position : match.start()]))
+        parts.append(f"<mark>{escape(match.group(0))}</mark>")
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
+
+
+def snippet(text: str, terms: list[str], length: int = 180) -> SafeString:
+    """A one-line extract around the first match, highlighted."""
+    flat = " ".join((text or "").split())
+    pattern = _pattern(terms)
+    found = pattern.search(flat) if pattern else None
+    start = 0
+    if found and found.start() > length // 3:
+        start = found.start() - length // 3
+    end = min(len(flat), start + length)
+    piece = flat[start:end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(flat) else ""
+    return mark_safe(prefix + highlight(piece, terms) + suffix)  # noqa: S308
+
+
+@dataclass
+class SearchHit:
+    kind: str  # "proposal", "comment", "response"
+    kind_label: str
+    object_id: int
+    url: str
+    title: SafeString  # highlighted
+    snippet: SafeString  # highlighted
+    author_name: str  # a resident's real name, or a department's name
+    process: Process | None
+    proposal_id: int
+    proposal_title: str
+    state: str
+    created_at: datetime
+
+
+def hits(documents: Any, q: str) -> list[SearchHit]:
+    """Hydrate a page of documents (a list or sliced queryset) for display, with a
+    fixed number of queries: one per kind present on the page, plus processes."""
+    from proposals.models import Comment, Proposal
+
+    terms = parse_terms(q)
+    docs = list(documents)
+    by_kind: dict[int, list[int]] = {}
+    for doc in docs:
+        by_kind.setdefault(doc.kind, []).append(doc.object_id)
+    proposal_ids = {doc.proposal_id for doc in docs}
+    proposals = (
+        Proposal.objects.select_related("author", "process").in_bulk(proposal_ids)
+        if proposal_ids
+        else {}
+    )
+    comments = (
+        Comment.objects.select_related("author").in_bulk(by_kind[DocumentKind.COMMENT])
+        if by_kind.get(DocumentKind.COMMENT)
+        else {}
+    )
+    responses = _response_entries(by_kind.get(DocumentKind.RESPONSE, []))
+    results: list[SearchHit] = []
+    for doc in docs:
+        proposal = proposals.get(doc.proposal_id)
+        if proposal is None:
+            continue
+        hit = _hit(doc, proposal, comments, responses, terms)
+        if hit is not None:
+            results.append(hit)
+    return results
+
+
+def _hit(
+    doc: SearchDocument,
+    proposal: Any,
+    comments: dict[int, Any],
+    responses: dict[int, Any],
+    terms: list[str],
+) -> SearchHit | None:
+    base = {
+        "kind": doc.kind_slug,
+        "kind_label": str(DocumentKind(doc.kind).label),
+        "object_id": doc.object_id,
+        "process": proposal.process,
+        "proposal_id": proposal.pk,
+        "proposal_title": proposal.title,
+        "state": proposal.state,
+        "created_at": doc.created_at,
+    }
+    if doc.kind == DocumentKind.PROPOSAL:
+        return SearchHit(
+            url=proposal.get_absolute_url(),
+            title=highlight(proposal.title, terms),
+            snippet=snippet(proposal.body, terms),
+            author_name=proposal.author.real_name,
+            **base,
+        )
+    if doc.kind == DocumentKind.COMMENT:
+        comment = comments.get(doc.object_id)
+        if comment is None:
+            return None
+        return SearchHit(
+            url=comment.get_absolute_url(),
+            title=highlight(proposal.title, terms),
+            snippet=snippet(comment.body, terms),
+            author_name=comment.author.real_name,
+            **base,
+        )
+    entry = responses.get(doc.object_id)
+    if entry is None:
+        return None
+    return SearchHit(
+        url=entry.get_absolute_url(),
+        title=highlight(proposal.title, terms),
+        snippet=snippet(doc.content, terms),
+        author_name=entry.department_label,
+        **base,
+    )
+
+
+def _response_entries(entry_ids: list[int]) -> dict[int, Any]:
+    if not entry_ids:
+        return {}
+    from responses.models import TrackerEntry
+
+    return TrackerEntry.objects.select_related("department").in_bulk(entry_ids)

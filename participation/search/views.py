@@ -1,0 +1,71 @@
+"""The search page: a door onto ``search.selectors``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from participation.errors import Invalid
+from participation.search import selectors
+from participation.search.forms import SearchForm
+
+PER_PAGE = getattr(settings, "SEARCH_RESULTS_PER_PAGE", 20)
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its total (already known from the per-type counts)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known_count
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "searched": False}
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound and form.cleaned_data["q"]:
+        data = form.cleaned_data
+        try:
+            documents = selectors.search(
+                data["q"],
+                kind=data["type"],
+                process=data["process"],
+                status=data["status"],
+                sort=data["sort"],
+            )
+            counts = selectors.counts_by_kind(
+                selectors.search(
+                    data["q"], process=data["process"], status=data["status"]
+                )
+            )
+        except Invalid as exc:
+            form.add_error("q", exc.message)
+            status = 400
+        else:
+            total = counts[data["type"]] if data["type"] else sum(counts.values())
+            paginator = _CountedPaginator(documents, PER_PAGE, count=total)
+            page = paginator.get_page(request.GET.get("page"))
+            context.update(
+                searched=True,
+                q=data["q"],
+                counts=counts,
+                total=total,
+                all_count=sum(counts.values()),
+                page_obj=page,
+                results=selectors.hits(page.object_list, data["q"]),
+                active_type=data["type"],
+            )
+    return render(request, "search/search.html", context, status=status)

@@ -1,0 +1,616 @@
+"""The response tracker: how every proposal that reached its threshold was handled.
+
+``TrackerEntry`` is one tracked proposal (department, deadline, the two status axes).
+``Response`` is a department's published answer, possibly covering several similar
+proposals; its text lives in append-only ``ResponseRevision`` rows. Progress updates,
+outcome checks (confirm / dispute) and the answers to disputes are public records
+too, and ``TrackerEvent`` is the dated public timeline every page, feed and JSON
+document reads.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from participation.moderation.models import Hideable
+from responses.transitions import ACCEPTING, DECIDED, Decision, Implementation
+
+REASON_MIN = 50
+RESPONSE_MIN = 20
+BODY_MAX = 20_000
+CHANGE_NOTE_MIN = 10
+PROGRESS_MIN = 10
+PROGRESS_MAX = 5_000
+DISPUTE_MIN = 20
+COMMENT_MIN, COMMENT_MAX = 2, 5_000
+REFERRED_TO_MAX = 200
+
+
+def _values(choices: frozenset[str]) -> list[str]:
+    return sorted(str(choice) for choice in choices)
+
+
+class AppendOnlyError(Exception):
+    """A public record of the tracker cannot be changed or removed."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("This record is append-only.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("This record is append-only.")
+
+
+class AppendOnly(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("This record is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("This record is append-only.")
+
+
+def department_label(department: Any) -> str:
+    """A department's name in the reader's language (``name_en`` in English)."""
+    if department is None:
+        return ""
+    if (get_language() or "ja").startswith("en") and department.name_en:
+        return department.name_en
+    return department.name
+
+
+class EntryVia(models.TextChoices):
+    THRESHOLD = "threshold", _("Reached its support threshold")
+    FORWARDED = "forwarded", _("Forwarded by a facilitator")
+
+
+class TrackerEntry(models.Model):
+    """One proposal in the tracker: who handles it, what they decided, by when."""
+
+    proposal = models.OneToOneField(
+        "proposals.Proposal",
+        on_delete=models.CASCADE,
+        related_name="tracker",
+        verbose_name=_("proposal"),
+    )
+    process = models.ForeignKey(
+        "spaces.Process",
+        on_delete=models.PROTECT,
+        related_name="tracker_entries",
+        verbose_name=_("process"),
+    )
+    department = models.ForeignKey(
+        "spaces.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tracker_entries",
+        verbose_name=_("department"),
+    )
+    entered_at = models.DateTimeField(_("entered the tracker at"))
+    entered_via = models.CharField(
+        _("entered via"), max_length=20, choices=EntryVia.choices
+    )
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    response_due_at = models.DateTimeField(_("response due"))
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    decision = models.CharField(
+        _("decision"),
+        max_length=20,
+        choices=Decision.choices,
+        default=Decision.AWAITING,
+    )
+    decision_changed_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        _("decided at"),
+        null=True,
+        blank=True,
+        help_text=_("When the first decision was published."),
+    )
+    referred_to = models.CharField(
+        _("referred to"), max_length=REFERRED_TO_MAX, blank=True
+    )
+    response = models.ForeignKey(
+        "Response",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("response"),
+    )
+    implementation = models.CharField(
+        _("implementation"),
+        max_length=20,
+        choices=Implementation.choices,
+        default=Implementation.NONE,
+        blank=True,
+    )
+    implementation_percent = models.PositiveSmallIntegerField(
+        _("implementation progress (%)"), null=True, blank=True
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completion_round = models.PositiveSmallIntegerField(default=0)
+    disputed_at = models.DateTimeField(
+        _("disputed since"),
+        null=True,
+        blank=True,
+        help_text=_("Set while a resident's dispute of the completion is unanswered."),
+    )
+    first_disputed_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+    last_update_at = models.DateTimeField(_("latest update"))
+    last_update_kind = models.CharField(max_length=30, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tracker entry")
+        verbose_name_plural = _("tracker entries")
+        ordering = ["response_due_at", "id"]
+        indexes = [
+            models.Index(fields=["decision", "response_due_at"]),
+            models.Index(fields=["department", "decision"]),
+            models.Index(fields=["process", "decision"]),
+            models.Index(fields=["decided_at", "response_due_at"]),
+            models.Index(fields=["entered_at"]),
+            models.Index(fields=["implementation"]),
+            models.Index(fields=["disputed_at"]),
+            models.Index(fields=["-last_update_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="tracker_percent_0_100",
+                condition=Q(implementation_percent__isnull=True)
+                | Q(implementation_percent__gte=0, implementation_percent__lte=100),
+            ),
+            models.CheckConstraint(
+                name="tracker_implementation_after_acceptance",
+                condition=Q(implementation="") | Q(decision__in=_values(ACCEPTING)),
+            ),
+            models.CheckConstraint(
+                name="tracker_decision_has_response",
+                condition=~Q(decision__in=_values(DECIDED)) | Q(response__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.proposal_id} {self.get_decision_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("proposals:detail", args=[self.proposal_id]) + "#tracker"
+
+    # --- Derived figures (no queries) ---------------------------------------------
+    @property
+    def is_decided(self) -> bool:
+        return self.decided_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.decided_at is None and self.response_due_at < timezone.now()
+
+    @property
+    def days_overdue(self) -> int:
+        if not self.is_overdue:
+            return 0
+        return max(1, (timezone.now() - self.response_due_at).days)
+
+    @property
+    def days_left(self) -> int:
+        """Whole days left to decide (0 on the last day)."""
+        if self.decided_at is not None or self.is_overdue:
+            return 0
+        return (self.response_due_at - timezone.now()).days
+
+    @property
+    def days_waiting(self) -> int:
+        return max(0, (timezone.now() - self.entered_at).days)
+
+    @property
+    def days_to_decision(self) -> int | None:
+        if self.decided_at is None:
+            return None
+        seconds = (self.decided_at - self.entered_at).total_seconds()
+        return max(0, math.ceil(seconds / 86400))
+
+    @property
+    def answered_on_time(self) -> bool | None:
+        if self.decided_at is None:
+            return None
+        return self.decided_at <= self.response_due_at
+
+    @property
+    def is_disputed(self) -> bool:
+        return self.disputed_at is not None
+
+    @property
+    def implementation_open(self) -> bool:
+        return self.decision in ACCEPTING
+
+    @property
+    def last_update_label(self) -> str:
+        return str(dict(EventKind.choices).get(self.last_update_kind, ""))
+
+    @property
+    def department_label(self) -> str:
+        return department_label(self.department)
+
+
+class Response(models.Model):
+    """A department's published answer. One response may cover several proposals
+    (like the 意見に対する考え方 published after a public comment period); each
+    covered proposal still counts on its own on the scorecards."""
+
+    department = models.ForeignKey(
+        "spaces.Department",
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("department"),
+    )
+    current = models.ForeignKey(
+        "ResponseRevision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current revision"),
+    )
+    revision_count = models.PositiveSmallIntegerField(default=0)
+    published_at = models.DateTimeField(_("published at"))
+    revised_at = models.DateTimeField(_("revised at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        indexes = [models.Index(fields=["department", "-published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.department} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("responses:response", args=[self.pk])
+
+
+class ResponseRevision(AppendOnly):
+    """One version of a response, never changed once written. Number 1 is the
+    original publication; each revision says what changed and why."""
+
+    response = models.ForeignKey(
+        Response, on_delete=models.PROTECT, related_name="revisions"
+    )
+    number = models.PositiveSmallIntegerField(_("revision"))
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    body = models.TextField(_("response"), max_length=BODY_MAX)
+    referred_to = models.CharField(
+        _("referred to"), max_length=REFERRED_TO_MAX, blank=True
+    )
+    change_note = models.CharField(_("what changed and why"), max_length=500, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    author_name = models.CharField(_("official"), max_length=100)
+    department_name = models.CharField(max_length=120)
+    department_name_en = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        ordering = ["response", "number"]
+        verbose_name = _("response revision")
+        verbose_name_plural = _("response revisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "number"], name="responserevision_unique_number"
+            ),
+            models.CheckConstraint(
+                name="responserevision_is_decision",
+                condition=Q(decision__in=_values(DECIDED)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} r{self.number}"
+
+    @property
+    def department_label(self) -> str:
+        if (get_language() or "ja").startswith("en") and self.department_name_en:
+            return self.department_name_en
+        return self.department_name
+
+
+class ProgressUpdate(AppendOnly):
+    """A dated step of implementation (進捗報告)."""
+
+    entry = models.ForeignKey(
+        TrackerEntry, on_delete=models.CASCADE, related_name="progress_updates"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Implementation.choices
+    )
+    percent = models.PositiveSmallIntegerField(_("progress (%)"))
+    body = models.TextField(_("update"), max_length=PROGRESS_MAX)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    happened_on = models.DateField(_("date"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    author_name = models.CharField(_("official"), max_length=100)
+    created_at = models.DateTimeField(_("posted at"))
+
+    class Meta:
+        ordering = ["entry", "happened_on", "created_at", "id"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        indexes = [models.Index(fields=["entry", "happened_on"])]
+        constraints = [
+            models.CheckConstraint(
+                name="progress_percent_0_100",
+                condition=Q(percent__gte=0, percent__lte=100),
+            ),
+        ]
+
+
+class ResponseRating(models.Model):
+    """One resident's view of one response: clear or not, satisfied or not."""
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="ratings"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    clear = models.BooleanField(_("clear"))
+    satisfied = models.BooleanField(_("satisfied"))
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("response rating")
+        verbose_name_plural = _("response ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "user"], name="responserating_one_per_user"
+            )
+        ]
+
+
+class ResponseComment(Hideable):
+    """A resident's comment on a published response."""
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="comments"
+    )
+    # The proposal page it was written from (its process moderates it).
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("comment"), max_length=COMMENT_MAX)
+    created_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment on a response")
+        verbose_name_plural = _("comments on responses")
+        indexes = [
+            models.Index(fields=["response", "created_at"]),
+            models.Index(fields=["author", "-created_at"]),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.response.get_absolute_url()}#response-comment-{self.pk}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Verdict(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed as done")
+    DISPUTED = "disputed", _("Disputed")
+
+
+class DisputeAnswer(AppendOnly):
+    """An official's public answer to disputes of a completed implementation."""
+
+    entry = models.ForeignKey(
+        TrackerEntry, on_delete=models.CASCADE, related_name="dispute_answers"
+    )
+    body = models.TextField(_("answer"), max_length=BODY_MAX)
+    reopened = models.BooleanField(_("implementation reopened"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    author_name = models.CharField(_("official"), max_length=100)
+    department = models.ForeignKey(
+        "spaces.Department", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("answered at"))
+
+    class Meta:
+        ordering = ["entry", "created_at", "id"]
+        verbose_name = _("answer to a dispute")
+        verbose_name_plural = _("answers to disputes")
+
+
+class OutcomeCheck(models.Model):
+    """The author or a supporter confirming or disputing a completed implementation.
+
+    One per person per completion (``round``); changeable until answered."""
+
+    entry = models.ForeignKey(
+        TrackerEntry, on_delete=models.CASCADE, related_name="outcome_checks"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    round = models.PositiveSmallIntegerField()
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
+    reason = models.TextField(_("reason"), max_length=PROGRESS_MAX, blank=True)
+    answer = models.ForeignKey(
+        DisputeAnswer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disputes",
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["entry", "created_at", "id"]
+        verbose_name = _("outcome check")
+        verbose_name_plural = _("outcome checks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "user", "round"], name="outcomecheck_one_per_round"
+            )
+        ]
+        indexes = [models.Index(fields=["entry", "verdict"])]
+
+
+class EventKind(models.TextChoices):
+    ENTERED = "entered", _("Entered the tracker")
+    FORWARDED = "forwarded", _("Forwarded to the tracker")
+    ASSIGNED = "assigned", _("Assigned")
+    REASSIGNED = "reassigned", _("Reassigned")
+    CLAIMED = "claimed", _("Claimed by the department")
+    STATUS = "status", _("Status changed")
+    PUBLISHED = "published", _("Response published")
+    REVISED = "revised", _("Response revised")
+    PROGRESS = "progress", _("Progress update")
+    STALLED = "stalled", _("Implementation stalled")
+    COMPLETED = "completed", _("Implementation completed")
+    CONFIRMED = "confirmed", _("Completion confirmed")
+    DISPUTED = "disputed", _("Completion disputed")
+    DISPUTE_ANSWERED = "dispute_answered", _("Dispute answered")
+
+
+class TrackerEvent(AppendOnly):
+    """One dated, public step in a tracked proposal's history."""
+
+    entry = models.ForeignKey(
+        TrackerEntry, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    created_at = models.DateTimeField(db_index=True)
+    actor_name = models.CharField(max_length=100, blank=True)
+    department = models.ForeignKey(
+        "spaces.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    previous_department = models.ForeignKey(
+        "spaces.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("tracker event")
+        verbose_name_plural = _("tracker events")
+        indexes = [
+            models.Index(fields=["entry", "created_at"]),
+            models.Index(fields=["department", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.kind} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def label(self) -> str:
+        return str(self.get_kind_display())
+
+    @property
+    def summary(self) -> str:
+        """One translated sentence describing the step, in the reader's language."""
+        data = self.data or {}
+        dept = department_label(self.department)
+        decisions = dict(Decision.choices)
+        implementations = dict(Implementation.choices)
+        if self.kind == EventKind.ENTERED:
+            return str(_("Reached its support threshold and entered the tracker."))
+        if self.kind == EventKind.FORWARDED:
+            return str(_("Forwarded to the tracker by %(name)s.")) % {
+                "name": self.actor_name
+            }
+        if self.kind in (EventKind.ASSIGNED, EventKind.CLAIMED):
+            return str(_("Assigned to %(department)s.")) % {"department": dept}
+        if self.kind == EventKind.REASSIGNED:
+            return str(_("Reassigned from %(old)s to %(new)s.")) % {
+                "old": department_label(self.previous_department),
+                "new": dept,
+            }
+        if self.kind == EventKind.STATUS:
+            return str(_("%(department)s: %(status)s.")) % {
+                "department": dept,
+                "status": decisions.get(data.get("to", ""), ""),
+            }
+        if self.kind == EventKind.PUBLISHED:
+            return str(_("%(department)s decided: %(decision)s.")) % {
+                "department": dept,
+                "decision": decisions.get(data.get("decision", ""), ""),
+            }
+        if self.kind == EventKind.REVISED:
+            if data.get("decision") != data.get("previous_decision"):
+                return str(
+                    _("%(department)s revised its response: %(old)s → %(new)s.")
+                ) % {
+                    "department": dept,
+                    "old": decisions.get(data.get("previous_decision", ""), ""),
+                    "new": decisions.get(data.get("decision", ""), ""),
+                }
+            return str(_("%(department)s revised its response (revision %(n)s).")) % {
+                "department": dept,
+                "n": data.get("number", ""),
+            }
+        if self.kind in (EventKind.PROGRESS, EventKind.STALLED, EventKind.COMPLETED):
+            return str(_("%(status)s, %(percent)s%%.")) % {
+                "status": implementations.get(data.get("status", ""), ""),
+                "percent": data.get("percent", 0),
+            }
+        if self.kind == EventKind.CONFIRMED:
+            return str(_("%(name)s confirmed the work is done.")) % {
+                "name": self.actor_name
+            }
+        if self.kind == EventKind.DISPUTED:
+            return str(_("%(name)s disputed that the work is done.")) % {
+                "name": self.actor_name
+            }
+        if self.kind == EventKind.DISPUTE_ANSWERED:
+            if data.get("reopened"):
+                return str(
+                    _("%(department)s answered the dispute and reopened the work.")
+                ) % {"department": dept}
+            return str(_("%(department)s answered the dispute.")) % {"department": dept}
+        return self.label

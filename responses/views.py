@@ -1,0 +1,970 @@
+"""Tracker pages: the public tracker, scorecards, exports, and the forms officials,
+facilitators and residents use on a tracked proposal.
+
+Each view parses a form, calls one service, then redirects with a message or
+renders again. A service's refusal becomes a message and a status: the form page
+again with the message (400 invalid, 403 not allowed, 409 double submit or stale,
+429 too fast), or, for a button, the refusal page with the same status. Anonymous
+visitors are sent to log in.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from participation.errors import DomainError, NotAllowed, RateLimited
+from participation.spaces.models import Department, ProcessStatus
+from proposals.models import Proposal
+from responses import charts, forms, rules, selectors, services
+from responses.models import (
+    OutcomeCheck,
+    Response,
+    ResponseComment,
+    TrackerEntry,
+    Verdict,
+)
+from responses.transitions import Implementation
+
+PER_PAGE = 25
+
+
+# --- helpers -------------------------------------------------------------------------------
+def _proposal_or_404(pk: int) -> Proposal:
+    if pk > forms.MAX_ID:
+        raise Http404
+    proposal = (
+        Proposal.objects.select_related("process", "author", "category", "area")
+        .filter(pk=pk)
+        .exclude(process__status=ProcessStatus.DRAFT)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def _entry_or_404(proposal: Proposal) -> TrackerEntry:
+    entry = (
+        TrackerEntry.objects.select_related("department", "process", "response")
+        .filter(proposal=proposal)
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    entry.proposal = proposal
+    return entry
+
+
+def _response_or_404(pk: int) -> Response:
+    if pk > forms.MAX_ID:
+        raise Http404
+    try:
+        response = selectors.response_for_page(pk)
+    except Response.DoesNotExist as exc:
+        raise Http404 from exc
+    return response
+
+
+def _refused(request: HttpRequest, error: DomainError, *, back: str) -> HttpResponse:
+    response = render(
+        request,
+        "responses/refused.html",
+        {"error": error, "back": back},
+        status=error.status,
+    )
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _form_error(form: Any, error: DomainError) -> int:
+    """Attach a service's refusal to the form; return the HTTP status."""
+    for name in error.field_errors:
+        if name in form.fields and not isinstance(
+            form.fields[name].widget, forms.forms.HiddenInput
+        ):
+            form.add_error(name, error.message)
+            return error.status
+    form.add_error(None, error.message)
+    return error.status
+
+
+def _tracker_url(proposal: Proposal) -> str:
+    return f"{proposal.get_absolute_url()}#tracker"
+
+
+def _manage_url(proposal: Proposal) -> str:
+    return reverse("responses:manage", args=[proposal.pk])
+
+
+def _official_departments(user: Any) -> Any:
+    from participation.accounts.selectors import standing_of
+
+    return Department.objects.filter(pk__in=standing_of(user).department_ids)
+
+
+# --- Public tracker ----------------------------------------------------------------------
+@require_GET
+def tracker(request: HttpRequest) -> HttpResponse:
+    choices = selectors.filter_choices()
+    form = forms.TrackerFilterForm(request.GET or None, choices=choices)
+    status = 200
+    if request.GET and not form.is_valid():
+        status = 400
+    filters = form.filters() if request.GET else selectors.TrackerFilters()
+    page = Paginator(selectors.tracker_entries(filters), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "responses/tracker.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "entries": page.object_list,
+            "counts": selectors.tracker_counts(),
+            "filters": filters,
+            "export_query": request.GET.urlencode(),
+        },
+        status=status,
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_COLUMNS = [
+    "proposal_id",
+    "title",
+    "url",
+    "process",
+    "category",
+    "area",
+    "department",
+    "decision",
+    "implementation",
+    "implementation_percent",
+    "entered_at",
+    "entered_via",
+    "response_due_at",
+    "decided_at",
+    "days_to_decision",
+    "answered_on_time",
+    "overdue",
+    "days_overdue",
+    "referred_to",
+    "disputed",
+    "supports",
+    "last_update_at",
+    "last_update",
+]
+
+
+def _csv_lines(request: HttpRequest, rows: Iterator[TrackerEntry]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(CSV_COLUMNS)
+    for entry in rows:
+        proposal = entry.proposal
+        yield writer.writerow(
+            [
+                proposal.pk,
+                proposal.title,
+                request.build_absolute_uri(proposal.get_absolute_url()),
+                entry.process.slug,
+                proposal.category.slug if proposal.category else "",
+                proposal.area.slug if proposal.area else "",
+                entry.department.code if entry.department else "",
+                entry.decision,
+                entry.implementation,
+                "" if entry.implementation_percent is None else entry.implementation_percent,
+                entry.entered_at.isoformat(),
+                entry.entered_via,
+                entry.response_due_at.isoformat(),
+                entry.decided_at.isoformat() if entry.decided_at else "",
+                "" if entry.days_to_decision is None else entry.days_to_decision,
+                {True: "yes", False: "no", None: ""}[entry.answered_on_time],
+                "yes" if entry.is_overdue else "no",
+                entry.days_overdue,
+                entry.referred_to,
+                "yes" if entry.is_disputed else "no",
+                proposal.support_count,
+                entry.last_update_at.isoformat(),
+                entry.last_update_kind,
+            ]
+        )
+
+
+@require_GET
+def tracker_csv(request: HttpRequest) -> HttpResponse:
+    """The tracker table as CSV (UTF-8 with BOM so spreadsheet software reads
+    Japanese correctly), streamed row by row, with the page's filters."""
+    form = forms.TrackerFilterForm(request.GET or None, choices=selectors.filter_choices())
+    if request.GET and not form.is_valid():
+        return render(
+            request,
+            "responses/refused.html",
+            {
+                "error": DomainError(_("Some filters are not valid.")),
+                "form_errors": form.errors,
+                "back": reverse("responses:tracker"),
+            },
+            status=400,
+        )
+    filters = form.filters() if request.GET else selectors.TrackerFilters()
+    response = StreamingHttpResponse(
+        _csv_lines(request, selectors.csv_rows(filters)),
+        content_type="text/csv; charset=utf-8",
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="tracker-{stamp}.csv"'
+    return response
+
+
+def _charts(figures: selectors.Figures, months: Any) -> dict[str, Any]:
+    starts, received, answered = months
+    month_labels = [f"{s:%Y-%m}" for s in starts]
+    bucket_labels = []
+    for low, high in selectors.DAY_BUCKETS:
+        if high is None:
+            bucket_labels.append(_("%(n)d+ days") % {"n": low})
+        else:
+            bucket_labels.append(_("%(a)d–%(b)d days") % {"a": low, "b": high})
+    return {
+        "monthly": charts.grouped_bars(
+            title=_("Received and answered per month"),
+            description=_(
+                "Proposals entering the tracker and proposals answered, by month, "
+                "over the last twelve months."
+            ),
+            categories=month_labels,
+            series_names=[_("Received"), _("Answered")],
+            values=[received, answered],
+            first_column=_("Month"),
+        ),
+        "days": charts.grouped_bars(
+            title=_("Days to decision"),
+            description=_("How many answered proposals were decided within each span."),
+            categories=bucket_labels,
+            series_names=[_("Proposals")],
+            values=[figures.buckets],
+            first_column=_("Days"),
+        ),
+        "mix": charts.horizontal_bars(
+            title=_("Decision mix"),
+            description=_("The current status of every tracked proposal."),
+            items=[(label, count) for _value, label, count in figures.decision_mix],
+            columns=[_("Status"), _("Proposals"), _("Share")],
+        ),
+    }
+
+
+@require_GET
+def departments(request: HttpRequest) -> HttpResponse:
+    board = selectors.scorecards()
+    return render(
+        request,
+        "responses/departments.html",
+        {
+            "board": board,
+            "charts": _charts(board.total, selectors.monthly_series()),
+        },
+    )
+
+
+@require_GET
+def department(request: HttpRequest, code: str) -> HttpResponse:
+    dept = Department.objects.filter(code=code).first()
+    if dept is None:
+        raise Http404
+    figures = selectors.department_figures(dept)
+    return render(
+        request,
+        "responses/department.html",
+        {
+            "department": dept,
+            "figures": figures,
+            "charts": _charts(figures, selectors.monthly_series(dept)),
+            "entries": selectors.recent_entries(dept),
+        },
+    )
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@require_GET
+def tracker_json(request: HttpRequest, pk: int) -> JsonResponse:
+    """A proposal's fate as a JSON document, every milestone timestamped."""
+    proposal = _proposal_or_404(pk)
+    if proposal.is_hidden:
+        raise Http404
+    data = selectors.document_data(proposal)
+    entry: TrackerEntry | None = data["entry"]
+    absolute = request.build_absolute_uri
+    document: dict[str, Any] = {
+        "version": 1,
+        "generated_at": _iso(timezone.now()),
+        "proposal": {
+            "id": proposal.pk,
+            "title": proposal.title,
+            "url": absolute(proposal.get_absolute_url()),
+            "process": {
+                "slug": proposal.process.slug,
+                "title": proposal.process.title,
+                "title_en": proposal.process.title_en,
+            },
+            "author": proposal.author.real_name,
+            "state": proposal.state,
+            "submitted_at": _iso(proposal.created_at),
+            "support_count": proposal.support_count,
+            "support_threshold": proposal.process.support_threshold,
+            "threshold_reached_at": _iso(proposal.threshold_reached_at),
+        },
+        "milestones": [
+            {
+                "kind": step.kind,
+                "label": str(step.label),
+                "at": _iso(step.at),
+                "summary": step.text,
+                "state": step.state,
+            }
+            for step in data["steps"]
+        ],
+        "tracker": None,
+    }
+    if entry is not None:
+        dept = entry.department
+        tracker: dict[str, Any] = {
+            "entered_at": _iso(entry.entered_at),
+            "entered_via": entry.entered_via,
+            "department": None
+            if dept is None
+            else {
+                "code": dept.code,
+                "name": dept.name,
+                "name_en": dept.name_en,
+                "url": absolute(dept.get_absolute_url()),
+            },
+            "assigned_at": _iso(entry.assigned_at),
+            "response_due_at": _iso(entry.response_due_at),
+            "overdue": entry.is_overdue,
+            "days_overdue": entry.days_overdue,
+            "acknowledged_at": _iso(entry.acknowledged_at),
+            "decision": entry.decision,
+            "decision_label": entry.get_decision_display(),
+            "decided_at": _iso(entry.decided_at),
+            "days_to_decision": entry.days_to_decision,
+            "answered_on_time": entry.answered_on_time,
+            "referred_to": entry.referred_to or None,
+            "implementation": entry.implementation or None,
+            "implementation_percent": entry.implementation_percent,
+            "completed_at": _iso(entry.completed_at),
+            "disputed": entry.is_disputed,
+            "disputed_at": _iso(entry.disputed_at),
+            "outcome_checks": data["checks"],
+            "progress_updates": [
+                {
+                    "date": update.happened_on.isoformat(),
+                    "status": update.status,
+                    "percent": update.percent,
+                    "text": update.body,
+                    "link": update.link or None,
+                    "official": update.author_name,
+                    "posted_at": _iso(update.created_at),
+                }
+                for update in data["progress"]
+            ],
+            "dispute_answers": [
+                {
+                    "text": answer.body,
+                    "reopened": answer.reopened,
+                    "official": answer.author_name,
+                    "answered_at": _iso(answer.created_at),
+                }
+                for answer in data["answers"]
+            ],
+            "response": None,
+        }
+        if entry.response is not None:
+            ratings = data["ratings"]
+            tracker["response"] = {
+                "id": entry.response_id,
+                "url": absolute(entry.response.get_absolute_url()),
+                "published_at": _iso(entry.response.published_at),
+                "revised_at": _iso(entry.response.revised_at),
+                "covers_proposals": data["covers"],
+                "ratings": {
+                    "count": ratings.count,
+                    "clear": ratings.clear,
+                    "satisfied": ratings.satisfied,
+                },
+                "revisions": [
+                    {
+                        "number": revision.number,
+                        "decision": revision.decision,
+                        "text": revision.body,
+                        "referred_to": revision.referred_to or None,
+                        "change_note": revision.change_note or None,
+                        "official": revision.author_name,
+                        "department": revision.department_name,
+                        "published_at": _iso(revision.created_at),
+                    }
+                    for revision in data["revisions"]
+                ],
+            }
+        document["tracker"] = tracker
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    response = _response_or_404(pk)
+    return _render_response_page(request, response)
+
+
+def _render_response_page(
+    request: HttpRequest,
+    response: Response,
+    *,
+    rating_form: forms.RatingForm | None = None,
+    comment_form: forms.ResponseCommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    proposals = selectors.response_proposals(response)
+    if not proposals:
+        raise Http404
+    user = request.user
+    my_rating = None
+    if user.is_authenticated:
+        my_rating = response.ratings.filter(user=user).first()
+    initial = {}
+    if my_rating is not None:
+        initial = {
+            "clear": "yes" if my_rating.clear else "no",
+            "satisfied": "yes" if my_rating.satisfied else "no",
+        }
+    return render(
+        request,
+        "responses/response_detail.html",
+        {
+            "response": response,
+            "revision": response.current,
+            "history": selectors.revision_history(response),
+            "proposals": proposals,
+            "ratings": selectors.rating_summary(response),
+            "my_rating": my_rating,
+            "rating_form": rating_form or forms.RatingForm(initial=initial),
+            "comments": selectors.response_comments(response),
+            "comment_form": comment_form
+            or forms.ResponseCommentForm(initial={"proposal": proposals[0].pk}),
+            "can_rate": rules.rate_refusal(user, response) is None,
+            "can_comment": rules.response_comment_refusal(user, response) is None,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def response_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    response = _response_or_404(pk)
+    back = f"{response.get_absolute_url()}#rate"
+    if not request.user.is_authenticated:
+        return redirect_to_login(response.get_absolute_url())
+    form = forms.RatingForm(request.POST)
+    if not form.is_valid():
+        return _render_response_page(request, response, rating_form=form, status=400)
+    try:
+        services.response_rate(
+            user=request.user,
+            response=response,
+            clear=form.cleaned_data["clear"],
+            satisfied=form.cleaned_data["satisfied"],
+        )
+    except DomainError as exc:
+        if exc.status == 403 or isinstance(exc, RateLimited):
+            return _refused(request, exc, back=back)
+        status = _form_error(form, exc)
+        return _render_response_page(request, response, rating_form=form, status=status)
+    messages.success(request, _("Thank you: your rating is saved."))
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/proposals/") and "//" not in next_url:
+        return redirect(next_url)
+    return redirect(back)
+
+
+@require_POST
+def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    response = _response_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(response.get_absolute_url())
+    form = forms.ResponseCommentForm(request.POST)
+    if not form.is_valid():
+        return _render_response_page(request, response, comment_form=form, status=400)
+    proposal = Proposal.objects.filter(pk=form.cleaned_data["proposal"]).first()
+    try:
+        if proposal is None:
+            raise DomainError(_("This response does not answer that proposal."))
+        comment = services.response_comment_create(
+            author=request.user,
+            response=response,
+            proposal=proposal,
+            body=form.cleaned_data["body"],
+        )
+    except DomainError as exc:
+        if exc.status == 403 or isinstance(exc, RateLimited):
+            return _refused(request, exc, back=response.get_absolute_url())
+        status = _form_error(form, exc)
+        return _render_response_page(request, response, comment_form=form, status=status)
+    messages.success(request, _("Your comment is posted."))
+    return redirect(f"{response.get_absolute_url()}#response-comment-{comment.pk}")
+
+
+@require_POST
+def response_comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = (
+        ResponseComment.objects.select_related("response").filter(pk=pk).first()
+        if pk <= forms.MAX_ID
+        else None
+    )
+    if comment is None:
+        raise Http404
+    back = comment.response.get_absolute_url()
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    try:
+        services.response_comment_delete(actor=request.user, comment=comment)
+    except DomainError as exc:
+        return _refused(request, exc, back=back)
+    messages.success(request, _("Your comment was deleted."))
+    return redirect(back)
+
+
+# --- Staff console ---------------------------------------------------------------------------
+def _manage_context(
+    request: HttpRequest,
+    proposal: Proposal,
+    entry: TrackerEntry | None,
+    **forms_given: Any,
+) -> dict[str, Any]:
+    user = request.user
+    departments = Department.objects.order_by("code")
+    context: dict[str, Any] = {
+        "proposal": proposal,
+        "entry": entry,
+        "forward_form": forms_given.get("forward_form") or forms.ForwardForm(),
+    }
+    if entry is not None:
+        context.update(
+            {
+                "assign_form": forms_given.get("assign_form")
+                or forms.AssignForm(
+                    departments=departments,
+                    initial={"department": entry.department_id},
+                ),
+                "claim_form": forms_given.get("claim_form")
+                or forms.ClaimForm(departments=_official_departments(user)),
+                "status_form": forms_given.get("status_form") or forms.StatusForm(),
+                "can_assign": rules.assign_refusal(user, entry) is None,
+                "can_claim": bool(rules.can_claim(user, entry)),
+                "can_status": rules.status_refusal(user, entry) is None,
+                "publish_refusal": rules.publish_refusal(user, entry),
+                "revise_refusal": rules.revise_refusal(user, entry),
+                "progress_refusal": rules.progress_refusal(user, entry),
+                "answer_refusal": rules.dispute_answer_refusal(user, entry),
+            }
+        )
+    else:
+        context["forward_refusal"] = rules.forward_refusal(user, proposal)
+    return context
+
+
+@require_GET
+def manage(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    entry = (
+        TrackerEntry.objects.select_related("department", "process", "response")
+        .filter(proposal=proposal)
+        .first()
+    )
+    if entry is None:
+        refusal = rules.forward_refusal(request.user, proposal)
+        if refusal is not None:
+            return _refused(request, refusal, back=_tracker_url(proposal))
+    else:
+        entry.proposal = proposal
+        if not rules.can_manage(request.user, entry):
+            return _refused(request, _not_staff(), back=_tracker_url(proposal))
+    return render(
+        request, "responses/manage.html", _manage_context(request, proposal, entry)
+    )
+
+
+def _not_staff() -> DomainError:
+    return NotAllowed(
+        _(
+            "Only facilitators, administrators and officials of the assigned "
+            "department can handle this proposal."
+        )
+    )
+
+
+def _console_error(
+    request: HttpRequest,
+    proposal: Proposal,
+    entry: TrackerEntry | None,
+    error: DomainError,
+    **forms_given: Any,
+) -> HttpResponse:
+    """A refused console action: permission problems get the refusal page; other
+    problems re-render the console with the message next to the form."""
+    if error.status == 403 or isinstance(error, RateLimited):
+        return _refused(request, error, back=_tracker_url(proposal))
+    for form in forms_given.values():
+        _form_error(form, error)
+    return render(
+        request,
+        "responses/manage.html",
+        _manage_context(request, proposal, entry, **forms_given),
+        status=error.status,
+    )
+
+
+@require_POST
+def forward(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(_manage_url(proposal))
+    form = forms.ForwardForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "responses/manage.html",
+            _manage_context(request, proposal, None, forward_form=form),
+            status=400,
+        )
+    try:
+        services.tracker_forward(
+            actor=request.user, proposal=proposal, note=form.cleaned_data["note"]
+        )
+    except DomainError as exc:
+        return _console_error(request, proposal, None, exc, forward_form=form)
+    messages.success(request, _("The proposal is now in the response tracker."))
+    return redirect(_manage_url(proposal))
+
+
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(_manage_url(proposal))
+    entry = _entry_or_404(proposal)
+    form = forms.AssignForm(request.POST, departments=Department.objects.all())
+    refusal = rules.assign_refusal(request.user, entry)
+    if refusal is not None:
+        return _refused(request, refusal, back=_tracker_url(proposal))
+    if not form.is_valid():
+        return render(
+            request,
+            "responses/manage.html",
+            _manage_context(request, proposal, entry, assign_form=form),
+            status=400,
+        )
+    try:
+        entry = services.tracker_assign(
+            actor=request.user,
+            entry=entry,
+            department=form.cleaned_data["department"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as exc:
+        return _console_error(request, proposal, entry, exc, assign_form=form)
+    messages.success(
+        request,
+        _("Assigned to %(department)s.") % {"department": entry.department_label},
+    )
+    return redirect(_manage_url(proposal))
+
+
+@require_POST
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(_manage_url(proposal))
+    entry = _entry_or_404(proposal)
+    form = forms.ClaimForm(request.POST, departments=_official_departments(request.user))
+    if not form.is_valid():
+        refusal = rules.claim_refusal(request.user, entry, None)
+        if refusal is not None and not _official_departments(request.user).exists():
+            return _refused(request, refusal, back=_tracker_url(proposal))
+        return render(
+            request,
+            "responses/manage.html",
+            _manage_context(request, proposal, entry, claim_form=form),
+            status=400,
+        )
+    try:
+        entry = services.tracker_claim(
+            actor=request.user, entry=entry, department=form.cleaned_data["department"]
+        )
+    except DomainError as exc:
+        return _console_error(request, proposal, entry, exc, claim_form=form)
+    messages.success(
+        request,
+        _("Claimed for %(department)s. The deadline is shown on the proposal.")
+        % {"department": entry.department_label},
+    )
+    return redirect(_manage_url(proposal))
+
+
+@require_POST
+def set_status(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(_manage_url(proposal))
+    entry = _entry_or_404(proposal)
+    refusal = rules.status_refusal(request.user, entry)
+    if refusal is not None and refusal.status == 403:
+        return _refused(request, refusal, back=_tracker_url(proposal))
+    form = forms.StatusForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "responses/manage.html",
+            _manage_context(request, proposal, entry, status_form=form),
+            status=400,
+        )
+    try:
+        entry = services.tracker_set_status(
+            actor=request.user,
+            entry=entry,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as exc:
+        return _console_error(request, proposal, entry, exc, status_form=form)
+    messages.success(
+        request, _("Status set to “%(status)s”.") % {"status": entry.get_decision_display()}
+    )
+    return redirect(_tracker_url(proposal))
+
+
+def _staff_form_view(
+    request: HttpRequest,
+    pk: int,
+    *,
+    refusal_fn: Any,
+    template: str,
+    build_form: Any,
+    act: Any,
+    success: Any,
+    extra: Any = None,
+) -> HttpResponse:
+    """GET shows the form (or why it cannot be used); POST calls the service."""
+    proposal = _proposal_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    entry = _entry_or_404(proposal)
+    refusal = refusal_fn(request.user, entry)
+    if refusal is not None:
+        return _refused(request, refusal, back=_tracker_url(proposal))
+    form = build_form(request.POST if request.method == "POST" else None, entry)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                act(request.user, entry, form.cleaned_data)
+            except DomainError as exc:
+                if exc.status == 403 or isinstance(exc, RateLimited):
+                    return _refused(request, exc, back=_tracker_url(proposal))
+                status = _form_error(form, exc)
+            else:
+                messages.success(request, success)
+                return redirect(_tracker_url(proposal))
+        else:
+            status = 400
+    context = {"proposal": proposal, "entry": entry, "form": form}
+    if extra is not None:
+        context.update(extra(entry))
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def respond(request: HttpRequest, pk: int) -> HttpResponse:
+    def build(data: Any, entry: TrackerEntry) -> forms.PublishForm:
+        return forms.PublishForm(data, candidates=selectors.group_candidates(entry))
+
+    def act(user: Any, entry: TrackerEntry, data: dict[str, Any]) -> None:
+        services.response_publish(
+            actor=user,
+            entry=entry,
+            decision=data["decision"],
+            body=data["body"],
+            referred_to=data["referred_to"],
+            also=data["also"],
+        )
+
+    return _staff_form_view(
+        request,
+        pk,
+        refusal_fn=rules.publish_refusal,
+        template="responses/respond.html",
+        build_form=build,
+        act=act,
+        success=_("The response is published."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def revise(request: HttpRequest, pk: int) -> HttpResponse:
+    def build(data: Any, entry: TrackerEntry) -> forms.ReviseForm:
+        current = entry.response.current if entry.response else None
+        initial = {}
+        if current is not None:
+            initial = {
+                "decision": current.decision,
+                "body": current.body,
+                "referred_to": current.referred_to,
+                "base_revision": current.number,
+            }
+        return forms.ReviseForm(data, initial=initial)
+
+    def act(user: Any, entry: TrackerEntry, data: dict[str, Any]) -> None:
+        services.response_revise(
+            actor=user,
+            entry=entry,
+            decision=data["decision"],
+            body=data["body"],
+            referred_to=data["referred_to"],
+            change_note=data["change_note"],
+            base_revision=data["base_revision"],
+        )
+
+    def extra(entry: TrackerEntry) -> dict[str, Any]:
+        return {
+            "revision": entry.response.current if entry.response else None,
+            "covered": selectors.response_proposals(entry.response)
+            if entry.response
+            else [],
+        }
+
+    return _staff_form_view(
+        request,
+        pk,
+        refusal_fn=rules.revise_refusal,
+        template="responses/revise.html",
+        build_form=build,
+        act=act,
+        success=_("The revision is published. Earlier versions stay public."),
+        extra=extra,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    def build(data: Any, entry: TrackerEntry) -> forms.ProgressForm:
+        return forms.ProgressForm(
+            data,
+            initial={
+                "status": Implementation.IN_PROGRESS,
+                "percent": entry.implementation_percent or 0,
+            },
+        )
+
+    def act(user: Any, entry: TrackerEntry, data: dict[str, Any]) -> None:
+        services.progress_post(
+            actor=user,
+            entry=entry,
+            status=data["status"],
+            percent=data["percent"],
+            body=data["body"],
+            link=data["link"],
+            happened_on=data["happened_on"],
+        )
+
+    return _staff_form_view(
+        request,
+        pk,
+        refusal_fn=rules.progress_refusal,
+        template="responses/progress.html",
+        build_form=build,
+        act=act,
+        success=_("The progress update is posted."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dispute_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    def build(data: Any, entry: TrackerEntry) -> forms.DisputeAnswerForm:
+        return forms.DisputeAnswerForm(data)
+
+    def act(user: Any, entry: TrackerEntry, data: dict[str, Any]) -> None:
+        services.dispute_answer(
+            actor=user, entry=entry, body=data["body"], reopen=data["reopen"]
+        )
+
+    def extra(entry: TrackerEntry) -> dict[str, Any]:
+        return {
+            "disputes": list(
+                OutcomeCheck.objects.filter(
+                    entry=entry, verdict=Verdict.DISPUTED, answer__isnull=True
+                ).select_related("user")
+            )
+        }
+
+    return _staff_form_view(
+        request,
+        pk,
+        refusal_fn=rules.dispute_answer_refusal,
+        template="responses/dispute_answer.html",
+        build_form=build,
+        act=act,
+        success=_("Your answer is published and the dispute flag is cleared."),
+        extra=extra,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    def build(data: Any, entry: TrackerEntry) -> forms.OutcomeForm:
+        return forms.OutcomeForm(data)
+
+    def act(user: Any, entry: TrackerEntry, data: dict[str, Any]) -> None:
+        services.outcome_check(
+            user=user, entry=entry, verdict=data["verdict"], reason=data["reason"]
+        )
+
+    return _staff_form_view(
+        request,
+        pk,
+        refusal_fn=rules.outcome_refusal,
+        template="responses/outcome.html",
+        build_form=build,
+        act=act,
+        success=_("Thank you: the department and other residents can see your answer."),
+    )
+

@@ -1,0 +1,104 @@
+// Proposal pages: similar proposals while typing a title, one submit per form, and
+// CSRF tokens for comment forms rendered by the live layer. Every form works without
+// this file; it only makes them nicer.
+(function () {
+  "use strict";
+
+  // --- Similar proposals under the title field (aria-live region) ---------------
+  function setupSimilar(region) {
+    var input = document.getElementById(region.getAttribute("data-similar-for"));
+    var baseUrl = region.getAttribute("data-similar-url");
+    if (!input || !baseUrl || !window.fetch) { return; }
+    var timer = null;
+    var controller = null;
+    var lastQuery = null;
+
+    function show(html) {
+      // Only touch the live region when its content really changes, so screen
+      // readers do not announce the same list again on every key press.
+      if (region.innerHTML.trim() !== html.trim()) { region.innerHTML = html; }
+    }
+
+    function lookUp() {
+      var title = input.value.trim();
+      if (title === lastQuery) { return; }
+      lastQuery = title;
+      if (title.length < 4) { show(""); return; }
+      if (controller) { controller.abort(); }
+      controller = window.AbortController ? new AbortController() : null;
+      var url = baseUrl + (baseUrl.indexOf("?") === -1 ? "?" : "&") +
+        "title=" + encodeURIComponent(title);
+      fetch(url, {
+        credentials: "same-origin",
+        headers: { "Accept": "text/html" },
+        signal: controller ? controller.signal : undefined
+      }).then(function (response) {
+        return response.ok ? response.text() : "";
+      }).then(show).catch(function () { /* offline or aborted: keep the form usable */ });
+    }
+
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(lookUp, 350);
+    });
+  }
+  document.querySelectorAll("[data-similar-url]").forEach(setupSimilar);
+
+  // --- CSRF token for forms rendered without one (live fragments) ---------------
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement)) { return; }
+    if ((form.getAttribute("method") || "").toLowerCase() === "post" &&
+        !form.querySelector("input[name=csrfmiddlewaretoken]")) {
+      var token = csrfToken();
+      if (token) {
+        var hidden = document.createElement("input");
+        hidden.type = "hidden";
+        hidden.name = "csrfmiddlewaretoken";
+        hidden.value = token;
+        form.appendChild(hidden);
+      }
+    }
+    // One submit per form: a double click must not post twice. Buttons stay enabled
+    // (a disabled button would drop its name/value from the submission).
+    if (form.hasAttribute("data-submit-once")) {
+      if (form.getAttribute("data-submitting") === "true") {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("data-submitting", "true");
+      form.setAttribute("aria-busy", "true");
+      // Another script may still cancel this submit (a confirmation); then the
+      // form must stay usable.
+      window.setTimeout(function () {
+        if (event.defaultPrevented) {
+          form.removeAttribute("data-submitting");
+          form.removeAttribute("aria-busy");
+        }
+      }, 0);
+    }
+  }, true);
+
+  // Coming back with the browser's back button restores a page from cache with the
+  // flag still set; clear it so the forms work again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+      form.removeAttribute("data-submitting");
+      form.removeAttribute("aria-busy");
+    });
+  });
+
+  // Opening a reply form moves focus into its text box.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (details.classList && details.classList.contains("comment-reply") && details.open) {
+      var box = details.querySelector("textarea");
+      if (box) { box.focus(); }
+    }
+  }, true);
+})();

@@ -1,0 +1,221 @@
+"""Personal access tokens: the service, authentication with them, and the pages."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from participation.api import services
+from participation.api.models import PersonalAccessToken
+from participation.audit.models import AuditEvent
+from participation.errors import Invalid, NotAllowed
+from tests.api.conftest import body
+
+pytestmark = pytest.mark.django_db
+
+
+# -- service ---------------------------------------------------------------------
+
+
+def test_token_is_stored_only_as_its_sha256(resident):
+    new = services.token_create(user=resident, name="bot", scopes=["participate"])
+    stored = PersonalAccessToken.objects.get()
+    assert stored.token_hash == hashlib.sha256(new.raw.encode()).hexdigest()
+    assert new.raw not in str(PersonalAccessToken.objects.values().get())
+
+
+def test_every_token_can_read(resident):
+    new = services.token_create(user=resident, name="bot", scopes=[])
+    assert new.token.scopes == ["read"]
+
+
+def test_token_needs_a_name(resident):
+    with pytest.raises(Invalid) as error:
+        services.token_create(user=resident, name="   ", scopes=[])
+    assert "name" in error.value.field_errors
+    assert not PersonalAccessToken.objects.exists()
+
+
+def test_unknown_scope_is_refused(resident):
+    with pytest.raises(Invalid):
+        services.token_create(user=resident, name="bot", scopes=["admin"])
+
+
+def test_resident_cannot_create_an_official_token(resident):
+    with pytest.raises(Invalid) as error:
+        services.token_create(user=resident, name="bot", scopes=["official"])
+    assert error.value.code == "scope_not_allowed"
+
+
+def test_official_can_create_an_official_token(official):
+    new = services.token_create(user=official, name="desk", scopes=["official"])
+    assert new.token.scopes == ["read", "official"]
+
+
+def test_unverified_user_cannot_create_a_token(unverified):
+    with pytest.raises(NotAllowed):
+        services.token_create(user=unverified, name="bot", scopes=[])
+
+
+def test_active_tokens_are_capped(resident):
+    for n in range(services.MAX_ACTIVE_TOKENS):
+        services.token_create(user=resident, name=f"t{n}", scopes=[])
+    with pytest.raises(Invalid) as error:
+        services.token_create(user=resident, name="one more", scopes=[])
+    assert error.value.code == "too_many_tokens"
+
+
+def test_creation_and_revocation_are_audited(resident):
+    new = services.token_create(user=resident, name="bot", scopes=["participate"])
+    services.token_revoke(actor=resident, token=new.token)
+    actions = list(AuditEvent.objects.values_list("action", flat=True))
+    assert sorted(actions) == ["api_token.create", "api_token.revoke"]
+    assert new.raw not in str(list(AuditEvent.objects.values()))
+
+
+def test_nobody_revokes_another_persons_token(resident, resident2):
+    new = services.token_create(user=resident, name="bot", scopes=[])
+    with pytest.raises(NotAllowed):
+        services.token_revoke(actor=resident2, token=new.token)
+    new.token.refresh_from_db()
+    assert new.token.revoked_at is None
+
+
+def test_revoking_twice_is_refused(resident):
+    new = services.token_create(user=resident, name="bot", scopes=[])
+    services.token_revoke(actor=resident, token=new.token)
+    with pytest.raises(Invalid):
+        services.token_revoke(actor=resident, token=new.token)
+
+
+# -- authentication ----------------------------------------------------------------
+
+
+def test_bearer_token_authenticates_as_its_owner(token_client, resident):
+    client = token_client(resident, ["read"])
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 200
+    assert body(response)["id"] == resident.pk
+    assert body(response)["token_scopes"] == ["read"]
+
+
+def test_use_records_last_used_time(token_client, resident):
+    client = token_client(resident, ["read"])
+    client.get("/api/v1/me/")
+    client.token.refresh_from_db()
+    assert client.token.last_used_at is not None
+
+
+def test_revoked_token_is_rejected_with_401(token_client, resident):
+    client = token_client(resident, ["read"])
+    services.token_revoke(actor=resident, token=client.token)
+    response = client.get("/api/v1/processes/")
+    assert response.status_code == 401
+    assert body(response)["code"] == "authentication_failed"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_expired_token_is_rejected(token_client, resident):
+    client = token_client(resident, ["read"])
+    PersonalAccessToken.objects.filter(pk=client.token.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+def test_unknown_token_is_rejected(api):
+    api.credentials(HTTP_AUTHORIZATION="Bearer pat_nonsense")
+    assert api.get("/api/v1/proposals/").status_code == 401
+
+
+def test_malformed_authorization_header_is_rejected(api):
+    api.credentials(HTTP_AUTHORIZATION="Bearer two words")
+    response = api.get("/api/v1/proposals/")
+    assert response.status_code == 401
+    assert body(response)["field_errors"] == {}
+
+
+def test_token_of_deactivated_user_is_rejected(token_client, resident):
+    client = token_client(resident, ["read"])
+    resident.is_active = False
+    resident.save(update_fields=["is_active"])
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+def test_me_needs_authentication(api):
+    response = api.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert body(response)["code"] == "not_authenticated"
+
+
+# -- pages -------------------------------------------------------------------------
+
+
+def test_token_page_requires_login(client):
+    response = client.get("/accounts/tokens/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_token_page_lists_own_tokens_only(login, resident, resident2):
+    services.token_create(user=resident, name="mine", scopes=[])
+    services.token_create(user=resident2, name="theirs", scopes=[])
+    response = login(resident).get("/accounts/tokens/")
+    assert response.status_code == 200
+    assert "mine" in response.content.decode()
+    assert "theirs" not in response.content.decode()
+
+
+def test_creating_a_token_shows_it_once(login, resident):
+    client = login(resident)
+    response = client.post(
+        "/accounts/tokens/",
+        {"name": "LINE bot", "scopes": ["participate"], "expires_in_days": "90"},
+    )
+    assert response.status_code == 201
+    assert response["Cache-Control"].startswith("max-age=0")
+    token = PersonalAccessToken.objects.get(user=resident)
+    html = response.content.decode()
+    assert token.prefix in html
+    raw = html.split('id="new-token-value"')[1].split('value="')[1].split('"')[0]
+    assert services.hash_token(raw) == token.token_hash
+    assert raw not in client.get("/accounts/tokens/").content.decode()
+
+
+def test_token_page_offers_official_scope_to_officials_only(login, resident, official):
+    assert 'value="official"' not in login(resident).get("/accounts/tokens/").content.decode()
+
+
+def test_creating_a_token_without_name_shows_the_error(login, resident):
+    response = login(resident).post("/accounts/tokens/", {"name": ""})
+    assert response.status_code == 400
+    assert not PersonalAccessToken.objects.exists()
+
+
+def test_revoking_from_the_page(login, resident):
+    new = services.token_create(user=resident, name="bot", scopes=[])
+    response = login(resident).post(f"/accounts/tokens/{new.token.pk}/revoke/")
+    assert response.status_code == 302
+    new.token.refresh_from_db()
+    assert new.token.revoked_at is not None
+
+
+def test_revoking_someone_elses_token_is_404(login, resident, resident2):
+    new = services.token_create(user=resident2, name="bot", scopes=[])
+    response = login(resident).post(f"/accounts/tokens/{new.token.pk}/revoke/")
+    assert response.status_code == 404
+    new.token.refresh_from_db()
+    assert new.token.revoked_at is None
+
+
+def test_token_page_form_requires_csrf(resident):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(resident)
+    response = client.post("/accounts/tokens/", {"name": "bot"})
+    assert response.status_code == 403
+    assert not PersonalAccessToken.objects.exists()

@@ -1,0 +1,222 @@
+"""Browser tests: the app under daphne on a free loopback port, a fresh SQLite database
+seeded by ``seed_demo``, and Debian's Chromium driven by Playwright.
+
+Every test here is marked ``e2e``. Without Chromium they are skipped, and the skip reason
+says so in the summary.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEMO_PASSWORD = "e2e-demo-password-2026"
+AXE = HERE / "vendor" / "axe.min.js"
+SCREENSHOTS = ROOT / "screenshots"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    skip = pytest.mark.skip(
+        reason=f"browser tests skipped: Chromium not found at {CHROMIUM} "
+        "(apt-get install chromium)"
+    )
+    for item in items:
+        if HERE in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+            if not Path(CHROMIUM).exists():
+                item.add_marker(skip)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    log_path: Path
+    process: subprocess.Popen
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def confirmation_link(self, email: str) -> str:
+        """The newest e-mail confirmation link sent to ``email`` (console backend)."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            text = self.log()
+            # Messages are printed whole; take the part after the last "To: <email>".
+            index = text.rfind(f"To: {email}")
+            if index >= 0:
+                match = re.search(r"https?://\S+/accounts/confirm-email/\S+/", text[index:])
+                if match:
+                    return match.group(0)
+            time.sleep(0.1)  # waiting on another process's output, not on our own code
+        raise AssertionError(f"no confirmation e-mail for {email} in the server log")
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    workdir = tmp_path_factory.mktemp("e2e")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "participation.settings",
+            "SQLITE_PATH": str(workdir / "db.sqlite3"),
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "e2e-only-secret-key-" + os.urandom(8).hex(),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "STATIC_ROOT": str(workdir / "static"),
+            "SITE_URL": url,
+            "DEMO_PASSWORD": DEMO_PASSWORD,
+            "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "createcachetable")
+    _manage(env, "collectstatic", "--noinput")
+    _manage(env, "seed_demo")
+    log_path = workdir / "server.log"
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+         "participation.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("daphne did not start:\n" + log_path.read_text())
+            time.sleep(0.2)  # waiting for another process to listen
+    yield Server(url=url, log_path=log_path, process=process)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+def _context(browser, server: Server, lang: str, **kwargs):
+    locale = {"ja": "ja-JP", "en": "en-US"}[lang]
+    context = browser.new_context(
+        base_url=server.url,
+        locale=locale,
+        extra_http_headers={"Accept-Language": f"{lang},{lang[:2]};q=0.9"},
+        **kwargs,
+    )
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def new_context(browser, server):
+    """Factory: ``new_context(lang="en", **playwright_options)``; closed after the test."""
+    contexts = []
+
+    def make(lang: str = "en", **kwargs):
+        context = _context(browser, server, lang, **kwargs)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context("en").new_page()
+
+
+def login(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form").filter(has=page.locator("input[name=password]")).locator(
+        "button[type=submit]"
+    ).click()
+    page.wait_for_load_state()
+
+
+def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list:
+    """Run axe-core (WCAG 2.1 A/AA rules) on the current page; return the violations of
+    the given impacts, each as a short readable dict."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+        })"""
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]

@@ -1,0 +1,77 @@
+"""Helpers for consumer tests: a communicator through the real ASGI stack
+(origin check, cookies, session, auth), and waiting for one message type."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from participation.asgi import application
+
+TIMEOUT = 3
+
+
+def session_cookie(user: Any = None, **session_data: Any) -> str:
+    """A real session (in the database) for ``user`` or an anonymous visitor."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    if session_data:
+        session = client.session
+        for key, value in session_data.items():
+            session[key] = value
+        session.save()
+        client.cookies["sessionid"] = session.session_key
+    return client.cookies["sessionid"].value if "sessionid" in client.cookies else ""
+
+
+async def cookie_for(user: Any = None, **session_data: Any) -> str:
+    return await database_sync_to_async(session_cookie)(user, **session_data)
+
+
+async def open_socket(
+    path: str,
+    *,
+    cookie: str = "",
+    language: str = "en",
+    origin: bytes = b"http://testserver",
+) -> WebsocketCommunicator:
+    headers = [(b"origin", origin), (b"accept-language", language.encode())]
+    if cookie:
+        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, _subprotocol = await communicator.connect(timeout=TIMEOUT)
+    assert connected
+    return communicator
+
+
+async def receive_type(communicator: WebsocketCommunicator, wanted: str) -> dict:
+    """The next message of type ``wanted``, skipping others (hello, acks)."""
+    while True:
+        message = await communicator.receive_json_from(timeout=TIMEOUT)
+        if message.get("type") == wanted:
+            return message
+
+
+async def no_message(communicator: WebsocketCommunicator) -> bool:
+    return await communicator.receive_nothing(timeout=0.2)
+
+
+def run_sync(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a service (or any ORM code) from the test's event loop; its broadcasts
+    go out after the commit, through the same channel layer as the consumers."""
+    return database_sync_to_async(fn)(*args, **kwargs)
+
+
+async def closed_with(communicator: WebsocketCommunicator) -> int:
+    while True:
+        output = await communicator.receive_output(timeout=TIMEOUT)
+        if output["type"] == "websocket.close":
+            return output.get("code")
+
+
+__all__ = ["asyncio"]

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from proposals import selectors
+from proposals.models import CommentVote
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_title_terms_use_bigrams_for_japanese():
+    assert {"駐輪", "輪場"} <= selectors.title_terms("駐輪場")
+
+
+def test_title_terms_use_words_for_english():
+    assert selectors.title_terms("More benches for the park") == {
+        "more",
+        "benches",
+        "park",
+    }
+
+
+def test_similar_proposals_skip_hidden_and_withdrawn(process, facilitator):
+    factories.ProposalFactory(
+        process=process, title="駅前の駐輪場に屋根を", hidden_at=timezone.now()
+    )
+    factories.ProposalFactory(
+        process=process, title="駅前の駐輪場を広げる", state="withdrawn"
+    )
+    visible = factories.ProposalFactory(process=process, title="駅前の駐輪場を無料に")
+    found = selectors.similar_proposals(process, "駅前の駐輪場")
+    assert found == [visible]
+
+
+def test_similar_proposals_stay_in_their_process(process):
+    factories.ProposalFactory(title="駅前の駐輪場を無料にする")
+    assert selectors.similar_proposals(process, "駅前の駐輪場") == []
+
+
+def test_comment_tree_nests_replies_and_carries_my_vote(proposal, resident):
+    root = factories.CommentFactory(proposal=proposal)
+    reply = factories.CommentFactory(proposal=proposal, parent=root, depth=1)
+    CommentVote.objects.create(comment=reply, user=resident, value=-1)
+    roots = selectors.comment_tree(proposal, resident)
+    assert [n.comment for n in roots] == [root]
+    assert roots[0].children[0].comment == reply
+    assert roots[0].children[0].my_vote == -1
+
+
+def test_comment_tree_newest_first_reverses_top_level_only(proposal):
+    first = factories.CommentFactory(proposal=proposal)
+    second = factories.CommentFactory(proposal=proposal)
+    roots = selectors.comment_tree(proposal, None, order="newest")
+    assert [n.comment for n in roots] == [second, first]
+
+
+def test_alignment_counts_leave_out_deleted_and_hidden(proposal):
+    factories.CommentFactory(proposal=proposal, alignment="favour")
+    factories.CommentFactory(
+        proposal=proposal, alignment="favour", deleted_at=timezone.now()
+    )
+    factories.CommentFactory(
+        proposal=proposal, alignment="against", hidden_at=timezone.now()
+    )
+    counts = selectors.alignment_counts(selectors.comment_tree(proposal, None))
+    assert counts == {"favour": 1, "against": 0, "neutral": 0}
+
+
+def test_comment_template_renders_alone_for_the_live_layer(proposal, resident):
+    """The live layer renders _comment.html without a request; it must work."""
+    comment = factories.CommentFactory(proposal=proposal, body="ライブで届くコメント")
+    node = selectors.comment_node(comment, resident)
+    html = render_to_string(
+        "proposals/_comment.html",
+        {"node": node, "proposal": proposal, "user": resident},
+    )
+    assert f'id="comment-{comment.pk}"' in html
+    assert "ライブで届くコメント" in html
+    assert 'value="up"' in html  # the resident may vote
