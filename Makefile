@@ -56,7 +56,7 @@ screenshots: compilemessages
 lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy $$(find participation proposals responses -name services.py -o -name selectors.py -o -name rules.py)
+	DJANGO_DEBUG=1 $(BIN)/mypy $$(find participation proposals responses -name services.py -o -name selectors.py -o -name rules.py)
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

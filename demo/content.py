@@ -15,7 +15,7 @@ codes and ``DEPARTMENT_FOR_CATEGORY``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # --- People -----------------------------------------------------------------------
 
@@ -620,7 +620,6 @@ class ProposalSpec:
     withdrawn: bool = False
     # Written by the author before anyone reacted (then marked as edited).
     edited_body: str = ""
-    tags: tuple[str, ...] = field(default=())
 
 
 PROPOSALS: tuple[ProposalSpec, ...] = (

@@ -36,6 +36,7 @@ from demo import content
 from participation.accounts import services as account_services
 from participation.accounts.models import Role, RoleGrant, User
 from participation.audit.services import record
+from participation.live import broadcast
 from participation.spaces.models import (
     Area,
     Category,
@@ -66,7 +67,6 @@ class DemoError(Exception):
 class Result:
     created: bool
     counts: dict[str, int] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
 
 # --- Helpers ------------------------------------------------------------------------
@@ -86,6 +86,23 @@ def seeding_settings() -> Iterator[None]:
     finally:
         for name, value in saved.items():
             setattr(settings, name, value)
+
+
+@contextlib.contextmanager
+def history_is_not_news() -> Iterator[None]:
+    """Replaying months of history must not push thousands of stale events to the
+    browsers connected right now, nor fill the live layer's catch-up log: live
+    broadcasts are muted while seeding (pages show the data on their next load)."""
+    original = broadcast.send
+
+    def muted(group: str, event_type: str, payload: dict[str, Any] | None = None):
+        return None
+
+    broadcast.send = muted  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        broadcast.send = original  # type: ignore[assignment]
 
 
 class Timeline:
@@ -163,9 +180,9 @@ class Seeder:
         self.processes: dict[str, Process] = {}
         self.timelines: dict[str, Timeline] = {}
         # Backdating, applied once everything exists.
-        self.proposal_times: dict[int, dict[str, datetime | None]] = {}
+        self.proposal_times: dict[int, dict[str, datetime]] = {}
         self.support_times: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
-        self.comment_times: dict[int, dict[str, datetime | None]] = {}
+        self.comment_times: dict[int, dict[str, datetime]] = {}
         self.comment_urls: dict[int, str] = {}
         self.vote_times: dict[tuple[int, int], datetime] = {}
         self.first_activity: dict[int, datetime] = {}
@@ -272,8 +289,8 @@ class Seeder:
         audit log records them."""
         wanted: list[tuple[User, str, Process | None, Department | None]] = []
         facilitator = self.users[content.FACILITATOR.key]
-        for process in self.processes.values():
-            wanted.append((facilitator, Role.FACILITATOR, process, None))
+        for each in self.processes.values():
+            wanted.append((facilitator, Role.FACILITATOR, each, None))
         for key, codes in content.OFFICIAL_DEPARTMENTS.items():
             for code in codes:
                 wanted.append(
@@ -336,7 +353,7 @@ class Seeder:
             area=self.areas[spec.area],
             location_text=spec.location,
         )
-        times: dict[str, datetime | None] = {"created_at": posted_at}
+        times: dict[str, datetime] = {"created_at": posted_at}
         self._note_activity(author, proposal, posted_at)
         last = posted_at
         if spec.edited_body:
@@ -441,7 +458,6 @@ class Seeder:
         posted: list[tuple[Comment, datetime, content.C | None]] = []
         last = after
         start = self.proposal_times[proposal.pk]["created_at"]
-        assert start is not None
 
         def walk(node: content.C, parent: Comment | None, parent_at: datetime) -> None:
             nonlocal last
@@ -654,7 +670,6 @@ class Seeder:
             )
 
         for pk, times in self.comment_times.items():
-            assert times["created_at"] is not None
             date(
                 Notification.objects.filter(url=self.comment_urls[pk]),
                 times["created_at"],
@@ -773,7 +788,7 @@ def seed(
         )
     log("Seeding the demo prefecture…")
     seeder = Seeder(now=now or timezone.now(), log=log)
-    with seeding_settings(), transaction.atomic():
+    with seeding_settings(), history_is_not_news(), transaction.atomic():
         seeder.run(extensions=extensions)
     _forget_headline_figures(log)
     return Result(created=True, counts=counts())

@@ -163,9 +163,11 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Degrades to "no cache" while Redis is unreachable (participation/cache.py).
+            "BACKEND": "participation.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "participation"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
     CHANNEL_LAYERS = {
@@ -187,7 +189,11 @@ else:
             }
         )
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # channels' in-memory layer, with expiry sweeps that stay cheap at 1,000
+    # connections (participation/live/layers.py).
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "participation.live.layers.InMemoryChannelLayer"}
+    }
 
 # --- Auth and accounts ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

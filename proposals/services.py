@@ -248,7 +248,11 @@ def _check_links_allowed(author: Any, body: str) -> None:
     free = settings.NEW_ACCOUNT_LINK_FREE_COMMENTS
     if not free or not contains_url(body):
         return
-    if Comment.objects.filter(author=author, deleted_at__isnull=True).count() < free:
+    # Comments a facilitator hid do not earn the right to post links.
+    earned = Comment.objects.filter(
+        author=author, deleted_at__isnull=True, hidden_at__isnull=True
+    )
+    if earned.count() < free:
         raise Invalid(
             _(
                 "New accounts cannot post links in their first %(n)d comments. "

@@ -50,27 +50,33 @@ def _process_or_404(slug: str) -> Process:
         raise Http404 from exc
 
 
-def _proposal_or_404(pk: int) -> Proposal:
+def _check_visible(proposal: Proposal, user: Any) -> None:
+    """Proposals of a draft process exist only for its facilitators (and admins)."""
+    if proposal.process.status == ProcessStatus.DRAFT and not rules.can_view_hidden(
+        user, proposal
+    ):
+        raise Http404
+
+
+def _proposal_or_404(pk: int, user: Any) -> Proposal:
     if pk > forms.MAX_ID:
         raise Http404
     try:
         proposal = selectors.proposal_for_page(pk)
     except Proposal.DoesNotExist as exc:
         raise Http404 from exc
-    if proposal.process.status == ProcessStatus.DRAFT:
-        raise Http404
+    _check_visible(proposal, user)
     return proposal
 
 
-def _comment_or_404(pk: int) -> Comment:
+def _comment_or_404(pk: int, user: Any) -> Comment:
     if pk > forms.MAX_ID:
         raise Http404
     try:
         comment = selectors.comment_for_page(pk)
     except Comment.DoesNotExist as exc:
         raise Http404 from exc
-    if comment.proposal.process.status == ProcessStatus.DRAFT:
-        raise Http404
+    _check_visible(comment.proposal, user)
     return comment
 
 
@@ -271,7 +277,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal_or_404(pk)
+    proposal = _proposal_or_404(pk, request.user)
     if not request.user.is_authenticated:
         return _login(reverse("proposals:edit", args=[proposal.pk]))
     refusal = rules.proposal_edit_refusal(request.user, proposal)
@@ -319,7 +325,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal_or_404(pk)
+    proposal = _proposal_or_404(pk, request.user)
     if not request.user.is_authenticated:
         return _login(reverse("proposals:withdraw", args=[proposal.pk]))
     if request.method == "GET":
@@ -398,7 +404,7 @@ def _detail_context(
 
 @require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal_or_404(pk)
+    proposal = _proposal_or_404(pk, request.user)
     return render(request, "proposals/detail.html", _detail_context(request, proposal))
 
 
@@ -406,7 +412,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_support(request: HttpRequest, pk: int) -> HttpResponse:
     """Support or withdraw one's support (``action`` = add or remove; without it,
     toggle). Repeating an action changes nothing and says so."""
-    proposal = _proposal_or_404(pk)
+    proposal = _proposal_or_404(pk, request.user)
     back = _anchor(proposal.get_absolute_url(), "support")
     if not request.user.is_authenticated:
         return _login(proposal.get_absolute_url())
@@ -440,7 +446,7 @@ def proposal_support(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_follow(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow or unfollow (``action`` = follow or unfollow; without it, toggle)."""
-    proposal = _proposal_or_404(pk)
+    proposal = _proposal_or_404(pk, request.user)
     back = _anchor(proposal.get_absolute_url(), "follow")
     if not request.user.is_authenticated:
         return _login(proposal.get_absolute_url())
@@ -471,7 +477,7 @@ def proposal_follow(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new comment, or a reply when ``parent`` is given."""
-    proposal = _proposal_or_404(pk)
+    proposal = _proposal_or_404(pk, request.user)
     if not request.user.is_authenticated:
         return _login(_anchor(proposal.get_absolute_url(), "comment-form"))
     form = forms.CommentForm(request.POST)
@@ -508,7 +514,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _comment_or_404(pk)
+    comment = _comment_or_404(pk, request.user)
     proposal = comment.proposal
     if not request.user.is_authenticated:
         return _login(reverse("proposals:comment_edit", args=[comment.pk]))
@@ -549,7 +555,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _comment_or_404(pk)
+    comment = _comment_or_404(pk, request.user)
     if not request.user.is_authenticated:
         return _login(comment.get_absolute_url())
     if request.method == "GET":
@@ -575,7 +581,7 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def comment_vote(request: HttpRequest, pk: int) -> HttpResponse:
     """Vote a comment up or down; the same vote again takes it back."""
-    comment = _comment_or_404(pk)
+    comment = _comment_or_404(pk, request.user)
     back = comment.get_absolute_url()
     if not request.user.is_authenticated:
         return _login(back)

@@ -123,8 +123,12 @@ def grouped_bars(
                     series=s,
                 )
             )
-        chart.x_labels.append(Tick(position=round(LEFT + slot * c + slot / 2, 2), label=category))
-        chart.rows.append([category, *(int(values[s][c]) for s in range(len(series_names)))])
+        chart.x_labels.append(
+            Tick(position=round(LEFT + slot * c + slot / 2, 2), label=category)
+        )
+        chart.rows.append(
+            [category, *(int(values[s][c]) for s in range(len(series_names)))]
+        )
     return chart
 
 

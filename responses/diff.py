@@ -63,4 +63,3 @@ def render_diff(old: str, new: str) -> SafeString:
         else:
             out.append(_inline(before, after))
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
-

@@ -270,7 +270,9 @@ class ResponseCommentForm(forms.Form):
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    proposal = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
+    proposal = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=MAX_ID
+    )
 
 
 class TrackerFilterForm(forms.Form):
@@ -297,7 +299,9 @@ class TrackerFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
-    def __init__(self, *args: Any, choices: selectors.FilterChoices, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, choices: selectors.FilterChoices, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         every = [("", _("All"))]
         self.fields["process"].choices = every + [

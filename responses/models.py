@@ -306,7 +306,9 @@ class ResponseRevision(AppendOnly):
     referred_to = models.CharField(
         _("referred to"), max_length=REFERRED_TO_MAX, blank=True
     )
-    change_note = models.CharField(_("what changed and why"), max_length=500, blank=True)
+    change_note = models.CharField(
+        _("what changed and why"), max_length=500, blank=True
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -370,6 +372,9 @@ class ProgressUpdate(AppendOnly):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.happened_on} {self.percent}%"
+
 
 class ResponseRating(models.Model):
     """One resident's view of one response: clear or not, satisfied or not."""
@@ -393,6 +398,9 @@ class ResponseRating(models.Model):
                 fields=["response", "user"], name="responserating_one_per_user"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} · {self.user_id}"
 
 
 class ResponseComment(Hideable):
@@ -456,6 +464,9 @@ class DisputeAnswer(AppendOnly):
         verbose_name = _("answer to a dispute")
         verbose_name_plural = _("answers to disputes")
 
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.created_at:%Y-%m-%d}"
+
 
 class OutcomeCheck(models.Model):
     """The author or a supporter confirming or disputing a completed implementation.
@@ -473,7 +484,7 @@ class OutcomeCheck(models.Model):
     reason = models.TextField(_("reason"), max_length=PROGRESS_MAX, blank=True)
     answer = models.ForeignKey(
         DisputeAnswer,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="disputes",
@@ -491,6 +502,9 @@ class OutcomeCheck(models.Model):
             )
         ]
         indexes = [models.Index(fields=["entry", "verdict"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.verdict} ({self.user_id})"
 
 
 class EventKind(models.TextChoices):

@@ -65,9 +65,7 @@ def is_department_staff(user: Any, entry: TrackerEntry) -> bool:
     """Officials of the assigned department, and admins, answer for it."""
     if is_admin(user):
         return True
-    return entry.department_id is not None and is_official_of(
-        user, entry.department_id
-    )
+    return entry.department_id is not None and is_official_of(user, entry.department_id)
 
 
 def _department_refusal(user: Any, entry: TrackerEntry) -> Refusal:
@@ -114,8 +112,10 @@ def forward_refusal(user: Any, proposal: Proposal) -> Refusal:
         return refusal
     if not (is_admin(user) or is_process_facilitator(user, proposal)):
         return _mfa_refusal(user) or NotAllowed(
-            _("Only facilitators of this process and administrators can forward "
-              "a proposal to the tracker."),
+            _(
+                "Only facilitators of this process and administrators can forward "
+                "a proposal to the tracker."
+            ),
             code="not_coordinator",
         )
     refusal = _proposal_refusal(proposal)

@@ -20,10 +20,12 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -83,7 +85,7 @@ class DaysBetween(Func):
             params,
         )
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
         raise NotSupportedError("DaysBetween supports SQLite and PostgreSQL.")
 
 
@@ -123,7 +125,7 @@ def answered_proposal_count() -> int:
     return TrackerEntry.objects.filter(decided_at__isnull=False).count()
 
 
-# --- The tracker list --------------------------------------------------------------------
+# --- The tracker list -----------------------------------------------------------------
 @dataclass
 class TrackerFilters:
     process: str = ""
@@ -251,14 +253,14 @@ def csv_rows(filters: TrackerFilters) -> Iterator[TrackerEntry]:
     return tracker_entries(filters).iterator(chunk_size=500)
 
 
-# --- Summaries for other doors (API, proposal cards) ---------------------------------------
+# --- Summaries for other doors (API, proposal cards) ----------------------------------
 def entry_summary(entry: TrackerEntry) -> dict[str, Any]:
     return {
         "decision": entry.decision,
         "decision_label": entry.get_decision_display(),
         "implementation": entry.implementation,
         "implementation_percent": entry.implementation_percent,
-        "department": entry.department.code if entry.department_id else None,
+        "department": entry.department.code if entry.department else None,
         "department_name": entry.department_label,
         "entered_at": entry.entered_at,
         "response_due_at": entry.response_due_at,
@@ -286,7 +288,7 @@ def entry_of(proposal: Proposal) -> TrackerEntry | None:
     return proposal._state.fields_cache["tracker"]
 
 
-# --- The proposal page panel ------------------------------------------------------------
+# --- The proposal page panel ----------------------------------------------------------
 @dataclass
 class Step:
     kind: str
@@ -389,7 +391,9 @@ def entry_for_page(proposal_id: int) -> TrackerEntry | None:
 
 def revision_history(response: Response) -> list[RevisionView]:
     """Every revision, newest first, each with a readable diff from the one before."""
-    revisions = list(ResponseRevision.objects.filter(response=response).order_by("number"))
+    revisions = list(
+        ResponseRevision.objects.filter(response=response).order_by("number")
+    )
     views: list[RevisionView] = []
     previous: ResponseRevision | None = None
     for revision in revisions:
@@ -408,7 +412,9 @@ def timeline(proposal: Proposal, entry: TrackerEntry | None) -> list[Step]:
     """Submission → threshold → assignment → status → decision → progress →
     completion, each dated, from the public events (one query)."""
     steps = [
-        Step("submitted", _("Submitted"), proposal.created_at, proposal.author.real_name)
+        Step(
+            "submitted", _("Submitted"), proposal.created_at, proposal.author.real_name
+        )
     ]
     events: list[TrackerEvent] = []
     if entry is not None:
@@ -548,7 +554,7 @@ def group_candidates(entry: TrackerEntry) -> list[TrackerEntry]:
     )
 
 
-# --- Scorecards -------------------------------------------------------------------------
+# --- Scorecards -----------------------------------------------------------------------
 def _figure_expressions(now: datetime) -> dict[str, Any]:
     decided = Q(decided_at__isnull=False)
     expressions: dict[str, Any] = {
@@ -668,11 +674,23 @@ def _apply_percentiles(figures: Figures, ordered: list[float]) -> None:
     figures.p90_days = percentile(ordered, 0.9)
 
 
+def _live_ratings() -> QuerySet[ResponseRating]:
+    """Ratings of responses that still answer a proposal (a deleted demo or a
+    removed proposal leaves none behind in the figures)."""
+    return ResponseRating.objects.filter(
+        Exists(TrackerEntry.objects.filter(response=OuterRef("response")))
+    )
+
+
 def _ratings_by_department() -> dict[int, RatingSummary]:
-    rows = ResponseRating.objects.values("response__department_id").annotate(
-        count=Count("pk"),
-        clear=Count("pk", filter=Q(clear=True)),
-        satisfied=Count("pk", filter=Q(satisfied=True)),
+    rows = (
+        _live_ratings()
+        .values("response__department_id")
+        .annotate(
+            count=Count("pk"),
+            clear=Count("pk", filter=Q(clear=True)),
+            satisfied=Count("pk", filter=Q(satisfied=True)),
+        )
     )
     return {
         row["response__department_id"]: RatingSummary(
@@ -723,7 +741,7 @@ def scorecards(*, now: datetime | None = None) -> Scoreboard:
 
 def rating_totals() -> RatingSummary:
     return RatingSummary(
-        **ResponseRating.objects.aggregate(
+        **_live_ratings().aggregate(
             count=Count("pk"),
             clear=Count("pk", filter=Q(clear=True)),
             satisfied=Count("pk", filter=Q(satisfied=True)),
@@ -731,13 +749,17 @@ def rating_totals() -> RatingSummary:
     )
 
 
-def department_figures(department: Department, *, now: datetime | None = None) -> Figures:
+def department_figures(
+    department: Department, *, now: datetime | None = None
+) -> Figures:
     """One department's scorecard figures (two or three queries)."""
     now = now or timezone.now()
     entries = TrackerEntry.objects.filter(department=department).annotate(_days=_days())
     figures = _figures_from(entries.aggregate(**_figure_expressions(now)), department)
     figures.ratings = RatingSummary(
-        **ResponseRating.objects.filter(response__department=department).aggregate(
+        **_live_ratings()
+        .filter(response__department=department)
+        .aggregate(
             count=Count("pk"),
             clear=Count("pk", filter=Q(clear=True)),
             satisfied=Count("pk", filter=Q(satisfied=True)),
@@ -803,9 +825,12 @@ def recent_entries(department: Department, limit: int = 20) -> list[TrackerEntry
     return list(tracker_entries(filters)[:limit])
 
 
-# --- Feeds and the JSON document -------------------------------------------------------
+# --- Feeds and the JSON document ------------------------------------------------------
 def feed_events(
-    *, process: Process | None = None, department: Department | None = None, limit: int = 50
+    *,
+    process: Process | None = None,
+    department: Department | None = None,
+    limit: int = 50,
 ) -> list[TrackerEvent]:
     qs = TrackerEvent.objects.filter(entry__proposal__hidden_at__isnull=True)
     if process is not None:
@@ -828,19 +853,19 @@ def document_data(proposal: Proposal) -> dict[str, Any]:
     data["progress"] = list(
         ProgressUpdate.objects.filter(entry=entry).order_by("happened_on", "created_at")
     )
-    data["answers"] = list(DisputeAnswer.objects.filter(entry=entry).order_by("created_at"))
+    data["answers"] = list(
+        DisputeAnswer.objects.filter(entry=entry).order_by("created_at")
+    )
     data["checks"] = OutcomeCheck.objects.filter(entry=entry).aggregate(
         confirmed=Count("pk", filter=Q(verdict=Verdict.CONFIRMED)),
         disputed=Count("pk", filter=Q(verdict=Verdict.DISPUTED)),
     )
-    if entry.response_id:
+    if entry.response is not None:
         data["revisions"] = list(
-            ResponseRevision.objects.filter(response_id=entry.response_id).order_by(
-                "number"
-            )
+            ResponseRevision.objects.filter(response=entry.response).order_by("number")
         )
         data["covers"] = list(
-            TrackerEntry.objects.filter(response_id=entry.response_id)
+            TrackerEntry.objects.filter(response=entry.response)
             .order_by("proposal_id")
             .values_list("proposal_id", flat=True)
         )
@@ -851,4 +876,3 @@ def document_data(proposal: Proposal) -> dict[str, Any]:
 def proposals_with_tracker(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Add the tracker entry (and department) to a proposals query, for cards."""
     return qs.select_related("tracker", "tracker__department")
-

@@ -123,7 +123,7 @@ def _dept_name(department: Department | None) -> str:
 
 def _snapshot(entry: TrackerEntry) -> dict[str, Any]:
     return {
-        "department": entry.department.code if entry.department_id else None,
+        "department": entry.department.code if entry.department else None,
         "decision": entry.decision,
         "implementation": entry.implementation,
         "percent": entry.implementation_percent,
@@ -267,7 +267,9 @@ def on_threshold_reached(proposal: Proposal) -> None:
         entry = _enter(proposal, via=EntryVia.THRESHOLD)
     except Conflict:  # entered concurrently by a forward
         return
-    _notify(entry, _audience(entry) | _coordinators(entry), "proposal.threshold_reached")
+    _notify(
+        entry, _audience(entry) | _coordinators(entry), "proposal.threshold_reached"
+    )
 
 
 @transaction.atomic
@@ -340,9 +342,7 @@ def tracker_claim(
 ) -> TrackerEntry:
     """An official takes an unassigned proposal for their department."""
     locked = _lock(entry)
-    _raise(
-        rules.claim_refusal(actor, locked, department.pk if department else None)
-    )
+    _raise(rules.claim_refusal(actor, locked, department.pk if department else None))
     assert department is not None  # the refusal covers a missing department
     before = _snapshot(locked)
     now = clock.now()
@@ -360,7 +360,9 @@ def tracker_claim(
     )
     _notify(
         locked,
-        _audience(locked) | _department_officials(department.pk) | _coordinators(locked),
+        _audience(locked)
+        | _department_officials(department.pk)
+        | _coordinators(locked),
         "proposal.assigned",
         actor=actor,
     )
@@ -368,7 +370,7 @@ def tracker_claim(
     return locked
 
 
-# --- Status without a decision ------------------------------------------------------------
+# --- Status without a decision --------------------------------------------------------
 @transaction.atomic
 def tracker_set_status(
     *, actor: Any, entry: TrackerEntry, status: str, note: str = ""
@@ -436,7 +438,7 @@ def tracker_set_status(
     return locked
 
 
-# --- Responses -----------------------------------------------------------------------------
+# --- Responses ------------------------------------------------------------------------
 def _check_decision(decision: str) -> None:
     if decision not in DECIDED:
         raise Invalid(
@@ -475,8 +477,10 @@ def _check_referred_to(decision: str, referred_to: str) -> str:
     value = clean_text(referred_to)
     if len(value) < 2:
         raise Invalid(
-            _("Name the body the proposal is referred to (for example a city or a "
-              "national ministry)."),
+            _(
+                "Name the body the proposal is referred to (for example a city or a "
+                "national ministry)."
+            ),
             code="referred_to_missing",
             field_errors={"referred_to": ["required"]},
         )
@@ -608,8 +612,7 @@ def response_publish(
             action="response.publish",
             target=member,
             before=before,
-            after=_snapshot(member)
-            | {"revision": 1, "body": body, "covers": covered},
+            after=_snapshot(member) | {"revision": 1, "body": body, "covers": covered},
         )
         _notify(member, _audience(member), "response.published", actor=actor)
         _broadcast(member, "published")
@@ -630,8 +633,9 @@ def response_revise(
     """Write a new revision of the published response; earlier ones stay public."""
     locked = _lock(entry)
     _raise(rules.revise_refusal(actor, locked))
+    assert locked.response_id is not None  # the refusal requires a response
     response = Response.objects.select_for_update().get(pk=locked.response_id)
-    current = ResponseRevision.objects.get(pk=response.current_id)
+    current = ResponseRevision.objects.get(pk=response.current_id or 0)
     if base_revision is not None and base_revision != response.revision_count:
         raise Conflict(
             _(
@@ -642,7 +646,9 @@ def response_revise(
             code="stale_revision",
         )
     _check_decision(decision)
-    if decision != current.decision and not decision_allowed(current.decision, decision):
+    if decision != current.decision and not decision_allowed(
+        current.decision, decision
+    ):
         raise Invalid(
             _("The decision cannot go from “%(old)s” to “%(new)s”.")
             % {
@@ -660,8 +666,7 @@ def response_revise(
         low=CHANGE_NOTE_MIN,
         high=500,
         message=_(
-            "Say what changed and why in at least %(min)d characters (you wrote "
-            "%(n)d)."
+            "Say what changed and why in at least %(min)d characters (you wrote %(n)d)."
         ),
     )
     if (
@@ -732,7 +737,7 @@ def response_revise(
     return revision
 
 
-# --- Implementation ------------------------------------------------------------------------
+# --- Implementation -------------------------------------------------------------------
 def _check_percent(status: str, percent: Any) -> int:
     if status == Implementation.COMPLETED and percent in (None, ""):
         return 100
@@ -764,9 +769,7 @@ def _check_link(link: str) -> str:
     if not link:
         return ""
     if len(link) > 500:
-        raise Invalid(
-            _("The link is too long."), field_errors={"link": ["too_long"]}
-        )
+        raise Invalid(_("The link is too long."), field_errors={"link": ["too_long"]})
     try:
         URLValidator(schemes=["http", "https"])(link)
     except ValidationError as exc:
@@ -844,9 +847,7 @@ def progress_post(
     day = _check_date(locked, happened_on)
     latest = locked.progress_updates.order_by("-created_at", "-id").first()
     if latest is not None and latest.body == body and latest.status == status:
-        raise Conflict(
-            _("This update was already posted."), code="duplicate"
-        )
+        raise Conflict(_("This update was already posted."), code="duplicate")
     now = clock.now()
     before = _snapshot(locked)
     update = ProgressUpdate.objects.create(
@@ -862,10 +863,11 @@ def progress_post(
     )
     locked.implementation = status
     locked.implementation_percent = value
-    kind = {
+    kinds: dict[str, str] = {
         Implementation.COMPLETED: EventKind.COMPLETED,
         Implementation.STALLED: EventKind.STALLED,
-    }.get(status, EventKind.PROGRESS)
+    }
+    kind = kinds.get(status, EventKind.PROGRESS)
     if status == Implementation.COMPLETED:
         locked.completed_at = now
         locked.completion_round += 1
@@ -889,7 +891,9 @@ def progress_post(
     _notify(
         locked,
         _audience(locked),
-        "tracker.completed" if status == Implementation.COMPLETED else "tracker.progress",
+        "tracker.completed"
+        if status == Implementation.COMPLETED
+        else "tracker.progress",
         actor=actor,
         status=_label(Implementation.choices, status),
         percent=value,
@@ -898,7 +902,7 @@ def progress_post(
     return update
 
 
-# --- Residents check the outcome ---------------------------------------------------------
+# --- Residents check the outcome ------------------------------------------------------
 @transaction.atomic
 def outcome_check(
     *, user: Any, entry: TrackerEntry, verdict: str, reason: str = ""
@@ -1053,7 +1057,7 @@ def dispute_answer(
     return answer
 
 
-# --- Residents rate and discuss a response ---------------------------------------------
+# --- Residents rate and discuss a response --------------------------------------------
 @transaction.atomic
 def response_rate(
     *, user: Any, response: Response, clear: bool, satisfied: bool
@@ -1061,13 +1065,19 @@ def response_rate(
     """Rate a response (one rating per resident, changeable)."""
     _raise(rules.rate_refusal(user, response))
     if not isinstance(clear, bool) or not isinstance(satisfied, bool):
-        raise Invalid(_("Say whether the response is clear and whether it satisfies you."))
+        raise Invalid(
+            _("Say whether the response is clear and whether it satisfies you.")
+        )
     now = timezone.now()
     rating, created = ResponseRating.objects.select_for_update().get_or_create(
         response=response,
         user=user,
-        defaults={"clear": clear, "satisfied": satisfied, "created_at": now,
-                  "updated_at": now},
+        defaults={
+            "clear": clear,
+            "satisfied": satisfied,
+            "created_at": now,
+            "updated_at": now,
+        },
     )
     if not created:
         if rating.clear == clear and rating.satisfied == satisfied:
@@ -1136,7 +1146,7 @@ def response_comment_delete(*, actor: Any, comment: ResponseComment) -> Response
     return locked
 
 
-# --- Overdue -----------------------------------------------------------------------------------
+# --- Overdue --------------------------------------------------------------------------
 def notify_overdue() -> int:
     """Tell each overdue entry's department (or, while unassigned, the process's
     facilitators) once. Idempotent: safe to run from a timer every few minutes."""

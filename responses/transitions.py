@@ -32,9 +32,7 @@ class Implementation(models.TextChoices):
 
 
 #: Statuses an official sets without a published response.
-PENDING = frozenset(
-    {Decision.AWAITING, Decision.ACKNOWLEDGED, Decision.UNDER_REVIEW}
-)
+PENDING = frozenset({Decision.AWAITING, Decision.ACKNOWLEDGED, Decision.UNDER_REVIEW})
 #: Statuses that are a decision: each needs a published response.
 DECIDED = frozenset(
     {

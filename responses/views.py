@@ -46,7 +46,7 @@ from responses.transitions import Implementation
 PER_PAGE = 25
 
 
-# --- helpers -------------------------------------------------------------------------------
+# --- helpers --------------------------------------------------------------------------
 def _proposal_or_404(pk: int) -> Proposal:
     if pk > forms.MAX_ID:
         raise Http404
@@ -121,7 +121,7 @@ def _official_departments(user: Any) -> Any:
     return Department.objects.filter(pk__in=standing_of(user).department_ids)
 
 
-# --- Public tracker ----------------------------------------------------------------------
+# --- Public tracker -------------------------------------------------------------------
 @require_GET
 def tracker(request: HttpRequest) -> HttpResponse:
     choices = selectors.filter_choices()
@@ -196,7 +196,9 @@ def _csv_lines(request: HttpRequest, rows: Iterator[TrackerEntry]) -> Iterator[s
                 entry.department.code if entry.department else "",
                 entry.decision,
                 entry.implementation,
-                "" if entry.implementation_percent is None else entry.implementation_percent,
+                ""
+                if entry.implementation_percent is None
+                else entry.implementation_percent,
                 entry.entered_at.isoformat(),
                 entry.entered_via,
                 entry.response_due_at.isoformat(),
@@ -218,7 +220,9 @@ def _csv_lines(request: HttpRequest, rows: Iterator[TrackerEntry]) -> Iterator[s
 def tracker_csv(request: HttpRequest) -> HttpResponse:
     """The tracker table as CSV (UTF-8 with BOM so spreadsheet software reads
     Japanese correctly), streamed row by row, with the page's filters."""
-    form = forms.TrackerFilterForm(request.GET or None, choices=selectors.filter_choices())
+    form = forms.TrackerFilterForm(
+        request.GET or None, choices=selectors.filter_choices()
+    )
     if request.GET and not form.is_valid():
         return render(
             request,
@@ -537,7 +541,9 @@ def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
         if exc.status == 403 or isinstance(exc, RateLimited):
             return _refused(request, exc, back=response.get_absolute_url())
         status = _form_error(form, exc)
-        return _render_response_page(request, response, comment_form=form, status=status)
+        return _render_response_page(
+            request, response, comment_form=form, status=status
+        )
     messages.success(request, _("Your comment is posted."))
     return redirect(f"{response.get_absolute_url()}#response-comment-{comment.pk}")
 
@@ -562,7 +568,7 @@ def response_comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
-# --- Staff console ---------------------------------------------------------------------------
+# --- Staff console --------------------------------------------------------------------
 def _manage_context(
     request: HttpRequest,
     proposal: Proposal,
@@ -716,7 +722,9 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(_manage_url(proposal))
     entry = _entry_or_404(proposal)
-    form = forms.ClaimForm(request.POST, departments=_official_departments(request.user))
+    form = forms.ClaimForm(
+        request.POST, departments=_official_departments(request.user)
+    )
     if not form.is_valid():
         refusal = rules.claim_refusal(request.user, entry, None)
         if refusal is not None and not _official_departments(request.user).exists():
@@ -768,7 +776,8 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return _console_error(request, proposal, entry, exc, status_form=form)
     messages.success(
-        request, _("Status set to “%(status)s”.") % {"status": entry.get_decision_display()}
+        request,
+        _("Status set to “%(status)s”.") % {"status": entry.get_decision_display()},
     )
     return redirect(_tracker_url(proposal))
 
@@ -967,4 +976,3 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
         act=act,
         success=_("Thank you: the department and other residents can see your answer."),
     )
-

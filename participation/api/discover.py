@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -88,6 +88,12 @@ class SearchViewSet(ApiMixin, viewsets.GenericViewSet):
     def get_cursor_ordering(self) -> list[str]:
         return SEARCH_SORTS[self._params().get("sort") or "relevance"]
 
+    def get_paginated_response_for_empty(self) -> Response:
+        from participation.search.models import SearchDocument
+
+        self.paginate_queryset(SearchDocument.objects.none())
+        return self.get_paginated_response([])
+
     @extend_schema(parameters=[SearchQuerySerializer], operation_id="search")
     def list(self, request: Request) -> Response:
         from participation.search import selectors
@@ -98,8 +104,8 @@ class SearchViewSet(ApiMixin, viewsets.GenericViewSet):
             process = Process.objects.filter(
                 slug=params["process"], status__in=queries.PUBLIC_PROCESS_STATUSES
             ).first()
-            if process is None:
-                raise ValidationError({"process": [_("There is no such process.")]})
+            if process is None:  # no such process: nothing matches
+                return self.get_paginated_response_for_empty()
         documents = selectors.search(
             params["q"],
             kind=params.get("type") or "",
@@ -158,7 +164,7 @@ class StatsView(ApiMixin, APIView):
                 slug=params["process"], status__in=queries.PUBLIC_PROCESS_STATUSES
             ).first()
             if process is None:
-                raise ValidationError({"process": [_("There is no such process.")]})
+                raise NotFound(_("There is no such process."))
         kwargs: dict[str, Any] = {"process": process}
         if params.get("months"):
             kwargs["months"] = int(params["months"])

@@ -186,7 +186,7 @@ class CursorPagination(BasePagination):
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Opaque cursor from a previous page's next/previous link.",
+                "description": "Opaque cursor from a previous page's links.",
                 "schema": {"type": "string"},
             },
             {

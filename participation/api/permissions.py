@@ -29,6 +29,8 @@ class ScopedAccess(permissions.BasePermission):
     user (401 otherwise) holding the view's ``required_scope`` for the action."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method not in getattr(view, "allowed_methods", [request.method]):
+            return True  # let the view answer 405
         private_read = getattr(view, "private_read", False)
         if request.method in permissions.SAFE_METHODS and not private_read:
             return True

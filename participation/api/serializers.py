@@ -319,7 +319,9 @@ class ProposalFilterSerializer(serializers.Serializer):
     category = serializers.SlugField(
         required=False, allow_blank=True, help_text="Category slug."
     )
-    area = serializers.SlugField(required=False, allow_blank=True, help_text="Area slug.")
+    area = serializers.SlugField(
+        required=False, allow_blank=True, help_text="Area slug."
+    )
     department = serializers.SlugField(
         required=False,
         allow_blank=True,

@@ -51,7 +51,8 @@ def _clean_scopes(user: Any, scopes: list[str]) -> list[str]:
         if not (standing.department_ids or standing.is_admin_role):
             raise Invalid(
                 _(
-                    "Only officials and administrators can create tokens for official work."
+                    "Only officials and administrators can create tokens for "
+                    "official work."
                 ),
                 code="scope_not_allowed",
                 field_errors={"scopes": ["not_allowed"]},

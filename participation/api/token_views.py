@@ -37,7 +37,7 @@ def _page(
         "api/tokens.html",
         {
             "form": form,
-            "active_tokens": [t for t in tokens.active()],
+            "active_tokens": list(tokens.active()),
             "inactive_tokens": list(
                 tokens.exclude(pk__in=tokens.active().values("pk"))[:RECENTLY_REVOKED]
             ),

@@ -54,7 +54,11 @@ def root_links(request: Request) -> dict[str, str]:
 def _check_status(value: str, field: str = "status") -> None:
     if value and value not in (*_decisions(), *STATUS_WORDS):
         raise ValidationError(
-            {field: [_("Unknown status: choose a decision, pending, decided or overdue.")]}
+            {
+                field: [
+                    _("Unknown status: choose a decision, pending, decided or overdue.")
+                ]
+            }
         )
 
 
@@ -224,7 +228,9 @@ class DepartmentScorecardView(ApiMixin, APIView):
         department = Department.objects.filter(code=code).first()
         if department is None:
             raise NotFound()
-        return Response(ts.FiguresSerializer(selectors.department_figures(department)).data)
+        return Response(
+            ts.FiguresSerializer(selectors.department_figures(department)).data
+        )
 
 
 # -- one proposal's record ------------------------------------------------------------
@@ -274,7 +280,9 @@ class TrackerActionView(ApiMixin, APIView):
     def _render(self, proposal: Proposal, code: int = http.HTTP_200_OK) -> Response:
         from responses import selectors
 
-        return Response(selectors.summaries([proposal.pk]).get(proposal.pk), status=code)
+        return Response(
+            selectors.summaries([proposal.pk]).get(proposal.pk), status=code
+        )
 
 
 class ForwardView(TrackerActionView):
@@ -370,9 +378,7 @@ def _response_payload(response_id: int) -> dict[str, Any]:
         ResponseRevision.objects.filter(response=response).order_by("number")
     )
     covers = list(
-        TrackerEntry.objects.filter(
-            response=response, proposal__hidden_at__isnull=True
-        )
+        TrackerEntry.objects.filter(response=response, proposal__hidden_at__isnull=True)
         .order_by("proposal_id")
         .values_list("proposal_id", flat=True)
     )

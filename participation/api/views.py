@@ -13,7 +13,6 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -25,7 +24,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from participation.accounts.selectors import standing_of
-from participation.api import queries, serializers as s, tracker
+from participation.api import queries, tracker
+from participation.api import serializers as s
 from participation.api.base import ApiMixin
 from participation.api.models import Scope
 from participation.api.permissions import token_of

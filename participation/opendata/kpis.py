@@ -198,7 +198,8 @@ def _action_querysets(
 
 
 def _union_sql(querysets: list[QuerySet]) -> tuple[str, list[Any]]:
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for qs in querysets:
         sql, p = qs.query.sql_with_params()
         parts.append(f"SELECT * FROM ({sql}) AS part")

@@ -55,8 +55,14 @@ def test_search_without_query_is_400(api):
     assert "q" in body(response)["field_errors"]
 
 
-def test_search_with_unknown_process_is_400(api, park):
-    assert api.get("/api/v1/search/?q=公園&process=nope").status_code == 400
+def test_search_in_unknown_process_finds_nothing(api, park):
+    response = api.get("/api/v1/search/?q=公園&process=nope")
+    assert response.status_code == 200
+    assert body(response)["results"] == []
+
+
+def test_stats_of_unknown_process_is_404(api):
+    assert api.get("/api/v1/stats/?process=nope").status_code == 404
 
 
 def test_stats_site_wide(api, park):

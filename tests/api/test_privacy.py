@@ -86,7 +86,8 @@ def test_no_email_for_a_token(token_client, everything, resident, department):
     _assert_no_email(token_client(resident, ["read"]), _urls(*everything, department))
 
 
-def test_no_email_for_staff_sessions(session_client, everything, facilitator, official,
-                                     department):
+def test_no_email_for_staff_sessions(
+    session_client, everything, facilitator, official, department
+):
     for user in (facilitator, official):
         _assert_no_email(session_client(user), _urls(*everything, department))

@@ -144,7 +144,9 @@ def test_filter_by_threshold_state(api, process):
 
 
 def test_text_search_finds_japanese(api, process):
-    park = factories.ProposalFactory(process=process, title="中央公園にベンチを増やす提案")
+    park = factories.ProposalFactory(
+        process=process, title="中央公園にベンチを増やす提案"
+    )
     factories.ProposalFactory(
         process=process,
         title="道路の白線を引き直してほしい",

@@ -22,7 +22,9 @@ def test_schema_generates_and_validates_without_warnings(tmp_path):
 
 
 def test_schema_is_served_as_json(api):
-    response = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    response = api.get(
+        "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    )
     assert response.status_code == 200
     schema = body(response)
     assert schema["openapi"].startswith("3.")

@@ -65,7 +65,7 @@ writes = schemathesis.pytest.from_fixture("api_schema_as_resident").include(
 
 @writes.parametrize()
 @settings(
-    max_examples=5,
+    max_examples=3,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),

@@ -186,7 +186,10 @@ def test_creating_a_token_shows_it_once(login, resident):
 
 
 def test_token_page_offers_official_scope_to_officials_only(login, resident, official):
-    assert 'value="official"' not in login(resident).get("/accounts/tokens/").content.decode()
+    assert (
+        'value="official"'
+        not in login(resident).get("/accounts/tokens/").content.decode()
+    )
 
 
 def test_creating_a_token_without_name_shows_the_error(login, resident):

@@ -25,7 +25,9 @@ ANSWER = "ご提案ありがとうございます。来年度の予算で日よ�
 @pytest.fixture
 def entry(proposal, admin_user, department):
     tracked = services.tracker_forward(actor=admin_user, proposal=proposal)
-    return services.tracker_assign(actor=admin_user, entry=tracked, department=department)
+    return services.tracker_assign(
+        actor=admin_user, entry=tracked, department=department
+    )
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ def overdue(process, admin_user, department):
 
 
 def test_decision_choices_match_the_tracker():
-    assert choices.DECISIONS == list(Decision.values)
+    assert list(Decision.values) == choices.DECISIONS
 
 
 # -- reads -------------------------------------------------------------------------
@@ -108,7 +110,9 @@ def test_proposal_tracker_timeline(api, entry):
 
 
 def test_response_is_404_before_publication(api, entry):
-    assert api.get(f"/api/v1/proposals/{entry.proposal_id}/response/").status_code == 404
+    assert (
+        api.get(f"/api/v1/proposals/{entry.proposal_id}/response/").status_code == 404
+    )
 
 
 def test_response_with_all_revisions(api, entry, official):
@@ -132,7 +136,9 @@ def test_response_with_all_revisions(api, entry, official):
 
 def test_scorecards(api, entry, department):
     data = body(api.get("/api/v1/scorecards/"))
-    row = next(r for r in data["departments"] if r["department"]["code"] == department.code)
+    row = next(
+        r for r in data["departments"] if r["department"]["code"] == department.code
+    )
     assert row["received"] == 1
     assert data["total"]["received"] == 1
     one = body(api.get(f"/api/v1/departments/{department.code}/scorecard/"))
@@ -201,7 +207,10 @@ def test_official_revises_a_response(token_client, entry, official):
         f"/api/v1/proposals/{entry.proposal_id}/response/",
         {
             "decision": "partially_accepted",
-            "body": "予算の都合で、日よけは一部の広場にだけ設置します。残りの広場は来年度に改めて検討し、結果をこのページでお知らせします。",
+            "body": (
+                "予算の都合で、日よけは一部の広場にだけ設置します。"
+                "残りの広場は来年度に改めて検討し、結果をこのページでお知らせします。"
+            ),
             "change_note": "予算が確定したため範囲を修正しました。",
         },
         format="json",
@@ -250,14 +259,20 @@ def test_official_posts_progress(token_client, entry, official):
     url = f"/api/v1/proposals/{entry.proposal_id}/progress/"
     response = client.post(
         url,
-        {"status": "in_progress", "percent": 40, "body": "設計が終わり、工事の発注をしました。"},
+        {
+            "status": "in_progress",
+            "percent": 40,
+            "body": "設計が終わり、工事の発注をしました。",
+        },
         format="json",
     )
     assert response.status_code == 201
     assert body(response)["percent"] == 40
     assert body(client.get(url))[0]["status"] == "in_progress"
     bad = client.post(
-        url, {"status": "in_progress", "percent": 140, "body": "進捗の報告です。"}, format="json"
+        url,
+        {"status": "in_progress", "percent": 140, "body": "進捗の報告です。"},
+        format="json",
     )
     assert bad.status_code == 400
     assert ProgressUpdate.objects.count() == 1

@@ -14,7 +14,10 @@ pytestmark = pytest.mark.django_db
 
 NEW_PROPOSAL = {
     "title": "駅前の駐輪場を増やしてください",
-    "body": "朝の駅前は自転車があふれていて、歩道を歩くのが危険です。駐輪場の拡張を求めます。",
+    "body": (
+        "朝の駅前は自転車があふれていて、歩道を歩くのが危険です。"
+        "駐輪場の拡張を求めます。"
+    ),
 }
 
 
@@ -183,7 +186,9 @@ def test_author_edits_a_proposal_partially(token_client, proposal, resident):
 
 def test_someone_else_cannot_edit(token_client, proposal, resident2):
     response = token_client(resident2).patch(
-        f"/api/v1/proposals/{proposal.pk}/", {"title": "乗っ取りのタイトルです"}, format="json"
+        f"/api/v1/proposals/{proposal.pk}/",
+        {"title": "乗っ取りのタイトルです"},
+        format="json",
     )
     assert response.status_code == 403
     proposal.refresh_from_db()
@@ -238,7 +243,10 @@ def test_own_proposal_cannot_be_supported(token_client, proposal, resident):
 
 
 def test_support_of_unknown_proposal_is_404(token_client, resident):
-    assert token_client(resident).post("/api/v1/proposals/98765/support/").status_code == 404
+    assert (
+        token_client(resident).post("/api/v1/proposals/98765/support/").status_code
+        == 404
+    )
 
 
 def test_follow_and_unfollow(token_client, proposal, resident2):
@@ -345,7 +353,9 @@ def test_others_cannot_edit_a_comment(token_client, proposal, resident):
 def test_vote_toggles(token_client, proposal, resident2):
     comment = factories.CommentFactory(proposal=proposal)
     client = token_client(resident2)
-    up = client.post(f"/api/v1/comments/{comment.pk}/vote/", {"value": 1}, format="json")
+    up = client.post(
+        f"/api/v1/comments/{comment.pk}/vote/", {"value": 1}, format="json"
+    )
     assert body(up) == {"my_vote": 1, "upvotes": 1, "downvotes": 0}
     again = client.post(
         f"/api/v1/comments/{comment.pk}/vote/", {"value": 1}, format="json"

@@ -73,3 +73,14 @@ def test_seeding_people_twice_reuses_the_same_accounts():
         k: u.pk for k, u in again.users.items()
     }
     assert EmailAddress.objects.filter(email="resident@example.org").count() == 1
+
+
+def test_live_broadcasts_are_muted_while_history_is_replayed():
+    from participation.live import broadcast
+    from participation.live.models import LiveEvent
+
+    before = LiveEvent.objects.count()
+    with seed.history_is_not_news():
+        assert broadcast.send(broadcast.proposal_group(1), "proposal.x", {}) is None
+    assert LiveEvent.objects.count() == before
+    assert broadcast.send.__name__ == "send"

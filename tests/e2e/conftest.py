@@ -1,8 +1,8 @@
 """Browser tests: the app under daphne on a free loopback port, a fresh SQLite database
 seeded by ``seed_demo``, and Debian's Chromium driven by Playwright.
 
-Every test here is marked ``e2e``. Without Chromium they are skipped, and the skip reason
-says so in the summary.
+Every test here is marked ``e2e``. Without Chromium they are skipped, and the skip
+reason says so in the summary.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.totp import fresh_totp
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -35,6 +38,8 @@ CHROMIUM_ARGS = [
 ]
 DEMO_PASSWORD = "e2e-demo-password-2026"
 AXE = HERE / "vendor" / "axe.min.js"
+# Auto-waiting assertions wait this long: the suite shares two cores with the server.
+expect.set_options(timeout=15_000)
 SCREENSHOTS = ROOT / "screenshots"
 
 
@@ -60,7 +65,7 @@ def _free_port() -> int:
 class Server:
     url: str
     log_path: Path
-    process: subprocess.Popen
+    process: subprocess.Popen | None
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -73,25 +78,53 @@ class Server:
             # Messages are printed whole; take the part after the last "To: <email>".
             index = text.rfind(f"To: {email}")
             if index >= 0:
-                match = re.search(r"https?://\S+/accounts/confirm-email/\S+/", text[index:])
+                match = re.search(
+                    r"https?://\S+/accounts/confirm-email/\S+/", text[index:]
+                )
                 if match:
                     return match.group(0)
             time.sleep(0.1)  # waiting on another process's output, not on our own code
         raise AssertionError(f"no confirmation e-mail for {email} in the server log")
 
 
-def _manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
+def _manage(env: dict[str, str], *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
-        check=True,
         stdout=subprocess.DEVNULL,
     )
 
 
+# migrate, createcachetable and seed_demo in one interpreter: three Django start-ups
+# cost more than the work itself on a busy machine.
+_PREPARE_DATABASE = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+call_command("createcachetable", verbosity=0)
+call_command("seed_demo", verbosity=0)
+"""
+
+
+def _wait(process: subprocess.Popen, what: str) -> None:
+    if process.wait() != 0:
+        raise RuntimeError(f"{what} failed (exit status {process.returncode})")
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    # For working on the tests: E2E_SERVER_URL and E2E_SERVER_LOG point at a server
+    # already running with the same settings (DEBUG off, console e-mail into that log,
+    # DEMO_PASSWORD as below) on a freshly seeded database.
+    if os.environ.get("E2E_SERVER_URL"):
+        yield Server(
+            url=os.environ["E2E_SERVER_URL"].rstrip("/"),
+            log_path=Path(os.environ["E2E_SERVER_LOG"]),
+            process=None,
+        )
+        return
     workdir = tmp_path_factory.mktemp("e2e")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -114,10 +147,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             "PYTHONUNBUFFERED": "1",
         }
     )
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "createcachetable")
-    _manage(env, "collectstatic", "--noinput")
-    _manage(env, "seed_demo")
+    # collectstatic (compressing every file) runs while the database is built.
+    static = _manage(env, "collectstatic", "--noinput")
+    database = subprocess.Popen(
+        [sys.executable, "-c", _PREPARE_DATABASE], cwd=ROOT, env=env
+    )
+    _wait(database, "migrate + seed_demo")
+    _wait(static, "collectstatic")
     log_path = workdir / "server.log"
     log = log_path.open("w")
     process = subprocess.Popen(
@@ -173,7 +209,8 @@ def _context(browser, server: Server, lang: str, **kwargs):
 
 @pytest.fixture
 def new_context(browser, server):
-    """Factory: ``new_context(lang="en", **playwright_options)``; closed after the test."""
+    """Factory: ``new_context(lang="en", **playwright_options)``; closed after the
+    test."""
     contexts = []
 
     def make(lang: str = "en", **kwargs):
@@ -191,14 +228,96 @@ def page(new_context):
     return new_context("en").new_page()
 
 
+# TOTP secrets of the accounts that set up two-factor authentication in this run.
+MFA_SECRETS: dict[str, str] = {}
+
+
+def submit(page, form_selector: str = "form.account-form") -> None:
+    """Submit an allauth form with its primary button and wait for the next page."""
+    with page.expect_navigation():
+        page.locator(form_selector).locator("button[type=submit]").first.click()
+
+
 def login(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the login page; with two-factor authentication set up (in this
+    run), pass the code step with a TOTP code computed from the account's secret."""
     page.goto("/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
-    page.locator("form").filter(has=page.locator("input[name=password]")).locator(
-        "button[type=submit]"
-    ).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form").filter(has=page.locator("input[name=password]")).locator(
+            "button[type=submit]"
+        ).click()
+    if "/2fa/authenticate" in page.url:
+        page.fill("input[name=code]", fresh_totp(MFA_SECRETS[email]))
+        submit(page)
+    assert "/accounts/login" not in page.url, f"login failed for {email}"
+
+
+def set_up_totp(page, email: str, password: str = DEMO_PASSWORD) -> str:
+    """Activate an authenticator app through allauth's MFA pages, as a person would:
+    read the secret shown on the activation page, type the current code. Returns
+    the secret (also kept in MFA_SECRETS for later logins)."""
+    page.goto("/accounts/2fa/totp/activate/")
+    if "/accounts/reauthenticate/" in page.url:  # allauth asks for the password again
+        page.fill("input[name=password]", password)
+        submit(page)
+    secret = page.locator("#authenticator_secret").input_value()
+    assert secret, "no authenticator secret on the activation page"
+    for _attempt in range(2):  # a code typed across a 30 s boundary is refused once
+        page.fill("input[name=code]", fresh_totp(secret))
+        submit(page)
+        if "/2fa/totp/activate" not in page.url:
+            break
+    assert "/2fa/totp/activate" not in page.url, "TOTP activation refused"
+    MFA_SECRETS[email] = secret
+    return secret
+
+
+class Accounts:
+    """Signed-in browser states, one real login per account per run; staff accounts
+    set up TOTP first (with DEBUG off, staff actions need it). Tests never log
+    these shared sessions out."""
+
+    def __init__(self, browser, server: Server, directory: Path) -> None:
+        self.browser = browser
+        self.server = server
+        self.directory = directory
+        self.states: dict[str, Path] = {}
+
+    def state(self, email: str, *, mfa: bool = False) -> Path:
+        key = f"{email}+mfa" if mfa else email
+        if key not in self.states:
+            context = _context(self.browser, self.server, "en")
+            try:
+                page = context.new_page()
+                login(page, email)
+                if mfa and email not in MFA_SECRETS:
+                    set_up_totp(page, email)
+                path = self.directory / f"{key}.json"
+                context.storage_state(path=str(path))
+            finally:
+                context.close()
+            self.states[key] = path
+        return self.states[key]
+
+
+@pytest.fixture(scope="session")
+def accounts(browser, server, tmp_path_factory) -> Accounts:
+    return Accounts(browser, server, tmp_path_factory.mktemp("e2e-states"))
+
+
+@pytest.fixture
+def user_context(new_context, accounts):
+    """Factory: ``user_context(email, lang="en", mfa=False, **playwright_options)``,
+    a browser context already logged in as ``email``."""
+
+    def make(email: str, lang: str = "en", *, mfa: bool = False, **kwargs):
+        return new_context(
+            lang, storage_state=str(accounts.state(email, mfa=mfa)), **kwargs
+        )
+
+    return make
 
 
 def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list:

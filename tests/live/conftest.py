@@ -14,7 +14,7 @@ from tests import factories
 def _fresh_channel_layer(settings):
     """Each test gets a new in-memory channel layer (its own groups and queues)."""
     settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+        "default": {"BACKEND": "participation.live.layers.InMemoryChannelLayer"}
     }
     channel_layers.backends.clear()
     yield

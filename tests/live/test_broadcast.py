@@ -60,10 +60,13 @@ def test_events_to_a_user_group_are_not_logged(db, django_capture_on_commit_call
 def test_nothing_is_sent_or_logged_when_the_write_rolls_back(
     db, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            broadcast.send("proposal.1", "proposal.counts_changed", {"proposal_id": 1})
-            raise RuntimeError
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        broadcast.send("proposal.1", "proposal.counts_changed", {"proposal_id": 1})
+        raise RuntimeError
     assert callbacks == []
     assert not LiveEvent.objects.exists()
 
@@ -147,3 +150,51 @@ def test_prune_command_reports_how_many_events_it_deleted(db, capsys):
     )
     call_command("prune_live_events")
     assert "Deleted 1 live events." in capsys.readouterr().out
+
+
+@pytest.fixture
+def redis_down(settings, unreachable_redis):
+    """Cache and channel layer both on a Redis that does not answer."""
+    import participation.cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "participation.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    participation.cache._down.clear()
+    yield
+    participation.cache._down.clear()
+
+
+def test_pages_render_and_comments_post_while_redis_is_down(
+    db,
+    redis_down,
+    login,
+    proposal,
+    resident2,
+    caplog,
+    django_capture_on_commit_callbacks,
+):
+    from django.urls import reverse
+
+    from proposals.models import Comment
+
+    caplog.set_level(logging.INFO)
+    client = login(resident2)
+    assert (
+        client.get(reverse("proposals:detail", args=[proposal.pk])).status_code == 200
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("proposals:comment_create", args=[proposal.pk]),
+            {"body": "Redisが止まっていても投稿できる", "alignment": "neutral"},
+        )
+    assert response.status_code == 302
+    assert Comment.objects.filter(body="Redisが止まっていても投稿できる").exists()
+    cache_failures = [
+        r for r in caplog.records if r.message.startswith("Redis cache unreachable")
+    ]
+    assert len(cache_failures) == 1

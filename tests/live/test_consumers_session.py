@@ -227,10 +227,9 @@ async def test_facilitator_who_lost_the_role_stops_receiving_hidden_text(
     await receive_type(socket, "hello")
     await run_sync(RoleGrant.objects.filter(user=facilitator).delete)
     other = await run_sync(
-        factories.grant,
-        factories.UserFactory(),
-        "facilitator",
-        process=live_session.process,
+        lambda: factories.grant(
+            factories.UserFactory(), "facilitator", process=live_session.process
+        )
     )
     await run_sync(
         services.opinion_hide, actor=other, opinion=opinion, reason_code="spam"

@@ -32,7 +32,7 @@ def _times(hours: float = 2):
     return start, start + timedelta(hours=hours)
 
 
-# --- sessions ---------------------------------------------------------------------
+# --- sessions -------------------------------------------------------------------------
 
 
 def test_facilitator_creates_a_scheduled_session_and_it_is_audited(
@@ -186,7 +186,7 @@ def test_a_closed_session_cannot_be_edited(live_session, facilitator):
         )
 
 
-# --- opinions ---------------------------------------------------------------------
+# --- opinions -------------------------------------------------------------------------
 
 
 def test_resident_posts_an_opinion_that_is_broadcast(
@@ -285,7 +285,7 @@ def test_facilitator_opinion_carries_the_facilitator_badge(live_session, facilit
     assert opinion.author_role == "facilitator"
 
 
-# --- facilitation -----------------------------------------------------------------
+# --- facilitation ---------------------------------------------------------------------
 
 
 def test_facilitator_hides_an_opinion_with_a_reason_and_the_author_is_told(
@@ -403,7 +403,7 @@ def test_deleting_a_theme_keeps_its_opinions(live_session, facilitator, resident
     assert opinion.theme is None
 
 
-# --- proposals from opinions --------------------------------------------------------
+# --- proposals from opinions ----------------------------------------------------------
 
 
 def test_facilitator_drafts_a_proposal_and_the_author_is_asked(

@@ -127,7 +127,7 @@ def test_session_page_query_count_does_not_grow_with_opinions(
         client.get(_url("session", live_session.pk))
 
 
-# --- running a session --------------------------------------------------------------
+# --- running a session ----------------------------------------------------------------
 
 
 def _session_form(process, **overrides):
@@ -340,7 +340,7 @@ def test_posting_in_a_closed_session_is_refused_with_403(
     assert not Opinion.objects.exists()
 
 
-# --- proposals from opinions ------------------------------------------------------------
+# --- proposals from opinions ----------------------------------------------------------
 
 
 @pytest.fixture
@@ -400,7 +400,7 @@ def test_someone_else_cannot_see_the_draft(login, draft, resident2):
     assert login(resident2).get(_url("draft", draft.pk)).status_code == 404
 
 
-# --- personal comment fragment ----------------------------------------------------------
+# --- personal comment fragment --------------------------------------------------------
 
 
 def test_comment_fragment_is_the_viewers_version(login, proposal, resident2):

@@ -213,3 +213,17 @@ def test_link_rule_can_be_switched_off(resident2, proposal, settings):
         author=resident2, proposal=proposal, body="Details at https://city.example/"
     )
     assert comment.pk
+
+
+def test_hidden_comments_do_not_earn_the_right_to_post_links(
+    resident2, proposal, settings, facilitator
+):
+    for i in range(settings.NEW_ACCOUNT_LINK_FREE_COMMENTS):
+        spam = factories.CommentFactory(
+            proposal=proposal, author=resident2, body=f"Buy now {i}"
+        )
+        services.content_hide(actor=facilitator, target=spam, reason_code="spam")
+    with pytest.raises(Invalid, match="cannot post links"):
+        proposal_services.comment_create(
+            author=resident2, proposal=proposal, body="See https://spam.example/"
+        )

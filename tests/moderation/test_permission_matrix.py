@@ -169,3 +169,16 @@ def test_lift_block_matrix(role, actor_for, comment, facilitator):
             services.block_lift(actor=user, block=block)
         block.refresh_from_db()
         assert block.lifted_at is None
+
+
+def test_facilitator_cannot_publish_an_official_response(
+    facilitator, proposal, residents
+):
+    from proposals import services as proposal_services
+    from responses.models import TrackerEntry
+
+    for user in residents:  # three supports: the proposal enters the tracker
+        proposal_services.support_add(user=user, proposal=proposal)
+    entry = TrackerEntry.objects.get(proposal=proposal)
+    assert not facilitator.has_perm("responses.publish", entry)
+    assert not facilitator.has_perm("responses.revise", entry)

@@ -217,3 +217,14 @@ def test_a_site_facilitator_is_notified_too(residents, comment):
     assert Notification.objects.filter(
         recipient=site, kind="moderation.auto_hidden"
     ).exists()
+
+
+def test_a_persons_reports_are_part_of_their_data_export(resident2, comment):
+    from participation.accounts import personal_data
+
+    _report(resident2, comment, ReportReason.OTHER, details="Copied from a blog.")
+    section = {s.key: s for s in personal_data.sections()}["reports"]
+    assert section.count(resident2) == 1
+    (row,) = list(section.rows(resident2))
+    assert row["details"] == "Copied from a blog."
+    assert row["content"] == "comment"

@@ -714,3 +714,17 @@ def test_comments_can_be_ordered_best_first(client, proposal):
     liked = factories.CommentFactory(proposal=proposal, body="人気の意見", upvotes=5)
     html = client.get(_detail(proposal), {"comments": "best"}).content.decode()
     assert html.index(liked.body) < html.index(plain.body)
+
+
+def test_proposal_of_draft_process_is_404_for_the_public(login, resident, db):
+    draft = factories.ProcessFactory(status="draft")
+    proposal = factories.ProposalFactory(process=draft)
+    assert login(resident).get(_detail(proposal)).status_code == 404
+
+
+def test_proposal_of_draft_process_is_visible_to_its_facilitator(client, db):
+    draft = factories.ProcessFactory(status="draft")
+    facilitator = factories.grant(factories.UserFactory(), "facilitator", process=draft)
+    proposal = factories.ProposalFactory(process=draft)
+    client.force_login(facilitator)
+    assert client.get(_detail(proposal)).status_code == 200

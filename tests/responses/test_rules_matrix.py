@@ -63,13 +63,21 @@ def _revise(user, state, ctx):
 
 def _progress(user, state, ctx):
     services.progress_post(
-        actor=user, entry=state, status="in_progress", percent=40, body="歩道の工事を始めました。"
+        actor=user,
+        entry=state,
+        status="in_progress",
+        percent=40,
+        body="歩道の工事を始めました。",
     )
 
 
 def _complete(user, state, ctx):
     services.progress_post(
-        actor=user, entry=state, status="completed", percent=100, body="歩道の工事が完成しました。"
+        actor=user,
+        entry=state,
+        status="completed",
+        percent=100,
+        body="歩道の工事が完成しました。",
     )
 
 

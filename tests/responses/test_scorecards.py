@@ -30,7 +30,9 @@ def dataset(db, department, other_department, official, other_official, admin_us
         proposal = factories.ProposalFactory(process=process)
         with clock.frozen(start):
             entry = services.tracker_forward(actor=admin_user, proposal=proposal)
-            services.tracker_assign(actor=admin_user, entry=entry, department=department)
+            services.tracker_assign(
+                actor=admin_user, entry=entry, department=department
+            )
         entries.append(entry)
     for entry, days, decision in zip(entries, DAYS, decisions, strict=False):
         with clock.frozen(start + timedelta(days=days)):

@@ -94,19 +94,25 @@ def test_reassignment_records_the_previous_department(
     )
 
 
-def test_assignment_notifies_the_department_officials(entry, admin_user, department, official):
+def test_assignment_notifies_the_department_officials(
+    entry, admin_user, department, official
+):
     services.tracker_assign(actor=admin_user, entry=entry, department=department)
     assert Notification.objects.filter(
         recipient=official, kind="proposal.assigned"
     ).exists()
 
 
-def test_assigning_the_same_department_again_is_a_conflict(assigned, admin_user, department):
+def test_assigning_the_same_department_again_is_a_conflict(
+    assigned, admin_user, department
+):
     with pytest.raises(Conflict):
         services.tracker_assign(actor=admin_user, entry=assigned, department=department)
 
 
-def test_claiming_an_assigned_proposal_is_a_conflict(assigned, other_official, other_department):
+def test_claiming_an_assigned_proposal_is_a_conflict(
+    assigned, other_official, other_department
+):
     with pytest.raises(Conflict):
         services.tracker_claim(
             actor=other_official, entry=assigned, department=other_department
@@ -122,7 +128,7 @@ def test_claiming_assigns_the_officials_department(entry, official, department):
     assert entry.events.filter(kind=EventKind.CLAIMED).exists()
 
 
-# --- Status and decisions --------------------------------------------------------------
+# --- Status and decisions -------------------------------------------------------------
 def test_acknowledging_sets_the_status_and_its_date(assigned, official):
     services.tracker_set_status(actor=official, entry=assigned, status="acknowledged")
     assigned.refresh_from_db()
@@ -139,7 +145,9 @@ def test_a_decision_cannot_be_set_without_a_response(assigned, official):
 def test_setting_the_same_status_twice_is_a_conflict(assigned, official):
     services.tracker_set_status(actor=official, entry=assigned, status="acknowledged")
     with pytest.raises(Conflict):
-        services.tracker_set_status(actor=official, entry=assigned, status="acknowledged")
+        services.tracker_set_status(
+            actor=official, entry=assigned, status="acknowledged"
+        )
 
 
 def test_publishing_records_decision_department_and_official(assigned, official):
@@ -152,7 +160,9 @@ def test_publishing_records_decision_department_and_official(assigned, official)
 
 
 @pytest.mark.parametrize("decision", ["not_adopted", "partially_accepted", "referred"])
-def test_decisions_that_need_a_reason_refuse_49_characters(assigned, official, decision):
+def test_decisions_that_need_a_reason_refuse_49_characters(
+    assigned, official, decision
+):
     with pytest.raises(Invalid) as info:
         services.response_publish(
             actor=official,
@@ -168,8 +178,12 @@ def test_decisions_that_need_a_reason_refuse_49_characters(assigned, official, d
 
 
 @pytest.mark.parametrize("decision", ["not_adopted", "partially_accepted", "referred"])
-def test_decisions_that_need_a_reason_accept_50_characters(assigned, official, decision):
-    publish(assigned, official, decision=decision, body="あ" * 50, referred_to="みなみ市")
+def test_decisions_that_need_a_reason_accept_50_characters(
+    assigned, official, decision
+):
+    publish(
+        assigned, official, decision=decision, body="あ" * 50, referred_to="みなみ市"
+    )
     assert assigned.decision == decision
 
 
@@ -188,7 +202,9 @@ def test_a_referral_must_name_the_body(assigned, official):
     assert info.value.field_errors == {"referred_to": ["required"]}
 
 
-def test_publishing_twice_is_a_conflict_and_keeps_the_first_response(accepted, official):
+def test_publishing_twice_is_a_conflict_and_keeps_the_first_response(
+    accepted, official
+):
     with pytest.raises(Conflict):
         services.response_publish(
             actor=official, entry=accepted, decision="not_adopted", body=REASON
@@ -208,7 +224,9 @@ def test_a_refusal_leaves_the_implementation_axis_closed(assigned, official):
     assert assigned.implementation == ""
 
 
-def test_publishing_notifies_the_author_and_followers(assigned, official, proposal, supporter):
+def test_publishing_notifies_the_author_and_followers(
+    assigned, official, proposal, supporter
+):
     from participation.notifications import services as notifications
 
     notifications.follow(user=supporter, target=proposal)
@@ -227,11 +245,14 @@ def test_publishing_broadcasts_to_the_proposal_and_the_tracker(
     with django_capture_on_commit_callbacks(execute=True):
         publish(assigned, official)
     sent = {(group, kind) for group, kind, _payload in live_events}
-    assert (broadcast.proposal_group(assigned.proposal_id), "proposal.tracker_changed") in sent
+    assert (
+        broadcast.proposal_group(assigned.proposal_id),
+        "proposal.tracker_changed",
+    ) in sent
     assert (broadcast.TRACKER_GROUP, "tracker.row_changed") in sent
 
 
-# --- One answer for many ---------------------------------------------------------------
+# --- One answer for many --------------------------------------------------------------
 @pytest.fixture
 def sibling(db, process, department, admin_user):
     proposal = factories.ProposalFactory(process=process)
@@ -289,7 +310,7 @@ def test_revising_a_grouped_answer_updates_every_covered_proposal(
     ) == {"partially_accepted"}
 
 
-# --- Revisions ---------------------------------------------------------------------------
+# --- Revisions ------------------------------------------------------------------------
 def test_a_revision_never_overwrites_the_published_text(accepted, official):
     services.response_revise(
         actor=official,
@@ -378,11 +399,14 @@ def test_a_revision_is_audited_with_both_texts(accepted, official):
     )
 
 
-# --- Implementation ------------------------------------------------------------------------
+# --- Implementation -------------------------------------------------------------------
 def test_progress_before_acceptance_is_refused(assigned, official):
     with pytest.raises(Invalid) as info:
         services.progress_post(
-            actor=official, entry=assigned, status="in_progress", percent=10,
+            actor=official,
+            entry=assigned,
+            status="in_progress",
+            percent=10,
             body="準備を始めました。予算を確認中です。",
         )
     assert info.value.code == "not_accepted"
@@ -393,7 +417,10 @@ def test_progress_after_a_refusal_is_refused(assigned, official):
     publish(assigned, official, decision="not_adopted", body=REASON)
     with pytest.raises(Invalid):
         services.progress_post(
-            actor=official, entry=assigned, status="in_progress", percent=10,
+            actor=official,
+            entry=assigned,
+            status="in_progress",
+            percent=10,
             body="準備を始めました。予算を確認中です。",
         )
 
@@ -402,7 +429,10 @@ def test_progress_after_a_refusal_is_refused(assigned, official):
 def test_percent_outside_0_to_100_is_refused(accepted, official, percent):
     with pytest.raises(Invalid) as info:
         services.progress_post(
-            actor=official, entry=accepted, status="in_progress", percent=percent,
+            actor=official,
+            entry=accepted,
+            status="in_progress",
+            percent=percent,
             body="工事の準備を進めています。",
         )
     assert "percent" in info.value.field_errors
@@ -413,7 +443,10 @@ def test_percent_outside_0_to_100_is_refused(accepted, official, percent):
 @pytest.mark.parametrize("percent", [0, 100])
 def test_percent_bounds_are_accepted(accepted, official, percent):
     services.progress_post(
-        actor=official, entry=accepted, status="in_progress", percent=percent,
+        actor=official,
+        entry=accepted,
+        status="in_progress",
+        percent=percent,
         body="工事の準備を進めています。",
     )
     accepted.refresh_from_db()
@@ -423,7 +456,10 @@ def test_percent_bounds_are_accepted(accepted, official, percent):
 def test_completion_below_100_percent_is_refused(accepted, official):
     with pytest.raises(Invalid) as info:
         services.progress_post(
-            actor=official, entry=accepted, status="completed", percent=80,
+            actor=official,
+            entry=accepted,
+            status="completed",
+            percent=80,
             body="ほぼ完成しましたので完了とします。",
         )
     assert info.value.code == "percent_not_complete"
@@ -432,7 +468,10 @@ def test_completion_below_100_percent_is_refused(accepted, official):
 def test_stalled_needs_a_reason_of_50_characters(accepted, official):
     with pytest.raises(Invalid):
         services.progress_post(
-            actor=official, entry=accepted, status="stalled", percent=20,
+            actor=official,
+            entry=accepted,
+            status="stalled",
+            percent=20,
             body="業者が決まりません。",
         )
 
@@ -440,7 +479,10 @@ def test_stalled_needs_a_reason_of_50_characters(accepted, official):
 def test_progress_updates_form_a_dated_timeline(accepted, official):
     for percent in (30, 60):
         services.progress_post(
-            actor=official, entry=accepted, status="in_progress", percent=percent,
+            actor=official,
+            entry=accepted,
+            status="in_progress",
+            percent=percent,
             body=f"工事が{percent}%まで進みました。",
         )
     assert list(
@@ -451,10 +493,13 @@ def test_progress_updates_form_a_dated_timeline(accepted, official):
 
 
 def test_the_same_update_posted_twice_is_a_conflict(accepted, official):
-    kwargs = dict(
-        actor=official, entry=accepted, status="in_progress", percent=30,
-        body="工事が30%まで進みました。",
-    )
+    kwargs = {
+        "actor": official,
+        "entry": accepted,
+        "status": "in_progress",
+        "percent": 30,
+        "body": "工事が30%まで進みました。",
+    }
     services.progress_post(**kwargs)
     with pytest.raises(Conflict):
         services.progress_post(**kwargs)
@@ -464,7 +509,10 @@ def test_the_same_update_posted_twice_is_a_conflict(accepted, official):
 def test_a_progress_update_cannot_be_dated_in_the_future(accepted, official):
     with pytest.raises(Invalid) as info:
         services.progress_post(
-            actor=official, entry=accepted, status="in_progress", percent=30,
+            actor=official,
+            entry=accepted,
+            status="in_progress",
+            percent=30,
             body="工事が30%まで進みました。",
             happened_on=timezone.localdate() + timedelta(days=1),
         )
@@ -474,8 +522,12 @@ def test_a_progress_update_cannot_be_dated_in_the_future(accepted, official):
 def test_a_link_must_be_a_web_address(accepted, official):
     with pytest.raises(Invalid) as info:
         services.progress_post(
-            actor=official, entry=accepted, status="in_progress", percent=30,
-            body="工事が30%まで進みました。", link="javascript:alert(1)",
+            actor=official,
+            entry=accepted,
+            status="in_progress",
+            percent=30,
+            body="工事が30%まで進みました。",
+            link="javascript:alert(1)",
         )
     assert "link" in info.value.field_errors
 
@@ -483,18 +535,26 @@ def test_a_link_must_be_a_web_address(accepted, official):
 def test_no_progress_after_completion_until_reopened(completed, official):
     with pytest.raises(Invalid) as info:
         services.progress_post(
-            actor=official, entry=completed, status="in_progress", percent=90,
+            actor=official,
+            entry=completed,
+            status="in_progress",
+            percent=90,
             body="追加の工事を行っています。",
         )
     assert info.value.code == "completed"
 
 
-def test_completion_notifies_supporters_to_check_the_result(accepted, official, supporter):
+def test_completion_notifies_supporters_to_check_the_result(
+    accepted, official, supporter
+):
     from participation.notifications import services as notifications
 
     notifications.follow(user=supporter, target=accepted.proposal)
     services.progress_post(
-        actor=official, entry=accepted, status="completed", percent=100,
+        actor=official,
+        entry=accepted,
+        status="completed",
+        percent=100,
         body="日よけの設置が完了しました。",
     )
     assert Notification.objects.filter(
@@ -502,7 +562,7 @@ def test_completion_notifies_supporters_to_check_the_result(accepted, official, 
     ).exists()
 
 
-# --- Residents check the outcome ------------------------------------------------------------
+# --- Residents check the outcome ------------------------------------------------------
 def test_disputing_raises_a_visible_flag(disputed):
     assert disputed.disputed_at is not None
     assert disputed.first_disputed_at is not None
@@ -511,7 +571,9 @@ def test_disputing_raises_a_visible_flag(disputed):
 def test_dispute_before_completion_is_refused(accepted, resident):
     with pytest.raises(Invalid) as info:
         services.outcome_check(
-            user=resident, entry=accepted, verdict="disputed",
+            user=resident,
+            entry=accepted,
+            verdict="disputed",
             reason="まだ何も始まっていないように見えます。",
         )
     assert info.value.code == "not_completed"
@@ -562,18 +624,24 @@ def test_changing_ones_dispute_to_a_confirmation_clears_the_flag(disputed, resid
     assert disputed.disputed_at is None
 
 
-# --- Ratings and comments ---------------------------------------------------------------------
+# --- Ratings and comments -------------------------------------------------------------
 def test_one_rating_per_resident_can_be_changed(accepted, resident2):
     response = accepted.response
-    services.response_rate(user=resident2, response=response, clear=True, satisfied=False)
-    services.response_rate(user=resident2, response=response, clear=True, satisfied=True)
+    services.response_rate(
+        user=resident2, response=response, clear=True, satisfied=False
+    )
+    services.response_rate(
+        user=resident2, response=response, clear=True, satisfied=True
+    )
     rating = ResponseRating.objects.get()
     assert (rating.clear, rating.satisfied) == (True, True)
 
 
 def test_rating_the_same_way_twice_is_a_conflict(accepted, resident2):
     response = accepted.response
-    services.response_rate(user=resident2, response=response, clear=True, satisfied=True)
+    services.response_rate(
+        user=resident2, response=response, clear=True, satisfied=True
+    )
     with pytest.raises(Conflict):
         services.response_rate(
             user=resident2, response=response, clear=True, satisfied=True
@@ -598,7 +666,9 @@ def test_unverified_residents_cannot_rate(accepted, unverified):
         )
 
 
-def test_commenting_on_a_response_notifies_its_department(accepted, resident2, official):
+def test_commenting_on_a_response_notifies_its_department(
+    accepted, resident2, official
+):
     services.response_comment_create(
         author=resident2,
         response=accepted.response,
@@ -623,7 +693,7 @@ def test_a_comment_must_name_a_proposal_the_response_answers(
         )
 
 
-# --- Overdue -------------------------------------------------------------------------------
+# --- Overdue --------------------------------------------------------------------------
 def test_overdue_notification_goes_to_department_officials_once(assigned, official):
     later = assigned.response_due_at + timedelta(days=1)
     with clock.frozen(later):

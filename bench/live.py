@@ -1,0 +1,390 @@
+"""Live delivery benchmark: N websocket clients on one proposal, one comment posted.
+
+    python bench/live.py              # 1000 clients, in-memory layer, one daphne
+    python bench/live.py 300          # fewer clients
+    python bench/live.py --redis      # two daphne processes sharing Redis
+                                      # (REDIS_URL, default redis://127.0.0.1:6379/9)
+    python bench/live.py --rounds 5   # post five comments, one after the other
+
+It builds a throw-away SQLite database (or uses DATABASE_URL if set), starts the
+server(s) as real processes, connects the clients (split between the servers with
+--redis), posts a comment through the first server over HTTP like a browser, and
+reports how long the comment took to reach the clients (p50, p95, max), and the
+servers' CPU time and memory. Targets on the 2-core machine: p95 < 250 ms with the
+in-memory layer, < 500 ms across two processes with Redis.
+
+This is a benchmark, not a test: it prints numbers and exits 0 unless something
+broke (clients that never received the comment are counted and reported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import resource
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.live.servers import Server, server_env, start_daphne  # noqa: E402
+
+CONNECT_BATCH = 100
+TIMEOUT = 60
+
+
+def _raise_file_limit(clients: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = min(hard, max(soft, clients * 2 + 256))
+    if wanted > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
+def _proc_stats(pid: int) -> tuple[float, int, int]:
+    """(CPU seconds, RSS kB, peak RSS kB) of a process, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / ticks
+    rss = peak = 0
+    with open(f"/proc/{pid}/status") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1])
+            elif line.startswith("VmHWM:"):
+                peak = int(line.split()[1])
+    return cpu, rss, peak
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _prepare_data(env: dict[str, str]) -> tuple[int, str]:
+    """Create a process, a proposal and a signed-in commenter; return the
+    proposal id and the commenter's session key."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.utils import timezone
+
+    from participation.spaces.models import Phase, PhaseKind, Process, ProcessStatus
+    from proposals.models import Proposal
+
+    now = timezone.now()
+    process = Process.objects.create(
+        slug=f"bench-{secrets.token_hex(4)}",
+        title="ベンチマーク",
+        summary="live benchmark",
+        status=ProcessStatus.PUBLISHED,
+    )
+    Phase.objects.create(
+        process=process,
+        kind=PhaseKind.SUPPORT,
+        title="議論",
+        starts_at=now - timezone.timedelta(days=1),
+        ends_at=now + timezone.timedelta(days=1),
+        allows_commenting=True,
+        allows_supporting=True,
+    )
+    User = get_user_model()
+    author = User.objects.create_user(
+        f"bench-{secrets.token_hex(4)}@example.org", real_name="著者"
+    )
+    commenter = User.objects.create_user(
+        f"bench-{secrets.token_hex(4)}@example.org", real_name="ベンチ 太郎"
+    )
+    for user in (author, commenter):
+        EmailAddress.objects.create(
+            user=user, email=user.email, verified=True, primary=True
+        )
+    proposal = Proposal.objects.create(
+        process=process,
+        author=author,
+        title="ベンチマーク用の提案です",
+        body="多数の閲覧者にコメントが届くまでの時間を測ります。",
+    )
+    client = Client()
+    client.force_login(commenter)
+    return proposal.pk, client.cookies["sessionid"].value
+
+
+def _post_comment(server: Server, proposal_id: int, session_key: str, body: str) -> int:
+    token = secrets.token_hex(16)
+    request = urllib.request.Request(
+        f"{server.http}/proposals/{proposal_id}/comments/",
+        data=urllib.parse.urlencode({"body": body, "alignment": "neutral"}).encode(),
+        headers={
+            "Cookie": f"sessionid={session_key}; csrftoken={token}",
+            "X-CSRFToken": token,
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        method="POST",
+    )
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return None
+
+    try:
+        with urllib.request.build_opener(NoRedirect).open(
+            request, timeout=TIMEOUT
+        ) as r:
+            return r.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+class Tally:
+    """Deliveries of the current round, counted as clients receive the comment."""
+
+    def __init__(self, clients: int) -> None:
+        self.clients = clients
+        self.times: list[float] = []
+        self.complete = asyncio.Event()
+
+    def start_round(self) -> None:
+        self.times = []
+        self.complete = asyncio.Event()
+
+    def delivered(self) -> None:
+        self.times.append(time.perf_counter())
+        if len(self.times) >= self.clients:
+            self.complete.set()
+
+
+async def _client(url: str, origin: str, opened: list[int], tally: Tally) -> None:
+    import websockets
+
+    async with websockets.connect(
+        url, origin=origin, open_timeout=TIMEOUT, max_queue=None, compression=None
+    ) as socket:
+        hello = json.loads(await socket.recv())
+        assert hello["type"] == "hello"
+        opened.append(1)
+        async for raw in socket:
+            if json.loads(raw).get("type") == "comment":
+                tally.delivered()
+
+
+def _get(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+        response.read()
+        return response.status
+
+
+async def _connect_all(
+    servers: list[Server], clients: int, proposal_id: int, tally: Tally
+) -> tuple[list[asyncio.Task], float]:
+    opened: list[int] = []
+    tasks: list[asyncio.Task] = []
+    started = time.perf_counter()
+    for start in range(0, clients, CONNECT_BATCH):
+        stop = min(clients, start + CONNECT_BATCH)
+        for index in range(start, stop):
+            server = servers[index % len(servers)]
+            tasks.append(
+                asyncio.create_task(
+                    _client(
+                        f"{server.ws}/ws/proposals/{proposal_id}/",
+                        server.http,
+                        opened,
+                        tally,
+                    )
+                )
+            )
+        while len(opened) < stop:
+            failed = [t for t in tasks if t.done() and t.exception()]
+            if failed:
+                raise failed[0].exception()  # type: ignore[misc]
+            await asyncio.sleep(0.01)
+    return tasks, time.perf_counter() - started
+
+
+async def _run(
+    servers: list[Server], clients: int, rounds: int, proposal_id: int, session_key: str
+) -> dict:
+    loop = asyncio.get_running_loop()
+    # Warm every server up (imports, URLconf, templates) with a comment on the page.
+    await loop.run_in_executor(
+        None, _post_comment, servers[0], proposal_id, session_key, "ウォームアップ"
+    )
+    for server in servers:
+        for _ in range(2):
+            await loop.run_in_executor(
+                None, _get, f"{server.http}/proposals/{proposal_id}/"
+            )
+    tally = Tally(clients)
+    tasks, connect_seconds = await _connect_all(servers, clients, proposal_id, tally)
+    results = []
+    for number in range(rounds):
+        await asyncio.sleep(0.5)  # let every client sit in recv()
+        tally.start_round()
+        before = {s.process.pid: _proc_stats(s.process.pid) for s in servers}
+        sent_at = time.perf_counter()
+        status = await loop.run_in_executor(
+            None,
+            _post_comment,
+            servers[0],
+            proposal_id,
+            session_key,
+            f"ベンチマークのコメント{number}",
+        )
+        posted_at = time.perf_counter()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(tally.complete.wait(), 30)
+        after = {s.process.pid: _proc_stats(s.process.pid) for s in servers}
+        results.append(
+            {
+                "status": status,
+                "post_ms": (posted_at - sent_at) * 1000,
+                "latencies": sorted((t - sent_at) * 1000 for t in tally.times),
+                "cpu": {pid: after[pid][0] - before[pid][0] for pid in after},
+                "rss": {pid: after[pid][1] for pid in after},
+                "peak": {pid: after[pid][2] for pid in after},
+            }
+        )
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return {"connect_s": connect_seconds, "rounds": results}
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    index = min(len(values) - 1, max(0, round(fraction * len(values)) - 1))
+    return values[index]
+
+
+def _report(mode: str, clients: int, result: dict, servers: list[Server]) -> None:
+    rounds = result["rounds"]
+    every = sorted(ms for r in rounds for ms in r["latencies"])
+    last = rounds[-1]
+    plural = "es" if len(servers) > 1 else ""
+    rows = [
+        ("mode", mode),
+        (
+            "clients",
+            f"{clients} on one proposal ({len(servers)} server process{plural})",
+        ),
+        ("connect all clients", f"{result['connect_s']:.1f} s"),
+        ("comments posted", f"{len(rounds)} (one at a time, after a warm-up)"),
+        (
+            "comment POST",
+            " / ".join(f"{r['post_ms']:.0f} ms ({r['status']})" for r in rounds),
+        ),
+        ("delivered", " / ".join(f"{len(r['latencies'])}/{clients}" for r in rounds)),
+        ("latency p50", f"{_percentile(every, 0.50):.0f} ms"),
+        ("latency p95", f"{_percentile(every, 0.95):.0f} ms"),
+        ("latency max", f"{every[-1]:.0f} ms" if every else "-"),
+        (
+            "p95 per comment",
+            " / ".join(f"{_percentile(r['latencies'], 0.95):.0f} ms" for r in rounds),
+        ),
+    ]
+    for number, server in enumerate(servers, start=1):
+        pid = server.process.pid
+        cpu = statistics.fmean(r["cpu"][pid] for r in rounds)
+        rows.append((f"server {number} CPU per comment", f"{cpu:.2f} s"))
+        rss, peak = last["rss"][pid] / 1024, last["peak"][pid] / 1024
+        rows.append(
+            (f"server {number} memory RSS / peak", f"{rss:.0f} / {peak:.0f} MiB")
+        )
+    width = max(len(name) for name, _value in rows)
+    print()
+    print(f"Live delivery benchmark — {mode}")
+    print("-" * (width + 40))
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+    print("-" * (width + 40))
+    missing = sum(clients - len(r["latencies"]) for r in rounds)
+    if missing:
+        print(f"WARNING: {missing} deliveries did not arrive within 30 s.")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("clients", nargs="?", type=int, default=1000)
+    parser.add_argument(
+        "--redis", action="store_true", help="two processes sharing Redis"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="comments to post, one at a time"
+    )
+    args = parser.parse_args()
+    clients = max(1, args.clients)
+    _raise_file_limit(clients)
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-live-"))
+    overrides = {
+        "SQLITE_PATH": str(workdir / "db.sqlite3"),
+        "DISABLE_ACCOUNT_RATE_LIMITS": "1",
+        "RATE_LIMIT_COMMENT": "1000/60",
+        "STATIC_ROOT": str(workdir / "static"),
+    }
+    redis_url = ""
+    if args.redis:
+        redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/9"
+        overrides["REDIS_URL"] = redis_url
+        overrides["CACHE_KEY_PREFIX"] = f"bench-{secrets.token_hex(4)}"
+    env = server_env(**overrides)
+    if not args.redis:
+        env.pop("REDIS_URL", None)
+    if not os.environ.get("DATABASE_URL"):
+        env.pop("DATABASE_URL", None)
+    servers: list[Server] = []
+    try:
+        _manage(env, "migrate", "--noinput", "-v", "0")
+        if not args.redis:
+            _manage(env, "createcachetable")
+        _manage(env, "collectstatic", "--noinput", "-v", "0")
+        proposal_id, session_key = _prepare_data(env)
+        count = 2 if args.redis else 1
+        servers = [
+            start_daphne(env, workdir / f"server{n}.log", quiet=True)
+            for n in range(count)
+        ]
+        result = asyncio.run(
+            _run(servers, clients, max(1, args.rounds), proposal_id, session_key)
+        )
+        mode = (
+            f"Redis ({redis_url}), two processes" if args.redis else "in-memory layer"
+        )
+        _report(mode, clients, result, servers)
+    except Exception:
+        for server in servers:
+            print(f"--- {server.log_path.name} ---\n{server.log()}", file=sys.stderr)
+        raise
+    finally:
+        for server in servers:
+            server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

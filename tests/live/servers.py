@@ -1,0 +1,105 @@
+"""Real daphne processes for the multi-process test and the live benchmark.
+
+Each server gets a listening socket made here and handed over with ``--fd``: the
+port exists before the process starts, clients simply wait in the kernel's accept
+queue until daphne is ready, and nobody has to poll for a port to open.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Server:
+    port: int
+    process: subprocess.Popen
+    log_path: Path
+
+    @property
+    def http(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def database_url_for(base_url: str, name: str) -> str:
+    """``base_url`` pointing at database ``name`` (the test database)."""
+    parts = urlsplit(base_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+
+
+def server_env(**overrides: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "PYTEST_CURRENT_TEST"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "participation.settings",
+            "DJANGO_SECRET_KEY": "live-test-secret-" + os.urandom(8).hex(),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_DEBUG": "0",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.update(overrides)
+    return env
+
+
+def start_daphne(env: dict[str, str], log_path: Path, *, quiet: bool = False) -> Server:
+    """Start daphne on a fresh loopback port; ``quiet`` drops the access log."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(2048)
+    port = listener.getsockname()[1]
+    log = log_path.open("w")
+    try:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "--fd",
+                str(listener.fileno()),
+                *(["-v", "0"] if quiet else []),
+                "participation.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            pass_fds=(listener.fileno(),),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    finally:
+        listener.close()  # the server holds its own copy
+        log.close()
+    return Server(port=port, process=process, log_path=log_path)

@@ -1,0 +1,110 @@
+"""Two real server processes sharing groups through Redis: a comment posted
+through server A reaches a websocket client connected to server B.
+
+Runs where the suite runs on PostgreSQL with Redis (CI's second pass); skipped on
+SQLite without Redis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import urllib.parse
+import urllib.request
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from tests.live.servers import database_url_for, server_env, start_daphne
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.skipif(
+        not (DATABASE_URL.startswith(("postgres://", "postgresql://")) and REDIS_URL),
+        reason="needs DATABASE_URL (PostgreSQL) and REDIS_URL, as in CI",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+WAIT = 60  # seconds: includes both servers starting up
+
+
+def _post_comment(server, proposal_id: int, session_key: str, body: str) -> int:
+    token = secrets.token_hex(16)  # 32 characters: a valid CSRF secret
+    request = urllib.request.Request(
+        server.http + reverse("proposals:comment_create", args=[proposal_id]),
+        data=urllib.parse.urlencode({"body": body, "alignment": "favour"}).encode(),
+        headers={
+            "Cookie": f"sessionid={session_key}; csrftoken={token}",
+            "X-CSRFToken": token,
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        method="POST",
+    )
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=WAIT) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+async def _scenario(a, b, proposal_id: int, session_key: str, body: str) -> dict:
+    import websockets
+
+    async with websockets.connect(
+        f"{b.ws}/ws/proposals/{proposal_id}/",
+        origin=b.http,
+        open_timeout=WAIT,
+    ) as client:
+        hello = json.loads(await asyncio.wait_for(client.recv(), WAIT))
+        assert hello["type"] == "hello"
+        status = await asyncio.get_running_loop().run_in_executor(
+            None, _post_comment, a, proposal_id, session_key, body
+        )
+        assert status == 302, status
+        while True:
+            message = json.loads(await asyncio.wait_for(client.recv(), 10))
+            if message["type"] == "comment":
+                return message
+
+
+def test_comment_posted_through_server_a_reaches_a_client_on_server_b(
+    proposal, resident2, tmp_path
+):
+    browser = Client()
+    browser.force_login(resident2)
+    session_key = browser.cookies["sessionid"].value
+    env = server_env(
+        DATABASE_URL=database_url_for(DATABASE_URL, connection.settings_dict["NAME"]),
+        REDIS_URL=REDIS_URL,
+        # The servers must read the session this test signed.
+        DJANGO_SECRET_KEY=settings.SECRET_KEY,
+    )
+    a = start_daphne(env, tmp_path / "a.log")
+    b = start_daphne(env, tmp_path / "b.log")
+    try:
+        message = asyncio.run(
+            _scenario(a, b, proposal.pk, session_key, "サーバーAから投稿したコメント")
+        )
+    except Exception:
+        print("--- server A ---\n" + a.log() + "\n--- server B ---\n" + b.log())
+        raise
+    finally:
+        a.stop()
+        b.stop()
+    assert "サーバーAから投稿したコメント" in message["html"]
+    assert message["event_id"] > 0
