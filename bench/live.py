@@ -335,6 +335,9 @@ def main() -> int:
     parser.add_argument(
         "--rounds", type=int, default=3, help="comments to post, one at a time"
     )
+    parser.add_argument(
+        "--profile", default="", help="write cProfile stats of server 1 to this file"
+    )
     args = parser.parse_args()
     clients = max(1, args.clients)
     _raise_file_limit(clients)

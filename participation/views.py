@@ -66,8 +66,10 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
         process = proposal_selectors.process_for_page(slug)
     except Process.DoesNotExist as exc:
         raise Http404 from exc
-    latest = proposal_selectors.proposal_list(
-        process, proposal_selectors.ProposalFilters()
+    from responses.selectors import proposals_with_tracker
+
+    latest = proposals_with_tracker(
+        proposal_selectors.proposal_list(process, proposal_selectors.ProposalFilters())
     )[:5]
     return render(
         request,

@@ -6,3 +6,6 @@ class Config(AppConfig):
     name = "proposals"
     label = "proposals"
     verbose_name = _("Proposals")
+
+    def ready(self) -> None:
+        from proposals import personal_data  # noqa: F401  (registers its sections)

@@ -150,8 +150,13 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
         query["seed"] = str(random.randint(1, forms.MAX_SEED))
         query.pop("page", None)
         return redirect(f"{request.path}?{query.urlencode()}")
+    # Views are doors and may read the tracker's selectors: cards show each
+    # proposal's tracker status without a query per card.
+    from responses.selectors import proposals_with_tracker
+
     paginator = Paginator(
-        selectors.proposal_list(process, filters), settings.PROPOSALS_PER_PAGE
+        proposals_with_tracker(selectors.proposal_list(process, filters)),
+        settings.PROPOSALS_PER_PAGE,
     )
     page_obj = paginator.get_page(request.GET.get("page"))
     supported = selectors.supported_ids(request.user, [p.pk for p in page_obj])

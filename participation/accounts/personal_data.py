@@ -3,8 +3,7 @@ JSON download (the right of access of GDPR art. 15 / APPI art. 33).
 
 The data is organised in sections. The core sections are defined here; an app
 above the core adds its own with :func:`register` from its ``AppConfig.ready()``
-(the proposals sections below are registered here, read lazily, because this
-module is only used by the "Your data" door and never by the core's services).
+(``proposals/personal_data.py`` does so for proposals, comments, supports and votes).
 
 A section has a key, a translated label, ``count(user)`` (one query) and
 ``rows(user)`` (an iterator of JSON-ready dicts, streamed, never a full list).
@@ -182,96 +181,6 @@ register(
         lambda user: _values(
             _block_qs(user), "reason", "starts_at", "ends_at", "lifted_at"
         ),
-    )
-)
-
-
-# --- proposals (read lazily: the app sits above the core) -----------------------
-
-
-def _proposal_qs(user: Any) -> QuerySet[Any]:
-    from proposals.models import Proposal
-
-    return Proposal.objects.filter(author=user).order_by("id")
-
-
-def _comment_qs(user: Any) -> QuerySet[Any]:
-    from proposals.models import Comment
-
-    return Comment.objects.filter(author=user).order_by("id")
-
-
-def _support_qs(user: Any) -> QuerySet[Any]:
-    from proposals.models import Support
-
-    return Support.objects.filter(user=user).order_by("id")
-
-
-def _vote_qs(user: Any) -> QuerySet[Any]:
-    from proposals.models import CommentVote
-
-    return CommentVote.objects.filter(user=user).order_by("id")
-
-
-register(
-    Section(
-        "proposals",
-        _("Proposals"),
-        lambda user: _proposal_qs(user).count(),
-        lambda user: _values(
-            _proposal_qs(user),
-            "id",
-            "process__slug",
-            "title",
-            "body",
-            "category__slug",
-            "area__slug",
-            "location_text",
-            "state",
-            "support_count",
-            "comment_count",
-            "created_at",
-            "edited_at",
-            "withdrawn_at",
-            "hidden_at",
-            "hidden_reason",
-        ),
-    )
-)
-register(
-    Section(
-        "comments",
-        _("Comments"),
-        lambda user: _comment_qs(user).count(),
-        lambda user: _values(
-            _comment_qs(user),
-            "id",
-            "proposal_id",
-            "parent_id",
-            "body",
-            "alignment",
-            "created_at",
-            "edited_at",
-            "deleted_at",
-            "hidden_at",
-            "hidden_reason",
-        ),
-    )
-)
-register(
-    Section(
-        "supports",
-        _("Supports"),
-        lambda user: _support_qs(user).count(),
-        lambda user: _values(_support_qs(user), "proposal_id", "created_at"),
-    )
-)
-register(
-    Section(
-        "comment_votes",
-        _("Votes on comments"),
-        lambda user: _vote_qs(user).count(),
-        lambda user: _values(_vote_qs(user), "comment_id", "value", "created_at"),
     )
 )
 

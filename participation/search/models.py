@@ -55,8 +55,17 @@ class SearchDocument(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["kind", "-created_at"], name="search_doc_kind_idx"),
-            models.Index(fields=["-created_at"], name="search_doc_created_idx"),
+            # Covering the visibility and status filters too, so that a search for
+            # a very common term can walk these in result order without reading
+            # the rows (see selectors._match_conditions).
+            models.Index(
+                fields=["kind", "-created_at", "proposal_hidden", "process_id", "state"],
+                name="search_doc_kind_idx",
+            ),
+            models.Index(
+                fields=["-created_at", "kind", "proposal_hidden", "process_id", "state"],
+                name="search_doc_created_idx",
+            ),
             models.Index(
                 fields=["process_id", "kind", "-created_at"],
                 name="search_doc_process_idx",

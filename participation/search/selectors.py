@@ -40,6 +40,8 @@ MAX_QUERY_LENGTH = 100
 MAX_TERMS = 6
 SHORT = 3  # terms shorter than this use the one/two-character index
 SORTS = ("relevance", "newest", "oldest")
+COMMON = 2000  # candidates above which a term counts as very common
+COUNT_CAP = 1000  # per-type counts stop here ("1,000+")
 
 STATUS_FILTERS: dict[str, Any] = {
     "open": _("Open"),
@@ -100,39 +102,68 @@ def _condition(sql: str, params: list[Any]) -> RawSQL:
     return RawSQL(sql, params, output_field=BooleanField())
 
 
-def _match_conditions(terms: list[str]) -> list[Any]:
+@dataclass(frozen=True)
+class _Plan:
+    conditions: list[Any]
+    # Many candidate matches: walk the (kind, date) indexes in result order and
+    # stop early, and cap the per-type counts, instead of looking every match up.
+    common: bool
+
+
+def _candidates(table: str, expression: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {table} WHERE {table} MATCH %s", [expression]
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _sqlite_plan(terms: list[str]) -> _Plan:
+    table = SearchDocument._meta.db_table
     long_terms = [t for t in terms if len(t) >= SHORT]
     short_terms = [t for t in terms if len(t) < SHORT]
+    sources: list[tuple[str, str]] = []
+    if long_terms:
+        sources.append(
+            ("search_trigram", " AND ".join(_fts_phrase(t) for t in long_terms))
+        )
+    if short_terms:
+        sources.append(
+            (
+                "search_gram",
+                " AND ".join(_fts_phrase(_ascii_lower(t)) for t in short_terms),
+            )
+        )
+    # Counting the candidates in the full-text index costs well under a
+    # millisecond and tells which way round to run the query.
+    common = min(_candidates(fts, expr) for fts, expr in sources) > COMMON
+    # "+id" stops SQLite from driving the query by looking each candidate up; it
+    # then walks the covering (kind, date, visibility) index instead.
+    column = f'+"{table}"."id"' if common else f'"{table}"."id"'
+    conditions: list[Any] = [
+        _condition(f"{column} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [expr])
+        for fts, expr in sources
+    ]
+    # The token index splits at ASCII punctuation ("A-", "1."): check those few
+    # short terms against the text itself.
+    for term in short_terms:
+        if _ASCII_NON_ALNUM.search(term):
+            conditions.append(
+                _condition(
+                    f'instr(lower("{table}"."content"), %s) > 0', [_ascii_lower(term)]
+                )
+            )
+    return _Plan(conditions, common)
+
+
+def _plan(terms: list[str]) -> _Plan:
     table = SearchDocument._meta.db_table
-    conditions: list[Any] = []
     if connection.vendor == "sqlite":
-        if long_terms:
-            conditions.append(
-                _condition(
-                    f'"{table}"."id" IN (SELECT rowid FROM search_trigram '
-                    "WHERE search_trigram MATCH %s)",
-                    [" AND ".join(_fts_phrase(t) for t in long_terms)],
-                )
-            )
-        if short_terms:
-            conditions.append(
-                _condition(
-                    f'"{table}"."id" IN (SELECT rowid FROM search_gram '
-                    "WHERE search_gram MATCH %s)",
-                    [" AND ".join(_fts_phrase(_ascii_lower(t)) for t in short_terms)],
-                )
-            )
-            # The token index splits at ASCII punctuation ("A-", "1."): check those
-            # few terms against the text itself.
-            for term in short_terms:
-                if _ASCII_NON_ALNUM.search(term):
-                    conditions.append(
-                        _condition(
-                            f'instr(lower("{table}"."content"), %s) > 0',
-                            [_ascii_lower(term)],
-                        )
-                    )
-    elif connection.vendor == "postgresql":
+        return _sqlite_plan(terms)
+    conditions: list[Any] = []
+    if connection.vendor == "postgresql":
+        long_terms = [t for t in terms if len(t) >= SHORT]
+        short_terms = [t for t in terms if len(t) < SHORT]
         for term in long_terms:
             conditions.append(
                 _condition(f'"{table}"."content" ILIKE %s', [_like_pattern(term)])
@@ -145,9 +176,9 @@ def _match_conditions(terms: list[str]) -> list[Any]:
                 )
             )
     else:  # no index on other databases: a plain scan
-        for term in terms:
-            conditions.append(Q(content__icontains=term))
-    return conditions
+        conditions = [Q(content__icontains=term) for term in terms]
+    # PostgreSQL's planner picks its own way; counts are capped all the same.
+    return _Plan(conditions, common=True)
 
 
 def visible_documents() -> QuerySet[SearchDocument]:
@@ -157,6 +188,40 @@ def visible_documents() -> QuerySet[SearchDocument]:
         proposal_hidden=False,
         process_id__in=Process.objects.exclude(status=ProcessStatus.DRAFT).values("id"),
     )
+
+
+def _check_filters(kind: str, status: str, sort: str) -> None:
+    if kind and kind not in KIND_SLUGS:
+        raise Invalid(_("Unknown type of result."), field_errors={"type": ["invalid"]})
+    if status and status not in STATUS_FILTERS:
+        raise Invalid(_("Unknown status."), field_errors={"status": ["invalid"]})
+    if sort not in SORTS:
+        raise Invalid(_("Unknown sort order."), field_errors={"sort": ["invalid"]})
+
+
+def _documents(
+    plan: _Plan, *, kind: str, process: Process | int | None, status: str, sort: str
+) -> QuerySet[SearchDocument]:
+    qs = visible_documents()
+    for condition in plan.conditions:
+        qs = qs.filter(condition)
+    if kind:
+        qs = qs.filter(kind=KIND_SLUGS[kind])
+    if process is not None:
+        qs = qs.filter(process_id=getattr(process, "pk", process))
+    if status == "answered":
+        qs = qs.filter(
+            proposal_id__in=SearchDocument.objects.filter(
+                kind=DocumentKind.RESPONSE
+            ).values("proposal_id")
+        )
+    elif status:
+        qs = qs.filter(state=_STATE_OF_STATUS[status])
+    if sort == "newest":
+        return qs.order_by("-created_at", "-id")
+    if sort == "oldest":
+        return qs.order_by("created_at", "id")
+    return qs.order_by("kind", "-created_at", "-id")
 
 
 def search(
@@ -170,50 +235,85 @@ def search(
     """Documents matching every term of ``q``, filtered and ordered.
 
     ``kind``: "proposal", "comment", "response" or "" for all; ``process``: a
-    process or its id; ``status``: a key of ``STATUS_FILTERS`` or "" ; ``sort``: one
-    of ``SORTS``. Raises ``Invalid`` for an empty or unusable query or an unknown
-    filter value. Lazy: slice or paginate it, then pass the page to ``hits()``.
+    process or its id; ``status``: a key of ``STATUS_FILTERS`` or ""; ``sort``: one
+    of ``SORTS`` ("relevance" puts proposals first, then responses, then comments,
+    newest first within each). Raises ``Invalid`` for an empty or unusable query
+    or an unknown filter value. Lazy: slice or paginate it, then pass the page to
+    ``hits()``. Counting it exactly may be slow for very common terms: use
+    ``facets()`` for the numbers to show.
     """
     terms = parse_terms(q)
-    qs = visible_documents()
-    for condition in _match_conditions(terms):
-        qs = qs.filter(condition)
-    if kind:
-        if kind not in KIND_SLUGS:
-            raise Invalid(
-                _("Unknown type of result."), field_errors={"type": ["invalid"]}
-            )
-        qs = qs.filter(kind=KIND_SLUGS[kind])
-    if process is not None:
-        qs = qs.filter(process_id=getattr(process, "pk", process))
-    if status == "answered":
-        qs = qs.filter(
-            proposal_id__in=SearchDocument.objects.filter(
-                kind=DocumentKind.RESPONSE
-            ).values("proposal_id")
-        )
-    elif status:
-        if status not in _STATE_OF_STATUS:
-            raise Invalid(_("Unknown status."), field_errors={"status": ["invalid"]})
-        qs = qs.filter(state=_STATE_OF_STATUS[status])
-    if sort not in SORTS:
-        raise Invalid(_("Unknown sort order."), field_errors={"sort": ["invalid"]})
-    if sort == "newest":
-        qs = qs.order_by("-created_at", "-id")
-    elif sort == "oldest":
-        qs = qs.order_by("created_at", "id")
-    else:
-        qs = qs.order_by("kind", "-created_at", "-id")
-    return qs
+    _check_filters(kind, status, sort)
+    return _documents(_plan(terms), kind=kind, process=process, status=status, sort=sort)
 
 
-def counts_by_kind(documents: QuerySet[SearchDocument]) -> dict[str, int]:
-    """How many matches of each kind (one query), e.g. for tabs above the results."""
-    rows = documents.order_by().values("kind").annotate(n=Count("id"))
+@dataclass(frozen=True)
+class Facets:
+    """Matches per type. A count above ``COUNT_CAP`` is reported as the cap, with
+    its type in ``capped`` ("1,000+")."""
+
+    counts: dict[str, int]
+    capped: frozenset[str]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def total_capped(self) -> bool:
+        return bool(self.capped)
+
+    def count_of(self, kind: str) -> int:
+        return self.counts[kind] if kind else self.total
+
+    def is_capped(self, kind: str) -> bool:
+        return kind in self.capped if kind else self.total_capped
+
+
+def _facets(documents: QuerySet[SearchDocument], plan: _Plan) -> Facets:
     counts = dict.fromkeys(KIND_SLUGS, 0)
-    for row in rows:
-        counts[SLUG_OF_KIND[DocumentKind(row["kind"])]] = row["n"]
-    return counts
+    if plan.common:
+        # One bounded count per type: each stops after COUNT_CAP + 1 matches.
+        for slug, value in KIND_SLUGS.items():
+            counts[slug] = (
+                documents.filter(kind=value).order_by()[: COUNT_CAP + 1].count()
+            )
+    else:
+        rows = documents.order_by().values("kind").annotate(n=Count("id"))
+        for row in rows:
+            counts[SLUG_OF_KIND[DocumentKind(row["kind"])]] = row["n"]
+    capped = frozenset(slug for slug, n in counts.items() if n > COUNT_CAP)
+    for slug in capped:
+        counts[slug] = COUNT_CAP
+    return Facets(counts, capped)
+
+
+def facets(
+    q: str, *, process: Process | int | None = None, status: str = ""
+) -> Facets:
+    """How many matches of each type (for tabs above the results)."""
+    terms = parse_terms(q)
+    _check_filters("", status, "relevance")
+    plan = _plan(terms)
+    documents = _documents(plan, kind="", process=process, status=status, sort="relevance")
+    return _facets(documents, plan)
+
+
+def search_with_facets(
+    q: str,
+    *,
+    kind: str = "",
+    process: Process | int | None = None,
+    status: str = "",
+    sort: str = "relevance",
+) -> tuple[QuerySet[SearchDocument], Facets]:
+    """``search()`` and ``facets()`` together, planning the query once."""
+    terms = parse_terms(q)
+    _check_filters(kind, status, sort)
+    plan = _plan(terms)
+    documents = _documents(plan, kind=kind, process=process, status=status, sort=sort)
+    everything = _documents(plan, kind="", process=process, status=status, sort=sort)
+    return documents, _facets(everything, plan)
 
 
 # --- Showing results ------------------------------------------------------------------

@@ -39,31 +39,26 @@ def search(request: HttpRequest) -> HttpResponse:
     elif form.is_bound and form.cleaned_data["q"]:
         data = form.cleaned_data
         try:
-            documents = selectors.search(
+            documents, facets = selectors.search_with_facets(
                 data["q"],
                 kind=data["type"],
                 process=data["process"],
                 status=data["status"],
                 sort=data["sort"],
             )
-            counts = selectors.counts_by_kind(
-                selectors.search(
-                    data["q"], process=data["process"], status=data["status"]
-                )
-            )
         except Invalid as exc:
             form.add_error("q", exc.message)
             status = 400
         else:
-            total = counts[data["type"]] if data["type"] else sum(counts.values())
+            total = facets.count_of(data["type"])
             paginator = _CountedPaginator(documents, PER_PAGE, count=total)
             page = paginator.get_page(request.GET.get("page"))
             context.update(
                 searched=True,
                 q=data["q"],
-                counts=counts,
+                facets=facets,
                 total=total,
-                all_count=sum(counts.values()),
+                total_capped=facets.is_capped(data["type"]),
                 page_obj=page,
                 results=selectors.hits(page.object_list, data["q"]),
                 active_type=data["type"],

@@ -21,13 +21,25 @@ pytestmark = [pytest.mark.api_fuzz, pytest.mark.django_db]
 
 
 @pytest.fixture
-def api_schema(db, process, proposal, department):
+def wsgi_app():
+    """The real WSGI handler, minus the per-request connection clean-up that would
+    close the test's transaction (as Django's test client does too)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, wsgi_app, process, proposal, department):
     factories.CommentFactory(proposal=proposal)
     factories.CategoryFactory()
     factories.AreaFactory()
-    return schemathesis.openapi.from_wsgi(
-        "/api/v1/schema/?format=json", get_wsgi_application()
-    )
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", wsgi_app)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema").include(method="GET")

@@ -28,9 +28,7 @@ def report(page, url: str, text: str, reason: str = "offensive") -> None:
         box.locator("button[type=submit]").click()
 
 
-def test_reported_comment_is_hidden_confirmed_and_logged(
-    user_context, new_context
-):
+def test_reported_comment_is_hidden_confirmed_and_logged(user_context, new_context):
     # A comment that breaks the rules, on a proposal open for discussion.
     author = user_context(RESIDENT2, "ja").new_page()
     author.goto(f"/processes/{GREEN}/proposals/")
@@ -79,9 +77,11 @@ def test_reported_comment_is_hidden_confirmed_and_logged(
 
     # The public moderation log lists it, with the name and the reason.
     public.goto(f"/processes/{GREEN}/moderation-log/")
-    row = public.locator("table.moderation-log tbody tr").filter(
-        has=public.locator(f"a[href*='comment-{comment_id}']")
-    ).first
+    row = (
+        public.locator("table.moderation-log tbody tr")
+        .filter(has=public.locator(f"a[href*='comment-{comment_id}']"))
+        .first
+    )
     expect(row).to_contain_text("田中 文")
     expect(row).to_contain_text(reason)
     expect(public.locator("table.moderation-log")).not_to_contain_text(text)

@@ -8,6 +8,7 @@ queue until daphne is ready, and nobody has to poll for a port to open.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -39,13 +40,20 @@ class Server:
             return ""
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
+        """Stop gracefully (SIGINT lets daphne shut down and a profile be written),
+        then harder if it does not."""
+        for stop in (
+            lambda: self.process.send_signal(signal.SIGINT),
+            self.process.terminate,
+            self.process.kill,
+        ):
+            if self.process.poll() is not None:
+                return
+            stop()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+                continue
 
 
 def database_url_for(base_url: str, name: str) -> str:
@@ -74,8 +82,11 @@ def server_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def start_daphne(env: dict[str, str], log_path: Path, *, quiet: bool = False) -> Server:
-    """Start daphne on a fresh loopback port; ``quiet`` drops the access log."""
+def start_daphne(
+    env: dict[str, str], log_path: Path, *, quiet: bool = False, profile: str = ""
+) -> Server:
+    """Start daphne on a fresh loopback port; ``quiet`` drops the access log,
+    ``profile`` writes cProfile statistics to that path when the server stops."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -86,6 +97,7 @@ def start_daphne(env: dict[str, str], log_path: Path, *, quiet: bool = False) ->
         process = subprocess.Popen(
             [
                 sys.executable,
+                *(["-m", "cProfile", "-o", profile] if profile else []),
                 "-m",
                 "daphne",
                 "--fd",

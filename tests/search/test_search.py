@@ -236,14 +236,31 @@ def test_content_of_a_draft_process_is_never_found(process, park):
     assert found("公園") == set()
 
 
-def test_counts_by_kind(park, resident):
+def test_facets_count_matches_per_type(park, resident):
     factories.CommentFactory(proposal=park, author=resident, body="公園のベンチ")
     factories.CommentFactory(proposal=park, author=resident, body="公園の水道")
-    assert selectors.counts_by_kind(selectors.search("公園")) == {
-        "proposal": 1,
-        "response": 0,
-        "comment": 2,
-    }
+    result = selectors.facets("公園")
+    assert result.counts == {"proposal": 1, "response": 0, "comment": 2}
+    assert result.total == 3 and not result.total_capped
+
+
+def test_facets_are_capped_for_very_common_terms(park, resident, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr(selectors, "COMMON", 1)
+    for n in range(3):
+        factories.CommentFactory(proposal=park, author=resident, body=f"公園{n}")
+    result = selectors.facets("公園")
+    assert result.counts == {"proposal": 1, "response": 0, "comment": 2}
+    assert result.capped == {"comment"}
+
+
+def test_common_and_rare_terms_find_the_same_documents(park, road, resident, monkeypatch):
+    comment = factories.CommentFactory(proposal=park, author=resident, body="公園の話")
+    expected = [("proposal", park.pk), ("comment", comment.pk)]
+    rare = [(d.kind_slug, d.object_id) for d in selectors.search("公園")]
+    monkeypatch.setattr(selectors, "COMMON", 0)
+    common = [(d.kind_slug, d.object_id) for d in selectors.search("公園")]
+    assert rare == common == expected
 
 
 def test_relevance_order_puts_proposals_before_comments(park, resident):

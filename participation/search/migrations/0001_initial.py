@@ -40,9 +40,25 @@ class Migration(migrations.Migration):
                 "db_table": "search_document",
                 "indexes": [
                     models.Index(
-                        fields=["kind", "-created_at"], name="search_doc_kind_idx"
+                        fields=[
+                            "kind",
+                            "-created_at",
+                            "proposal_hidden",
+                            "process_id",
+                            "state",
+                        ],
+                        name="search_doc_kind_idx",
                     ),
-                    models.Index(fields=["-created_at"], name="search_doc_created_idx"),
+                    models.Index(
+                        fields=[
+                            "-created_at",
+                            "kind",
+                            "proposal_hidden",
+                            "process_id",
+                            "state",
+                        ],
+                        name="search_doc_created_idx",
+                    ),
                     models.Index(
                         fields=["process_id", "kind", "-created_at"],
                         name="search_doc_process_idx",
