@@ -368,7 +368,12 @@ def main() -> int:
         proposal_id, session_key = _prepare_data(env)
         count = 2 if args.redis else 1
         servers = [
-            start_daphne(env, workdir / f"server{n}.log", quiet=True)
+            start_daphne(
+                env,
+                workdir / f"server{n}.log",
+                quiet=True,
+                profile=args.profile if n == 0 else "",
+            )
             for n in range(count)
         ]
         result = asyncio.run(
@@ -385,6 +390,9 @@ def main() -> int:
     finally:
         for server in servers:
             server.stop()
+            if args.profile:
+                print(f"exit {server.process.returncode} {server.process.args}", file=sys.stderr)
+                print(server.log()[-1500:], file=sys.stderr)
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
 

@@ -153,7 +153,7 @@ class Comment(Hideable):
     depth = models.PositiveSmallIntegerField(default=0)
     body = models.TextField(_("comment"), max_length=5000)
     alignment = models.CharField(
-        _("position"),
+        _("stance"),
         max_length=10,
         choices=Alignment.choices,
         default=Alignment.NEUTRAL,

@@ -11,11 +11,12 @@ Two layers:
    re-checks every trigger). Response texts therefore reach their tracker entries
    through a holder row (kind 4, never returned) keyed by the response id.
 2. Index structures over ``search_document``:
-   - SQLite: ``search_trigram`` (FTS5, trigram tokenizer, external content) for
-     terms of three characters or more, and ``search_gram`` (FTS5, contentless,
+   - SQLite: ``search_trigram`` (FTS5, trigram tokenizer, contentless) for terms
+     of three characters or more, and ``search_gram`` (FTS5, contentless,
      ``detail=none``) holding every distinct one- and two-character substring as a
      token, for shorter terms (公園, 園). Both are fed by triggers on
-     ``search_document``.
+     ``search_document`` and also index a marker of the document's kind, so that
+     matches can be counted per kind without reading the rows.
    - PostgreSQL: pg_trgm GIN index on ``content`` for terms of three characters or
      more, and a ``grams text[]`` column (one- and two-character substrings, filled
      by a BEFORE trigger) with a GIN index for shorter terms.
@@ -89,15 +90,30 @@ def _sqlite_proposal_content(alias: str) -> str:
     )
 
 
+def _sqlite_kind_mark(row: str) -> str:
+    """A marker of the document's kind appended to what each FTS table indexes,
+    so that counting matches per kind needs the full-text index alone. Search
+    terms never contain control characters, so they cannot match a marker."""
+    return f"char(10) || char(1) || 'k' || {row}.kind || char(1)"
+
+
+def _sqlite_fts_values(row: str) -> tuple[str, str]:
+    trigram = f"{row}.content || {_sqlite_kind_mark(row)}"
+    grams = f"'kind' || {row}.kind || ' ' || " + _SQLITE_GRAMS.format(
+        t=f"{row}.content"
+    )
+    return trigram, grams
+
+
 def _sqlite_base() -> list[tuple[str, str, str]]:
-    grams_new = _SQLITE_GRAMS.format(t="new.content")
-    grams_old = _SQLITE_GRAMS.format(t="old.content")
+    tri_new, grams_new = _sqlite_fts_values("new")
+    tri_old, grams_old = _sqlite_fts_values("old")
     return [
         (
             "table",
             "search_trigram",
             "CREATE VIRTUAL TABLE search_trigram USING fts5(content, "
-            "tokenize='trigram', content='search_document', content_rowid='id')",
+            "tokenize='trigram', content='', columnsize=0)",
         ),
         (
             "table",
@@ -110,7 +126,7 @@ def _sqlite_base() -> list[tuple[str, str, str]]:
             "search_document_ai",
             f"""CREATE TRIGGER search_document_ai AFTER INSERT ON search_document
             WHEN new.kind < {RESPONSE_TEXT} BEGIN
-              INSERT INTO search_trigram(rowid, content) VALUES (new.id, new.content);
+              INSERT INTO search_trigram(rowid, content) VALUES (new.id, {tri_new});
               INSERT INTO search_gram(rowid, grams) VALUES (new.id, {grams_new});
             END""",
         ),
@@ -120,7 +136,7 @@ def _sqlite_base() -> list[tuple[str, str, str]]:
             f"""CREATE TRIGGER search_document_ad AFTER DELETE ON search_document
             WHEN old.kind < {RESPONSE_TEXT} BEGIN
               INSERT INTO search_trigram(search_trigram, rowid, content)
-                VALUES ('delete', old.id, old.content);
+                VALUES ('delete', old.id, {tri_old});
               INSERT INTO search_gram(search_gram, rowid, grams)
                 VALUES ('delete', old.id, {grams_old});
             END""",
@@ -131,10 +147,10 @@ def _sqlite_base() -> list[tuple[str, str, str]]:
             f"""CREATE TRIGGER search_document_au AFTER UPDATE OF content
             ON search_document WHEN new.kind < {RESPONSE_TEXT} BEGIN
               INSERT INTO search_trigram(search_trigram, rowid, content)
-                VALUES ('delete', old.id, old.content);
+                VALUES ('delete', old.id, {tri_old});
               INSERT INTO search_gram(search_gram, rowid, grams)
                 VALUES ('delete', old.id, {grams_old});
-              INSERT INTO search_trigram(rowid, content) VALUES (new.id, new.content);
+              INSERT INTO search_trigram(rowid, content) VALUES (new.id, {tri_new});
               INSERT INTO search_gram(rowid, grams) VALUES (new.id, {grams_new});
             END""",
         ),
@@ -302,12 +318,12 @@ def _sqlite_install(connection: Any, cursor: Any) -> bool:
         "SELECT type, name FROM sqlite_master WHERE name LIKE 'search\\_%' ESCAPE '\\'"
     )
     existing = {(row[0], row[1]) for row in cursor.fetchall()}
-    missing_trigger = False
+    missing = False
     for kind, name, statement in _sqlite_objects(_sources(connection)):
         if (kind, name) not in existing:
             cursor.execute(statement)
-            missing_trigger = missing_trigger or kind == "trigger"
-    return missing_trigger
+            missing = True
+    return missing
 
 
 def _sqlite_uninstall(cursor: Any) -> None:
@@ -610,7 +626,7 @@ def supported(connection: Any = None) -> bool:
 
 
 def install(connection: Any = None) -> bool:
-    """Create whatever is missing. Returns True when a trigger had to be created
+    """Create whatever is missing. Returns True when anything had to be created
     (so changes may have been missed and the caller should rebuild)."""
     connection = connection or default_connection
     with connection.cursor() as cursor:
@@ -630,14 +646,39 @@ def uninstall(connection: Any = None) -> None:
             _pg_uninstall(connection, cursor)
 
 
+def _sqlite_rebuild(connection: Any, cursor: Any) -> None:
+    """Refill on SQLite. A contentless FTS5 table must never be told to delete a
+    row it does not hold (that corrupts it), so the FTS triggers are dropped, both
+    tables emptied with 'delete-all', and the triggers put back before the
+    documents are inserted again."""
+    base = _sqlite_base()
+    for kind, name, _statement in base:
+        if kind == "trigger":
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for kind, name, statement in base:
+        if kind == "table":
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            cursor.execute(statement)
+    cursor.execute("DELETE FROM search_document")
+    for kind, _name, statement in base:
+        if kind == "trigger":
+            cursor.execute(statement)
+    for statement in _rebuild_statements(connection.vendor, _sources(connection))[1:]:
+        cursor.execute(statement)
+
+
 def rebuild(connection: Any = None) -> int:
     """Refill the index from the source tables; returns the number of searchable
     documents."""
     connection = connection or default_connection
-    sources = _sources(connection)
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for statement in _rebuild_statements(connection.vendor, sources):
-            cursor.execute(statement)
+        if connection.vendor == "sqlite":
+            _sqlite_rebuild(connection, cursor)
+        else:
+            for statement in _rebuild_statements(
+                connection.vendor, _sources(connection)
+            ):
+                cursor.execute(statement)
         cursor.execute(
             f"SELECT count(*) FROM search_document WHERE kind < {RESPONSE_TEXT}"
         )
@@ -645,8 +686,8 @@ def rebuild(connection: Any = None) -> int:
 
 
 def ensure(connection: Any = None) -> bool:
-    """Install what is missing and rebuild if a trigger was missing. Returns True
-    when a rebuild happened."""
+    """Install what is missing and rebuild if anything was. Returns True when a
+    rebuild happened."""
     connection = connection or default_connection
     if not supported(connection):
         return False

@@ -59,11 +59,19 @@ class SearchDocument(models.Model):
             # a very common term can walk these in result order without reading
             # the rows (see selectors._match_conditions).
             models.Index(
-                fields=["kind", "-created_at", "proposal_hidden", "process_id", "state"],
+                fields=[
+                    "kind",
+                    "-created_at",
+                    *("proposal_hidden", "process_id", "state"),
+                ],
                 name="search_doc_kind_idx",
             ),
             models.Index(
-                fields=["-created_at", "kind", "proposal_hidden", "process_id", "state"],
+                fields=[
+                    "-created_at",
+                    "kind",
+                    *("proposal_hidden", "process_id", "state"),
+                ],
                 name="search_doc_created_idx",
             ),
             models.Index(

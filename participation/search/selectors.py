@@ -102,83 +102,115 @@ def _condition(sql: str, params: list[Any]) -> RawSQL:
     return RawSQL(sql, params, output_field=BooleanField())
 
 
-@dataclass(frozen=True)
+def _kind_token(fts: str, kind: int) -> str:
+    """The FTS phrase matching the kind marker index.py stores with each row."""
+    if fts == "search_gram":
+        return f'"kind{kind}"'
+    return f'"\x01k{kind}\x01"'
+
+
 class _Plan:
-    conditions: list[Any]
-    # Many candidate matches: walk the (kind, date) indexes in result order and
-    # stop early, and cap the per-type counts, instead of looking every match up.
-    common: bool
+    """How to run one search on this database.
 
+    On SQLite, one query first counts the candidates of each kind in the
+    full-text indexes (well under a millisecond). A page of a very common term is
+    then found by walking the covering (kind, date, visibility) index in result
+    order and stopping after one page, instead of looking every candidate up;
+    counts per kind look up at most ``COUNT_CAP + 1`` candidates of that kind.
+    """
 
-def _candidates(table: str, expression: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM {table} WHERE {table} MATCH %s", [expression]
-        )
-        return int(cursor.fetchone()[0])
+    def __init__(self, terms: list[str]) -> None:
+        self.table = SearchDocument._meta.db_table
+        self.vendor = connection.vendor
+        self.long_terms = [t for t in terms if len(t) >= SHORT]
+        self.short_terms = [t for t in terms if len(t) < SHORT]
+        self.sources: list[tuple[str, str]] = []
+        self.candidates: dict[int, int] = {}
+        if self.vendor == "sqlite":
+            if self.long_terms:
+                expression = " AND ".join(_fts_phrase(t) for t in self.long_terms)
+                self.sources.append(("search_trigram", expression))
+            if self.short_terms:
+                expression = " AND ".join(
+                    _fts_phrase(_ascii_lower(t)) for t in self.short_terms
+                )
+                self.sources.append(("search_gram", expression))
+            self.candidates = self._count_candidates()
 
+    def _count_candidates(self) -> dict[int, int]:
+        selects, params = [], []
+        for kind in DocumentKind.values:
+            for fts, expression in self.sources:
+                selects.append(f"(SELECT count(*) FROM {fts} WHERE {fts} MATCH %s)")
+                params.append(f"({expression}) AND {_kind_token(fts, kind)}")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(selects), params)
+            row = cursor.fetchone()
+        per_kind = len(self.sources)
+        return {
+            kind: min(row[i * per_kind : (i + 1) * per_kind])
+            for i, kind in enumerate(DocumentKind.values)
+        }
 
-def _sqlite_plan(terms: list[str]) -> _Plan:
-    table = SearchDocument._meta.db_table
-    long_terms = [t for t in terms if len(t) >= SHORT]
-    short_terms = [t for t in terms if len(t) < SHORT]
-    sources: list[tuple[str, str]] = []
-    if long_terms:
-        sources.append(
-            ("search_trigram", " AND ".join(_fts_phrase(t) for t in long_terms))
-        )
-    if short_terms:
-        sources.append(
-            (
-                "search_gram",
-                " AND ".join(_fts_phrase(_ascii_lower(t)) for t in short_terms),
-            )
-        )
-    # Counting the candidates in the full-text index costs well under a
-    # millisecond and tells which way round to run the query.
-    common = min(_candidates(fts, expr) for fts, expr in sources) > COMMON
-    # "+id" stops SQLite from driving the query by looking each candidate up; it
-    # then walks the covering (kind, date, visibility) index instead.
-    column = f'+"{table}"."id"' if common else f'"{table}"."id"'
-    conditions: list[Any] = [
-        _condition(f"{column} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [expr])
-        for fts, expr in sources
-    ]
-    # The token index splits at ASCII punctuation ("A-", "1."): check those few
-    # short terms against the text itself.
-    for term in short_terms:
-        if _ASCII_NON_ALNUM.search(term):
+    def _sqlite_conditions(self, *, kind: int | None, walk: bool) -> list[Any]:
+        # "+id" keeps SQLite from driving the query by looking each candidate up.
+        column = f'+"{self.table}"."id"' if walk else f'"{self.table}"."id"'
+        conditions: list[Any] = []
+        for fts, expression in self.sources:
+            if kind is not None:
+                expression = f"({expression}) AND {_kind_token(fts, kind)}"
             conditions.append(
                 _condition(
-                    f'instr(lower("{table}"."content"), %s) > 0', [_ascii_lower(term)]
+                    f"{column} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)",
+                    [expression],
                 )
             )
-    return _Plan(conditions, common)
-
-
-def _plan(terms: list[str]) -> _Plan:
-    table = SearchDocument._meta.db_table
-    if connection.vendor == "sqlite":
-        return _sqlite_plan(terms)
-    conditions: list[Any] = []
-    if connection.vendor == "postgresql":
-        long_terms = [t for t in terms if len(t) >= SHORT]
-        short_terms = [t for t in terms if len(t) < SHORT]
-        for term in long_terms:
-            conditions.append(
-                _condition(f'"{table}"."content" ILIKE %s', [_like_pattern(term)])
-            )
-        if short_terms:
-            conditions.append(
-                _condition(
-                    f'"{table}"."grams" @> %s::text[]',
-                    [[t.lower() for t in short_terms]],
+        # The token index splits at ASCII punctuation ("A-", "1."): check those
+        # few short terms against the text itself.
+        for term in self.short_terms:
+            if _ASCII_NON_ALNUM.search(term):
+                conditions.append(
+                    _condition(
+                        f'instr(lower("{self.table}"."content"), %s) > 0',
+                        [_ascii_lower(term)],
+                    )
                 )
-            )
-    else:  # no index on other databases: a plain scan
-        conditions = [Q(content__icontains=term) for term in terms]
-    # PostgreSQL's planner picks its own way; counts are capped all the same.
-    return _Plan(conditions, common=True)
+        return conditions
+
+    def conditions(
+        self, kind: int | None = None, *, for_page: bool = True
+    ) -> list[Any]:
+        if self.vendor == "sqlite":
+            if kind is None:
+                candidates = sum(self.candidates.values())
+            else:
+                candidates = self.candidates[kind]
+            walk = for_page and candidates > COMMON
+            return self._sqlite_conditions(kind=kind, walk=walk)
+        if self.vendor == "postgresql":
+            conditions: list[Any] = [
+                _condition(f'"{self.table}"."content" ILIKE %s', [_like_pattern(t)])
+                for t in self.long_terms
+            ]
+            if self.short_terms:
+                conditions.append(
+                    _condition(
+                        f'"{self.table}"."grams" @> %s::text[]',
+                        [[t.lower() for t in self.short_terms]],
+                    )
+                )
+            return conditions
+        # No index on other databases: a plain scan.
+        return [Q(content__icontains=t) for t in [*self.long_terms, *self.short_terms]]
+
+    def count(self, base: QuerySet[SearchDocument], kind: int) -> int:
+        """Visible matches of one kind, stopping after COUNT_CAP + 1."""
+        if self.vendor == "sqlite" and not self.candidates[kind]:
+            return 0
+        qs = base.filter(kind=kind)
+        for condition in self.conditions(kind, for_page=False):
+            qs = qs.filter(condition)
+        return qs.order_by()[: COUNT_CAP + 1].count()
 
 
 def visible_documents() -> QuerySet[SearchDocument]:
@@ -199,14 +231,9 @@ def _check_filters(kind: str, status: str, sort: str) -> None:
         raise Invalid(_("Unknown sort order."), field_errors={"sort": ["invalid"]})
 
 
-def _documents(
-    plan: _Plan, *, kind: str, process: Process | int | None, status: str, sort: str
+def _filtered(
+    qs: QuerySet[SearchDocument], *, process: Process | int | None, status: str
 ) -> QuerySet[SearchDocument]:
-    qs = visible_documents()
-    for condition in plan.conditions:
-        qs = qs.filter(condition)
-    if kind:
-        qs = qs.filter(kind=KIND_SLUGS[kind])
     if process is not None:
         qs = qs.filter(process_id=getattr(process, "pk", process))
     if status == "answered":
@@ -217,6 +244,19 @@ def _documents(
         )
     elif status:
         qs = qs.filter(state=_STATE_OF_STATUS[status])
+    return qs
+
+
+def _documents(
+    plan: _Plan, *, kind: str, process: Process | int | None, status: str, sort: str
+) -> QuerySet[SearchDocument]:
+    kind_value = KIND_SLUGS[kind] if kind else None
+    qs = visible_documents()
+    for condition in plan.conditions(kind_value):
+        qs = qs.filter(condition)
+    if kind_value is not None:
+        qs = qs.filter(kind=kind_value)
+    qs = _filtered(qs, process=process, status=status)
     if sort == "newest":
         return qs.order_by("-created_at", "-id")
     if sort == "oldest":
@@ -244,7 +284,9 @@ def search(
     """
     terms = parse_terms(q)
     _check_filters(kind, status, sort)
-    return _documents(_plan(terms), kind=kind, process=process, status=status, sort=sort)
+    return _documents(
+        _Plan(terms), kind=kind, process=process, status=status, sort=sort
+    )
 
 
 @dataclass(frozen=True)
@@ -270,17 +312,18 @@ class Facets:
         return kind in self.capped if kind else self.total_capped
 
 
-def _facets(documents: QuerySet[SearchDocument], plan: _Plan) -> Facets:
-    counts = dict.fromkeys(KIND_SLUGS, 0)
-    if plan.common:
-        # One bounded count per type: each stops after COUNT_CAP + 1 matches.
-        for slug, value in KIND_SLUGS.items():
-            counts[slug] = (
-                documents.filter(kind=value).order_by()[: COUNT_CAP + 1].count()
-            )
+def _facets(plan: _Plan, *, process: Process | int | None, status: str) -> Facets:
+    base = _filtered(visible_documents(), process=process, status=status)
+    if plan.vendor == "sqlite":
+        counts = {slug: plan.count(base, value) for slug, value in KIND_SLUGS.items()}
     else:
-        rows = documents.order_by().values("kind").annotate(n=Count("id"))
-        for row in rows:
+        # PostgreSQL counts every match in one grouped bitmap scan (a LIMIT would
+        # tempt its planner into a sequential scan testing each row's n-grams).
+        qs = base
+        for condition in plan.conditions(None, for_page=False):
+            qs = qs.filter(condition)
+        counts = dict.fromkeys(KIND_SLUGS, 0)
+        for row in qs.order_by().values("kind").annotate(n=Count("id")):
             counts[SLUG_OF_KIND[DocumentKind(row["kind"])]] = row["n"]
     capped = frozenset(slug for slug, n in counts.items() if n > COUNT_CAP)
     for slug in capped:
@@ -288,15 +331,11 @@ def _facets(documents: QuerySet[SearchDocument], plan: _Plan) -> Facets:
     return Facets(counts, capped)
 
 
-def facets(
-    q: str, *, process: Process | int | None = None, status: str = ""
-) -> Facets:
+def facets(q: str, *, process: Process | int | None = None, status: str = "") -> Facets:
     """How many matches of each type (for tabs above the results)."""
     terms = parse_terms(q)
     _check_filters("", status, "relevance")
-    plan = _plan(terms)
-    documents = _documents(plan, kind="", process=process, status=status, sort="relevance")
-    return _facets(documents, plan)
+    return _facets(_Plan(terms), process=process, status=status)
 
 
 def search_with_facets(
@@ -310,10 +349,9 @@ def search_with_facets(
     """``search()`` and ``facets()`` together, planning the query once."""
     terms = parse_terms(q)
     _check_filters(kind, status, sort)
-    plan = _plan(terms)
+    plan = _Plan(terms)
     documents = _documents(plan, kind=kind, process=process, status=status, sort=sort)
-    everything = _documents(plan, kind="", process=process, status=status, sort=sort)
-    return documents, _facets(everything, plan)
+    return documents, _facets(plan, process=process, status=status)
 
 
 # --- Showing results ------------------------------------------------------------------

@@ -1,0 +1,83 @@
+"""axe-core (WCAG 2.1 A and AA rules) on every main page, in Japanese and in English,
+as a visitor, a resident and a facilitator see them. Any violation of impact
+"serious" or "critical" fails the page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e.conftest import axe_violations
+from tests.e2e.helpers import FACILITATOR, GREEN, RESIDENT
+
+
+def first_proposal(page) -> str:
+    page.goto(f"/processes/{GREEN}/proposals/")
+    return page.locator(".proposal-card a[href^='/proposals/']").first.get_attribute(
+        "href"
+    )
+
+
+def answered_proposal(page) -> str:
+    """A proposal with a published response and progress: the fullest tracker panel."""
+    page.goto("/tracker/?implementation=in_progress")
+    return page.locator("tr.tracker-row th a").first.get_attribute("href")
+
+
+def open_session(page) -> str:
+    page.goto("/live/")
+    card = page.locator(".live-card").filter(has=page.locator(".badge-phase")).first
+    return card.locator("h3 a").get_attribute("href")
+
+
+# name: (who, url or a function finding it)
+PAGES = {
+    "home": (None, "/"),
+    "process": (None, f"/processes/{GREEN}/"),
+    "proposal-list": (None, f"/processes/{GREEN}/proposals/"),
+    "proposal-detail": (None, first_proposal),
+    "proposal-with-response": (None, answered_proposal),
+    "tracker": (None, "/tracker/"),
+    "department-scorecards": (None, "/tracker/departments/"),
+    "department-scorecard": (None, "/tracker/departments/public-works/"),
+    "search": (None, "/search/?q=%E5%85%AC%E5%9C%92"),
+    "search-empty": (None, "/search/"),
+    "sign-up": (None, "/accounts/signup/"),
+    "login": (None, "/accounts/login/"),
+    "moderation-log": (None, f"/processes/{GREEN}/moderation-log/"),
+    "live-sessions": (None, "/live/"),
+    "live-session": (None, open_session),
+    "live-projector": (None, lambda page: open_session(page) + "projector/"),
+    "not-found": (None, "/processes/no-such-process/"),
+    "resident-proposal-detail": (RESIDENT, first_proposal),
+    "resident-proposal-form": (RESIDENT, f"/processes/{GREEN}/proposals/new/"),
+    "resident-notifications": (RESIDENT, "/notifications/"),
+    "resident-profile-edit": (RESIDENT, "/accounts/profile/"),
+    "moderation-queue-site": (FACILITATOR, "/moderation/"),
+    "moderation-queue-process": (FACILITATOR, f"/processes/{GREEN}/moderation/"),
+    "facilitator-proposal-detail": (FACILITATOR, first_proposal),
+    "live-facilitate": (FACILITATOR, lambda page: open_session(page) + "facilitate/"),
+}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_has_no_serious_accessibility_violations(
+    name, lang, new_context, user_context
+):
+    who, target = PAGES[name]
+    if who is None:
+        context = new_context(lang)
+    else:
+        context = user_context(who, lang, mfa=who == FACILITATOR)
+    page = context.new_page()
+    url = target(page) if callable(target) else target
+    response = page.goto(url)
+    expected = 404 if name == "not-found" else 200
+    assert response.status == expected, f"{url}: HTTP {response.status}"
+    assert page.locator("html").get_attribute("lang") == lang
+    violations = axe_violations(page)
+    assert not violations, f"{url} ({lang}):\n" + json.dumps(
+        violations, ensure_ascii=False, indent=1
+    )
