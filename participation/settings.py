@@ -163,7 +163,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Degrades to "no cache" while Redis is unreachable (participation/cache.py).
+            # Degrades to "no cache" while Redis is down (participation/cache.py).
             "BACKEND": "participation.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "participation"),

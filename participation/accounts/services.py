@@ -216,7 +216,7 @@ def role_revoke(
         raise refusal
     grant = (
         _matching_grants(user, role, process, department)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("process", "department")
         .first()
     )

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
@@ -44,6 +45,7 @@ from participation.errors import DomainError, RateLimited
 from participation.live import broadcast, fragments
 from participation.live import rules as live_rules
 from participation.live import selectors as live_selectors
+from participation.spaces.models import ProcessStatus
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +89,11 @@ def _int(value: Any) -> int | None:
     return number if 0 <= number < 2**63 else None
 
 
+def encode(message: dict[str, Any]) -> str:
+    """Compact JSON, UTF-8 as is (Japanese text is not escaped)."""
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+
+
 class SharedLoads:
     """One database load per key, awaited by every consumer that needs it.
 
@@ -98,6 +105,19 @@ class SharedLoads:
     def __init__(self, size: int = 512) -> None:
         self.size = size
         self._tasks: OrderedDict[Any, asyncio.Future[Any]] = OrderedDict()
+        self._texts: OrderedDict[Any, str] = OrderedDict()
+
+    def text(self, key: Any, build: Callable[[], dict[str, Any]]) -> str:
+        """The JSON text of a message, encoded once per key for every connection
+        that sends the same message."""
+        if key is None:
+            return encode(build())
+        cached = self._texts.get(key)
+        if cached is None:
+            cached = self._texts[key] = encode(build())
+            while len(self._texts) > self.size:
+                self._texts.popitem(last=False)
+        return cached
 
     async def get(self, key: Any, fn: Callable[..., Any], *args: Any) -> Any:
         if key is None:
@@ -133,6 +153,12 @@ def shared_loads() -> SharedLoads:
     return loads
 
 
+def _second() -> int:
+    """A one-second bucket: reads shared by connections arriving together (a room
+    reconnecting after a Wi-Fi drop) are made once per second, not once each."""
+    return int(time.monotonic())
+
+
 def _event_key(event: dict[str, Any], *parts: Any) -> Any:
     event_id = event.get("event_id")
     return None if event_id is None else (*parts, event_id)
@@ -153,6 +179,10 @@ def _fresh_identity(scope: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     return user, data
 
 
+def _events_since(group: str, since: int) -> live_selectors.CatchUp:
+    return live_selectors.events_since(group, since, limit=catchup_limit())
+
+
 # --- base -----------------------------------------------------------------------------
 
 
@@ -170,6 +200,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     joined = False
     session_data: dict[str, Any] = {}
 
+    @classmethod
+    async def encode_json(cls, content: dict[str, Any]) -> str:
+        return encode(content)
+
+    async def send_shared(self, key: Any, build: Callable[[], dict[str, Any]]) -> None:
+        """Send a message that many connections send alike (encoded once)."""
+        await self.send(text_data=shared_loads().text(key, build))
+
     # -- connection --
 
     async def connect(self) -> None:
@@ -184,8 +222,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.joined = True
         latest = 0
         if self.logged:
-            latest = await database_sync_to_async(live_selectors.latest_event_id)(
-                self.group
+            latest = await shared_loads().get(
+                ("latest", self.group, _second()),
+                live_selectors.latest_event_id,
+                self.group,
             )
         await self.send_json(
             {"type": "hello", "kind": self.kind, "last_event_id": latest}
@@ -225,8 +265,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         return event.get("event_id")
 
     async def catch_up(self, since: int) -> None:
-        result = await database_sync_to_async(live_selectors.events_since)(
-            self.group, since, limit=catchup_limit()
+        result = await shared_loads().get(
+            ("since", self.group, since, _second()), _events_since, self.group, since
         )
         if not result.complete:
             latest = await database_sync_to_async(live_selectors.latest_event_id)(
@@ -343,6 +383,18 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 # --- proposal pages -------------------------------------------------------------------
 
 
+def _proposal_process_status(proposal_id: int) -> str | None:
+    """The status of the proposal's process (None: no such proposal)."""
+    from proposals.models import Proposal
+
+    row = (
+        Proposal.objects.filter(pk=proposal_id)
+        .values_list("process__status", flat=True)
+        .first()
+    )
+    return row
+
+
 def _proposal_visibility(proposal_id: int, user: Any) -> bool | None:
     from proposals.models import Proposal
 
@@ -362,9 +414,21 @@ class ProposalConsumer(LiveConsumer):
     async def authorize(self, *, initial: bool) -> tuple[int, str, str] | None:
         self.proposal_id = int(self.scope["url_route"]["kwargs"]["proposal_id"])
         self.group = broadcast.proposal_group(self.proposal_id)
-        visible = await database_sync_to_async(_proposal_visibility)(
-            self.proposal_id, self.user
+        # Pages of published processes are public: one shared read per second
+        # tells; only draft processes need the visitor's own rights.
+        status = await shared_loads().get(
+            ("proposal-status", self.proposal_id, _second()),
+            _proposal_process_status,
+            self.proposal_id,
         )
+        if status is None:
+            visible: bool | None = None
+        elif status != ProcessStatus.DRAFT:
+            visible = True
+        else:
+            visible = await database_sync_to_async(_proposal_visibility)(
+                self.proposal_id, self.user
+            )
         if visible is None:
             return (
                 CLOSE_NOT_FOUND,
@@ -401,16 +465,24 @@ class ProposalConsumer(LiveConsumer):
         )
         if fragment is None or fragment.proposal_id != self.proposal_id:
             return
-        message = {
-            "type": "comment",
-            "event_id": event.get("event_id"),
-            "comment_id": comment_id,
-            "parent_id": fragment.parent_id,
-            "html": fragment.html,
-        }
-        if getattr(self.user, "is_authenticated", False):
-            message["personal_url"] = fragments.comment_fragment_url(comment_id)
-        await self.send_json(message)
+        signed_in = bool(getattr(self.user, "is_authenticated", False))
+
+        def build() -> dict[str, Any]:
+            message = {
+                "type": "comment",
+                "event_id": event.get("event_id"),
+                "comment_id": comment_id,
+                "parent_id": fragment.parent_id,
+                "html": fragment.html,
+            }
+            if signed_in:
+                message["personal_url"] = fragments.comment_fragment_url(comment_id)
+            return message
+
+        await self.send_shared(
+            _event_key(event, "comment-text", comment_id, self.language, signed_in),
+            build,
+        )
 
     proposal_comment_created = _comment
     proposal_comment_changed = _comment
@@ -424,8 +496,13 @@ class ProposalConsumer(LiveConsumer):
             _event_key(event, "votes", comment_id), fragments.comment_votes, comment_id
         )
         if votes is not None:
-            await self.send_json(
-                {"type": "comment_votes", "event_id": event.get("event_id"), **votes}
+            await self.send_shared(
+                _event_key(event, "votes-text", comment_id),
+                lambda: {
+                    "type": "comment_votes",
+                    "event_id": event.get("event_id"),
+                    **votes,
+                },
             )
 
     async def proposal_counts_changed(self, event: dict[str, Any]) -> None:
@@ -436,8 +513,9 @@ class ProposalConsumer(LiveConsumer):
             self.language,
         )
         if counts is not None:
-            await self.send_json(
-                {"type": "counts", "event_id": event.get("event_id"), **counts}
+            await self.send_shared(
+                _event_key(event, "counts-text", self.proposal_id, self.language),
+                lambda: {"type": "counts", "event_id": event.get("event_id"), **counts},
             )
 
     async def proposal_status_changed(self, event: dict[str, Any]) -> None:
@@ -612,9 +690,17 @@ class SessionConsumer(LiveConsumer):
     async def authorize(self, *, initial: bool) -> tuple[int, str, str] | None:
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         self.group = broadcast.session_group(self.session_id)
-        visible, facilitator = await database_sync_to_async(_session_access)(
-            self.session_id, self.user
-        )
+        if getattr(self.user, "is_authenticated", False):
+            visible, facilitator = await database_sync_to_async(_session_access)(
+                self.session_id, self.user
+            )
+        else:  # the same answer for every anonymous visitor: shared per second
+            visible, facilitator = await shared_loads().get(
+                ("session-access", self.session_id, _second()),
+                _session_access,
+                self.session_id,
+                AnonymousUser(),
+            )
         if visible is None:
             return (
                 CLOSE_NOT_FOUND,
@@ -669,8 +755,9 @@ class SessionConsumer(LiveConsumer):
             fragment = await self._opinion_fragment(event, opinion_id, self.audience)
             if fragment is None:
                 return
-        await self.send_json(
-            {
+        await self.send_shared(
+            _event_key(event, "opinion-text", opinion_id, self.audience, self.language),
+            lambda: {
                 "type": "opinion",
                 "event_id": event.get("event_id"),
                 "opinion_id": fragment.opinion_id,
@@ -678,7 +765,7 @@ class SessionConsumer(LiveConsumer):
                 "pinned": fragment.pinned,
                 "html": fragment.html,
                 "pinned_html": fragment.pinned_html,
-            }
+            },
         )
 
     async def _opinion_fragment(

@@ -139,10 +139,9 @@ def stream(session: LiveSession) -> Stream:
     the opinion template shows their text only to those allowed to see it.
     """
     items = list(_opinions(session).order_by("created_at", "id"))
-    pinned = sorted(
-        (o for o in items if o.pinned_at and not o.is_hidden),
-        key=lambda o: o.pinned_at,
-        reverse=True,
+    pinned = [o for o in items if o.pinned_at is not None and not o.is_hidden]
+    pinned.sort(
+        key=lambda o: o.pinned_at.timestamp() if o.pinned_at else 0.0, reverse=True
     )
     total = sum(1 for o in items if not o.is_hidden)
     return Stream(pinned=pinned, items=items, total=total)

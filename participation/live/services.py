@@ -93,7 +93,7 @@ def _clean_session_fields(
     venue: str,
     online_url: str,
 ) -> dict[str, Any]:
-    cleaned = {
+    cleaned: dict[str, Any] = {
         "title": _text(
             title,
             field="title",
@@ -249,7 +249,7 @@ def _transition(actor: Any, session: LiveSession, to: str) -> LiveSession:
     locked = _locked_session(session)
     _raise(rules.facilitate_refusal(actor, locked))
     if not locked.can_become(to):
-        messages = {
+        messages: dict[str, Any] = {
             SessionStatus.OPEN: _("Only a scheduled session can be opened."),
             SessionStatus.CLOSED: _("Only an open session can be closed."),
             SessionStatus.CANCELLED: _("Only a scheduled session can be cancelled."),
@@ -386,7 +386,9 @@ def opinion_post(
     """Post an opinion as a signed-in user (``author``) or as a ``guest``."""
     from django.contrib.auth.models import AnonymousUser
 
-    user = author if getattr(author, "is_authenticated", False) else AnonymousUser()
+    user: Any = (
+        author if getattr(author, "is_authenticated", False) else AnonymousUser()
+    )
     locked = _locked_session(session)
     _raise(rules.opinion_post_refusal(user, locked, guest))
     body = _check_opinion_body(body)
@@ -681,7 +683,7 @@ def opinion_draft_proposal(
         after={"title": title},
     )
     notifications.notify(
-        recipient_ids=[locked.author_id],
+        recipient_ids=[locked.author_id] if locked.author_id else [],
         kind="live.proposal_drafted",
         actor=actor,
         url=draft.get_absolute_url(),

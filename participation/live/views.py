@@ -118,7 +118,7 @@ def _live_context(session: LiveSession, view: str) -> dict[str, Any]:
 
 def _qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(
-        scale=5, dark="#1b1f24", light="#ffffff"
+        scale=4, border=2, dark="#1b1f24", light="#ffffff"
     )
 
 
@@ -412,10 +412,13 @@ def opinion_create(request: HttpRequest, pk: int) -> HttpResponse:
             guest=None if request.user.is_authenticated else _guest(request),
         )
     except DomainError as error:
-        if not request.user.is_authenticated and error.code in ("not_authenticated",):
+        if error.code == "not_authenticated":
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(back)
+        if error.code == "guest_name":  # the name form is on the page
+            messages.error(request, str(error.message))
+            return redirect(back)
         return _refused(request, error, back=back)
     messages.success(request, _("Your opinion was posted."))
     return redirect(f"{session.get_absolute_url()}#opinion-form")

@@ -31,6 +31,9 @@ class Follow(models.Model):
         ]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.content_type_id}:{self.object_id}"
+
 
 class Notification(models.Model):
     """One message to one user. Text is rendered at display time in the reader's
@@ -63,6 +66,9 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["recipient", "-created_at"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
 
     @property
     def message(self) -> str:

@@ -73,9 +73,12 @@ def bar_chart(
     description: str,
     labels: Sequence[str],
     values: Sequence[float | None],
+    withheld: Sequence[bool] = (),
     withheld_label: str = "<5",
     unit: str = "",
 ) -> SafeString:
+    """Bars; a value of None is drawn as ``withheld_label`` where ``withheld``
+    says it was withheld (too few people), and left empty otherwise."""
     top = _nice_max(max((v for v in values if v is not None), default=0))
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
@@ -86,6 +89,8 @@ def bar_chart(
         width = slot * 0.7
         base = TOP + plot_h
         if value is None:
+            if not (i < len(withheld) and withheld[i]):
+                continue
             parts.append(
                 f'<text class="chart-withheld" x="{x + width / 2:.1f}" '
                 f'y="{base - 4:.1f}" text-anchor="middle">'
@@ -111,6 +116,8 @@ def line_chart(
     description: str,
     labels: Sequence[str],
     values: Sequence[float | None],
+    withheld: Sequence[bool] = (),
+    withheld_label: str = "<5",
     unit: str = "%",
     top: float | None = 100,
 ) -> SafeString:
@@ -128,6 +135,12 @@ def line_chart(
             if segment:
                 segments.append(segment)
             segment = []
+            if i < len(withheld) and withheld[i]:
+                points.append(
+                    f'<text class="chart-withheld" x="{LEFT + slot * (i + 0.5):.1f}" '
+                    f'y="{TOP + plot_h - 4:.1f}" text-anchor="middle">'
+                    f"{escape(withheld_label)}</text>"
+                )
             continue
         x = LEFT + slot * (i + 0.5)
         y = TOP + plot_h * (1 - min(value, top) / top)

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from participation.opendata.kpis import MONTH_CHOICES
 from participation.search.forms import ProcessChoiceField
 from participation.spaces.models import Process, ProcessStatus
+
+
+def _period_choices() -> list[tuple[int, str]]:
+    # A callable, so that the labels follow the language of each request.
+    return [(n, gettext("Last %(n)d months") % {"n": n}) for n in MONTH_CHOICES]
 
 
 class StatsForm(forms.Form):
@@ -23,7 +29,8 @@ class StatsForm(forms.Form):
         label=_("Period"),
         required=False,
         coerce=int,
-        empty_value=12,
-        choices=[(n, _("Last %(n)d months") % {"n": n}) for n in MONTH_CHOICES],
+        empty_value=12,  # type: ignore[arg-type]
+        initial=12,
+        choices=_period_choices,
         error_messages={"invalid_choice": _("Choose one of the periods offered.")},
     )

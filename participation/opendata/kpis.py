@@ -58,7 +58,6 @@ class MonthFigures:
 @dataclass
 class ProcessRow:
     process: Process | None  # None: the merged small processes
-    label: str
     participants: int | None
     proposals: int
     comments: int
@@ -476,8 +475,6 @@ def _round(value: float | None) -> float | None:
 def _process_table(
     content: dict[str, tuple[QuerySet, str]], entries: QuerySet | None, since: datetime
 ) -> list[ProcessRow]:
-    from participation.templatetags.participation import tr
-
     processes = list(
         Process.objects.exclude(status=ProcessStatus.DRAFT).order_by(
             "position", "-created_at"
@@ -496,7 +493,6 @@ def _process_table(
         rows.append(
             ProcessRow(
                 process=process,
-                label=str(tr(process, "title")),
                 participants=n,
                 proposals=per["proposals"].get(process.pk, 0),
                 comments=per["comments"].get(process.pk, 0),
@@ -508,7 +504,6 @@ def _process_table(
         ids = [p.pk for p in small]
         merged = ProcessRow(
             process=None,
-            label="",
             participants=_participants_in(ids, since),
             proposals=sum(per["proposals"].get(i, 0) for i in ids),
             comments=sum(per["comments"].get(i, 0) for i in ids),

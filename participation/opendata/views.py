@@ -26,20 +26,22 @@ from participation.opendata import datasets, exports, flyers, kpis, package
 from participation.opendata.forms import StatsForm
 from participation.spaces.models import Process, ProcessStatus
 
-_DONE = object()
-
 
 async def async_chunks(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
     """Serve a synchronous generator under ASGI one chunk at a time. (Django
     would otherwise read a synchronous iterator to the end into a list before
     sending anything.) Every step runs in the same thread, where the database
     cursor lives."""
-    step = sync_to_async(next, thread_sensitive=True)
+
+    def step() -> bytes | None:
+        return next(chunks, None)
+
+    pull = sync_to_async(step, thread_sensitive=True)
     while True:
-        chunk = await step(chunks, _DONE)
-        if chunk is _DONE:
+        chunk = await pull()
+        if chunk is None:
             return
-        yield chunk  # type: ignore[misc]
+        yield chunk
 
 
 @require_GET
@@ -141,6 +143,7 @@ def _chart_specs(report: kpis.KpiReport) -> list[dict[str, Any]]:
     charts = []
     for key, title, description, kind, unit in specs:
         values = [getattr(m, key) for m in report.months]
+        withheld = [key in m.suppressed for m in report.months]
         draw = charts_module.bar_chart if kind == "bar" else charts_module.line_chart
         svg = draw(
             f"chart-{key.replace('_', '-')}",
@@ -148,9 +151,9 @@ def _chart_specs(report: kpis.KpiReport) -> list[dict[str, Any]]:
             description=f"{description} {_('The table below lists every figure.')}",
             labels=labels,
             values=values,
+            withheld=withheld,
             unit=unit,
         )
-        withheld = [key in m.suppressed for m in report.months]
         charts.append(
             {
                 "key": key,

@@ -549,6 +549,11 @@ def _pg_install(connection: Any, cursor: Any) -> bool:
     )
     present = {row[0] for row in cursor.fetchall()}
     missing = any(name not in present for name, _t, _s in wanted)
+    cursor.execute(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = 'search_document' AND column_name = 'grams'"
+    )
+    missing = missing or not cursor.fetchone()[0]
     cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     cursor.execute("ALTER TABLE search_document ADD COLUMN IF NOT EXISTS grams text[]")
     cursor.execute(_PG_FUNCTIONS)

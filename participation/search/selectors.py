@@ -126,6 +126,7 @@ class _Plan:
         self.short_terms = [t for t in terms if len(t) < SHORT]
         self.sources: list[tuple[str, str]] = []
         self.candidates: dict[int, int] = {}
+        self.total = 0
         if self.vendor == "sqlite":
             if self.long_terms:
                 expression = " AND ".join(_fts_phrase(t) for t in self.long_terms)
@@ -138,26 +139,36 @@ class _Plan:
             self.candidates = self._count_candidates()
 
     def _count_candidates(self) -> dict[int, int]:
+        """Candidates per kind, from the full-text indexes alone: for each source,
+        all of them and those marked proposal or response (short lists); the
+        rest are comments."""
         selects, params = [], []
-        for kind in DocumentKind.values:
-            for fts, expression in self.sources:
+        for fts, expression in self.sources:
+            selects.append(f"(SELECT count(*) FROM {fts} WHERE {fts} MATCH %s)")
+            params.append(expression)
+            for kind in (DocumentKind.PROPOSAL, DocumentKind.RESPONSE):
                 selects.append(f"(SELECT count(*) FROM {fts} WHERE {fts} MATCH %s)")
                 params.append(f"({expression}) AND {_kind_token(fts, kind)}")
         with connection.cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(selects), params)
             row = cursor.fetchone()
-        per_kind = len(self.sources)
+        per_source = [row[i : i + 3] for i in range(0, len(row), 3)]
+        self.total = min(total for total, _p, _r in per_source)
         return {
-            kind: min(row[i * per_kind : (i + 1) * per_kind])
-            for i, kind in enumerate(DocumentKind.values)
+            DocumentKind.PROPOSAL: min(p for _t, p, _r in per_source),
+            DocumentKind.RESPONSE: min(r for _t, _p, r in per_source),
+            DocumentKind.COMMENT: min(t - p - r for t, p, r in per_source),
         }
 
     def _sqlite_conditions(self, *, kind: int | None, walk: bool) -> list[Any]:
         # "+id" keeps SQLite from driving the query by looking each candidate up.
         column = f'+"{self.table}"."id"' if walk else f'"{self.table}"."id"'
         conditions: list[Any] = []
+        # Narrowing by the kind marker pays off when that kind is a minority of
+        # the candidates; for the majority the plain list is cheaper to read.
+        narrow = kind is not None and 2 * self.candidates[kind] < self.total
         for fts, expression in self.sources:
-            if kind is not None:
+            if narrow and kind is not None:
                 expression = f"({expression}) AND {_kind_token(fts, kind)}"
             conditions.append(
                 _condition(

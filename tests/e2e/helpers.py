@@ -12,8 +12,10 @@ from playwright.sync_api import Page, expect
 GREEN = "parks-and-green-2026"  # proposing, supporting and commenting are open
 RESIDENT = "resident@example.org"  # 佐藤 花子
 RESIDENT2 = "resident2@example.org"  # 鈴木 次郎
-FACILITATOR = "facilitator@example.org"  # 田中 文, site-wide facilitator
+FACILITATOR = "facilitator@example.org"  # 田中 文, facilitator of every process
 OFFICIAL = "official@example.org"  # 高橋 健二: public works, children and welfare
+ADMIN = "admin@example.org"  # 伊藤 明
+STAFF = (FACILITATOR, OFFICIAL, ADMIN)  # need two-factor authentication
 # More demo residents, for journeys that need several people.
 RESIDENTS = (
     "misaki.watanabe@example.org",
@@ -67,7 +69,8 @@ def post_comment(page: Page, body: str, alignment: str = "favour") -> None:
 
 
 def comment_with_text(page: Page, text: str):
-    """The comment ``li`` whose own text contains ``text``."""
-    return page.locator("li.comment").filter(
+    """The comment ``li`` whose own text (not a reply's) contains ``text``."""
+    card = page.locator("article.comment-card").filter(
         has=page.locator(".comment-text", has_text=text)
     )
+    return card.locator("xpath=..")

@@ -9,9 +9,22 @@ import json
 import pytest
 
 from tests.e2e.conftest import axe_violations
-from tests.e2e.helpers import FACILITATOR, GREEN, RESIDENT
+from tests.e2e.helpers import ADMIN, FACILITATOR, GREEN, RESIDENT, STAFF
 
 
+def once(finder):
+    """Find a page's address once per run (it does not change), saving a visit."""
+    found: dict[str, str] = {}
+
+    def find(page) -> str:
+        if "url" not in found:
+            found["url"] = finder(page)
+        return found["url"]
+
+    return find
+
+
+@once
 def first_proposal(page) -> str:
     page.goto(f"/processes/{GREEN}/proposals/")
     return page.locator(".proposal-card a[href^='/proposals/']").first.get_attribute(
@@ -19,16 +32,25 @@ def first_proposal(page) -> str:
     )
 
 
+@once
 def answered_proposal(page) -> str:
     """A proposal with a published response and progress: the fullest tracker panel."""
     page.goto("/tracker/?implementation=in_progress")
     return page.locator("tr.tracker-row th a").first.get_attribute("href")
 
 
+@once
 def open_session(page) -> str:
     page.goto("/live/")
     card = page.locator(".live-card").filter(has=page.locator(".badge-phase")).first
     return card.locator("h3 a").get_attribute("href")
+
+
+@once
+def past_session(page) -> str:
+    """A closed session: its minutes, and a projector stream longer than the screen."""
+    page.goto("/live/")
+    return page.locator(".live-card h3 a").last.get_attribute("href")
 
 
 # name: (who, url or a function finding it)
@@ -49,12 +71,14 @@ PAGES = {
     "live-sessions": (None, "/live/"),
     "live-session": (None, open_session),
     "live-projector": (None, lambda page: open_session(page) + "projector/"),
+    "live-minutes": (None, past_session),
+    "live-projector-full": (None, lambda page: past_session(page) + "projector/"),
     "not-found": (None, "/processes/no-such-process/"),
     "resident-proposal-detail": (RESIDENT, first_proposal),
     "resident-proposal-form": (RESIDENT, f"/processes/{GREEN}/proposals/new/"),
     "resident-notifications": (RESIDENT, "/notifications/"),
     "resident-profile-edit": (RESIDENT, "/accounts/profile/"),
-    "moderation-queue-site": (FACILITATOR, "/moderation/"),
+    "moderation-queue-site": (ADMIN, "/moderation/"),
     "moderation-queue-process": (FACILITATOR, f"/processes/{GREEN}/moderation/"),
     "facilitator-proposal-detail": (FACILITATOR, first_proposal),
     "live-facilitate": (FACILITATOR, lambda page: open_session(page) + "facilitate/"),
@@ -70,7 +94,7 @@ def test_page_has_no_serious_accessibility_violations(
     if who is None:
         context = new_context(lang)
     else:
-        context = user_context(who, lang, mfa=who == FACILITATOR)
+        context = user_context(who, lang, mfa=who in STAFF)
     page = context.new_page()
     url = target(page) if callable(target) else target
     response = page.goto(url)

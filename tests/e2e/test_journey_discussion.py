@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import axe_violations
 from tests.e2e.helpers import (
     RESIDENT,
     RESIDENT2,
@@ -38,6 +39,8 @@ def test_support_and_comment_appear_live_for_another_reader(user_context):
     text = unique("川沿いの道は日陰も少ないので、水飲み場があると本当に助かります。")
     post_comment(reader, text, alignment="favour")
     expect(comment_with_text(reader, text)).to_be_visible()
+    # The page in this state (supported, following, one's own comment) is accessible.
+    assert not axe_violations(reader)
 
     # The other browser was never reloaded.
     expect(author.locator("[data-support-count]")).to_have_text("1")

@@ -57,8 +57,8 @@ def test_core_pages_and_forms_work_without_javascript(new_context):
     expect(comment_with_text(page, text)).to_be_visible()
 
     # Supporting someone else's proposal, and reporting a comment (a <details> form).
-    page.goto(f"/processes/{GREEN}/proposals/")
-    page.locator(".proposal-card a[href^='/proposals/']").nth(1).click()
+    page.goto(f"/processes/{GREEN}/proposals/?sort=most_commented")
+    page.locator(".proposal-card a[href^='/proposals/']").first.click()
     button = page.locator("#support form button[type=submit]")
     pressed = button.get_attribute("aria-pressed")
     with page.expect_navigation():

@@ -19,6 +19,14 @@ PHONE = {
 def assert_no_sideways_scroll(page) -> None:
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 390, f"{page.url} is {width}px wide on a 390px phone"
+    # Nor does any box scroll sideways inside the page (a table in its wrapper).
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('.table-wrap, .card, main *')]
+            .filter(e => e.clientWidth > 1 && e.scrollWidth > e.clientWidth + 1
+                      && getComputedStyle(e).overflowX !== 'visible')
+            .map(e => e.className || e.tagName)"""
+    )
+    assert not wide, f"{page.url}: boxes scrolling sideways: {wide}"
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -54,8 +62,10 @@ def test_phone_navigation_proposal_form_and_tracker_fit_the_screen(user_context,
     )
     page.locator("#id_title").fill(title)
     page.locator("#id_body").fill(
-        "雨の日は自転車のサドルが濡れてしまい、通勤・通学の人が困っています。"
-        "駐輪場の半分だけでも屋根をつけてください。"
+        unique(
+            "雨の日は自転車のサドルが濡れてしまい、通勤・通学の人が困っています。"
+            "駐輪場の半分だけでも屋根をつけてください。"
+        )
     )
     page.locator("#id_category").select_option(index=1)
     page.locator("#id_area").select_option(index=1)

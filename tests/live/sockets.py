@@ -39,13 +39,19 @@ async def open_socket(
     cookie: str = "",
     language: str = "en",
     origin: bytes = b"http://testserver",
+    joined: bool = True,
 ) -> WebsocketCommunicator:
+    """Connect; with ``joined`` (the default) also wait for the hello, which the
+    server sends once the connection is in its group."""
     headers = [(b"origin", origin), (b"accept-language", language.encode())]
     if cookie:
         headers.append((b"cookie", f"sessionid={cookie}".encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, _subprotocol = await communicator.connect(timeout=TIMEOUT)
     assert connected
+    if joined:
+        hello = await communicator.receive_json_from(timeout=TIMEOUT)
+        assert hello["type"] == "hello", hello
     return communicator
 
 

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
 async def test_bell_refuses_anonymous_visitors(db):
-    socket = await open_socket("/ws/notifications/")
+    socket = await open_socket("/ws/notifications/", joined=False)
     assert (await receive_type(socket, "error"))["code"] == "not_authenticated"
     assert await closed_with(socket) == 4401
 
@@ -107,7 +107,6 @@ async def test_tracker_row_change_reaches_tracker_pages(db):
     from participation.live import broadcast
 
     socket = await open_socket("/ws/tracker/")
-    await receive_type(socket, "hello")
     await run_sync(
         broadcast.send,
         broadcast.TRACKER_GROUP,

@@ -29,7 +29,7 @@ def _path(proposal, since=None):
 async def test_anonymous_visitor_connects_and_is_greeted_with_the_last_event_id(
     proposal,
 ):
-    socket = await open_socket(_path(proposal))
+    socket = await open_socket(_path(proposal), joined=False)
     hello = await socket.receive_json_from()
     assert hello == {"type": "hello", "kind": "proposal", "last_event_id": 0}
     await socket.disconnect()
@@ -48,7 +48,7 @@ async def test_connection_from_another_origin_is_refused(proposal):
 
 
 async def test_unknown_proposal_is_refused_with_4404(db):
-    socket = await open_socket("/ws/proposals/999999/")
+    socket = await open_socket("/ws/proposals/999999/", joined=False)
     error = await receive_type(socket, "error")
     assert error["code"] == "not_found"
     assert await closed_with(socket) == 4404
@@ -59,7 +59,9 @@ async def test_proposal_of_a_draft_process_is_refused_for_residents(
 ):
     proposal.process.status = ProcessStatus.DRAFT
     await run_sync(proposal.process.save)
-    socket = await open_socket(_path(proposal), cookie=await cookie_for(resident2))
+    socket = await open_socket(
+        _path(proposal), cookie=await cookie_for(resident2), joined=False
+    )
     assert (await receive_type(socket, "error"))["code"] == "permission_denied"
     assert await closed_with(socket) == 4403
 
@@ -202,7 +204,6 @@ async def test_reconnecting_client_receives_the_comments_it_missed(proposal, res
         body="二件目",
     )
     again = await open_socket(_path(proposal, since=seen))
-    await receive_type(again, "hello")
     replayed = await receive_type(again, "comment")
     assert replayed["comment_id"] == missed.pk
     assert replayed["comment_id"] != first.pk
@@ -211,7 +212,6 @@ async def test_reconnecting_client_receives_the_comments_it_missed(proposal, res
 
 async def test_resume_message_replays_what_was_missed(proposal, resident2):
     socket = await open_socket(_path(proposal))
-    await receive_type(socket, "hello")
     comment = await run_sync(
         proposal_services.comment_create,
         author=resident2,
@@ -268,7 +268,6 @@ async def test_client_that_missed_too_much_is_told_to_reload(
 
 async def test_unreadable_messages_get_an_error_and_keep_the_connection(proposal):
     socket = await open_socket(_path(proposal))
-    await receive_type(socket, "hello")
     await socket.send_to(text_data="not json")
     assert (await receive_type(socket, "error"))["code"] == "invalid"
     await socket.send_json_to({"action": "ping", "ref": 1})
@@ -280,7 +279,6 @@ async def test_unknown_group_events_are_ignored(proposal):
     from channels.layers import get_channel_layer
 
     socket = await open_socket(_path(proposal))
-    await receive_type(socket, "hello")
     await get_channel_layer().group_send(
         f"proposal.{proposal.pk}", {"type": "proposal.something_new", "x": 1}
     )

@@ -56,7 +56,6 @@ async def test_participant_posts_over_the_socket_and_everyone_sees_it(
 ):
     poster = await open_socket(_path(live_session), cookie=await cookie_for(resident))
     watcher = await open_socket(_path(live_session), cookie=await cookie_for(resident2))
-    await receive_type(poster, "hello")
     await poster.send_json_to(
         {"action": "post", "body": "ソケットから投稿", "ref": "r1"}
     )
@@ -72,7 +71,6 @@ async def test_participant_posts_over_the_socket_and_everyone_sees_it(
 
 async def test_anonymous_post_is_refused_with_a_translated_message(live_session):
     socket = await open_socket(_path(live_session), language="ja")
-    await receive_type(socket, "hello")
     await socket.send_json_to({"action": "post", "body": "匿名", "ref": 7})
     error = await receive_type(socket, "error")
     assert (error["code"], error["ref"], error["status"]) == (
@@ -92,7 +90,6 @@ async def test_guest_posts_under_the_name_kept_in_their_session(live_session):
         **{GUEST_SESSION_KEY: {"name": "ゲスト 三郎", "key": "z" * 32}}
     )
     socket = await open_socket(_path(live_session), cookie=cookie)
-    await receive_type(socket, "hello")
     await socket.send_json_to({"action": "post", "body": "ゲストからの意見"})
     await receive_type(socket, "ok")
     opinion = await run_sync(Opinion.objects.get)
@@ -104,7 +101,6 @@ async def test_a_client_cannot_claim_someone_elses_identity(
     live_session, resident, resident2
 ):
     socket = await open_socket(_path(live_session), cookie=await cookie_for(resident))
-    await receive_type(socket, "hello")
     await socket.send_json_to(
         {
             "action": "post",
@@ -121,7 +117,6 @@ async def test_a_client_cannot_claim_someone_elses_identity(
 
 async def test_too_long_opinion_over_the_socket_is_refused(live_session, resident):
     socket = await open_socket(_path(live_session), cookie=await cookie_for(resident))
-    await receive_type(socket, "hello")
     await socket.send_json_to({"action": "post", "body": "あ" * 401})
     error = await receive_type(socket, "error")
     assert (error["code"], error["status"]) == ("too_long", 400)
@@ -133,7 +128,6 @@ async def test_rate_limit_over_the_socket_says_when_to_retry(
 ):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "opinion": "1/60"}
     socket = await open_socket(_path(live_session), cookie=await cookie_for(resident))
-    await receive_type(socket, "hello")
     await socket.send_json_to({"action": "post", "body": "一回目"})
     await receive_type(socket, "ok")
     await socket.send_json_to({"action": "post", "body": "二回目"})
@@ -149,7 +143,6 @@ async def test_logging_out_elsewhere_takes_effect_on_the_next_message(
 
     cookie = await cookie_for(resident)
     socket = await open_socket(_path(live_session), cookie=cookie)
-    await receive_type(socket, "hello")
     await run_sync(Session.objects.filter(session_key=cookie).delete)
     await socket.send_json_to({"action": "post", "body": "ログアウト後"})
     assert (await receive_type(socket, "error"))["code"] == "not_authenticated"
@@ -167,7 +160,6 @@ async def test_facilitator_hides_over_the_socket_and_the_public_gets_the_placeho
         _path(live_session, "facilitate"), cookie=await cookie_for(facilitator)
     )
     public = await open_socket(_path(live_session))
-    await receive_type(tools, "hello")
     await tools.send_json_to(
         {"action": "hide", "opinion_id": opinion.pk, "reason_code": "offensive"}
     )
@@ -224,7 +216,6 @@ async def test_facilitator_who_lost_the_role_stops_receiving_hidden_text(
     socket = await open_socket(
         _path(live_session, "facilitate"), cookie=await cookie_for(facilitator)
     )
-    await receive_type(socket, "hello")
     await run_sync(RoleGrant.objects.filter(user=facilitator).delete)
     other = await run_sync(
         lambda: factories.grant(
@@ -247,7 +238,6 @@ async def test_pin_and_theme_over_the_socket(live_session, facilitator, resident
     socket = await open_socket(
         _path(live_session, "facilitate"), cookie=await cookie_for(facilitator)
     )
-    await receive_type(socket, "hello")
     await socket.send_json_to({"action": "pin", "opinion_id": opinion.pk, "on": True})
     await receive_type(socket, "ok")
     pinned = await receive_type(socket, "opinion")
@@ -271,7 +261,6 @@ async def test_an_opinion_of_another_session_cannot_be_acted_on(
     socket = await open_socket(
         _path(live_session, "facilitate"), cookie=await cookie_for(facilitator)
     )
-    await receive_type(socket, "hello")
     await socket.send_json_to({"action": "pin", "opinion_id": foreign.pk, "on": True})
     assert (await receive_type(socket, "error"))["code"] == "not_found"
     await socket.disconnect()
@@ -310,5 +299,7 @@ async def test_reconnecting_projector_catches_up_on_missed_opinions(
 async def test_session_of_a_draft_process_is_refused(live_session, resident):
     live_session.process.status = ProcessStatus.DRAFT
     await run_sync(live_session.process.save)
-    socket = await open_socket(_path(live_session), cookie=await cookie_for(resident))
+    socket = await open_socket(
+        _path(live_session), cookie=await cookie_for(resident), joined=False
+    )
     assert await closed_with(socket) == 4403

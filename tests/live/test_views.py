@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from participation.live import services
 from participation.live.consumers import GUEST_SESSION_KEY
-from participation.live.models import DraftStatus, LiveSession, Opinion, SessionStatus
+from participation.live.models import (
+    DraftStatus,
+    LiveEvent,
+    LiveSession,
+    Opinion,
+    SessionStatus,
+)
 from participation.spaces.models import ProcessStatus
 from tests import factories
 from tests.live.conftest import make_opinion, make_session
@@ -434,3 +440,33 @@ def test_comment_fragment_never_shows_hidden_text_to_the_public(
     )
     html = client.get(_url("comment_fragment", comment.pk)).content.decode()
     assert "隠れたコメント" not in html
+
+
+def test_process_page_lists_its_live_sessions(client, live_session):
+    page = client.get(reverse("process", args=[live_session.process.slug]))
+    assert live_session.title in page.content.decode()
+
+
+def test_proposal_page_connects_to_the_live_layer_with_the_last_event_id(
+    client, proposal, resident2
+):
+    from proposals import services as proposal_services
+
+    proposal_services.comment_create(
+        author=resident2, proposal=proposal, body="最初の一件"
+    )
+    page = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    last = LiveEvent.objects.filter(group=f"proposal.{proposal.pk}").latest("id").pk
+    assert f'data-live-socket="/ws/proposals/{proposal.pk}/"' in page
+    assert f'data-live-since="{last}"' in page
+
+
+def test_guest_posting_before_giving_a_name_is_sent_back_to_the_name_form(
+    client, live_session
+):
+    live_session.allow_guests = True
+    live_session.save()
+    response = client.post(_url("opinion_create", live_session.pk), {"body": "名無し"})
+    assert response.status_code == 302
+    assert response["Location"].endswith("#opinion-form")
+    assert not Opinion.objects.exists()

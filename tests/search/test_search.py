@@ -254,7 +254,9 @@ def test_facets_are_capped_for_very_common_terms(park, resident, monkeypatch):
     assert result.capped == {"comment"}
 
 
-def test_common_and_rare_terms_find_the_same_documents(park, road, resident, monkeypatch):
+def test_common_and_rare_terms_find_the_same_documents(
+    park, road, resident, monkeypatch
+):
     comment = factories.CommentFactory(proposal=park, author=resident, body="公園の話")
     expected = [("proposal", park.pk), ("comment", comment.pk)]
     rare = [(d.kind_slug, d.object_id) for d in selectors.search("公園")]
@@ -331,6 +333,21 @@ def test_index_is_restored_and_rebuilt_when_a_trigger_went_missing(park):
     assert index.ensure() is True
     assert found("図書館") == {("proposal", park.pk)}
     assert index.ensure() is False
+
+
+def test_a_lost_full_text_table_is_recreated_and_refilled(park, road, resident):
+    comment = factories.CommentFactory(proposal=park, author=resident, body="ベンチ")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TABLE search_gram")
+        else:
+            cursor.execute("ALTER TABLE search_document DROP COLUMN grams")
+    assert index.ensure() is True
+    assert found("公園") == {("proposal", park.pk)}
+    comment.delete()  # deleting after the refill must leave the index sound
+    park.delete()
+    assert found("道路") == {("proposal", road.pk)}
+    assert found("公園") == set()
 
 
 def test_rebuild_reproduces_the_trigger_maintained_index(park, road, resident):

@@ -97,7 +97,9 @@ def test_search_page_query_count_does_not_grow_with_results(client, process, res
     def add(n):
         for i in range(n):
             p = factories.ProposalFactory(process=process, title=f"公園その{i}")
-            factories.CommentFactory(proposal=p, author=resident, body=f"公園コメント{i}")
+            factories.CommentFactory(
+                proposal=p, author=resident, body=f"公園コメント{i}"
+            )
 
     add(12)
     with CaptureQueriesContext(connection) as few:
