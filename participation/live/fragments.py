@@ -26,7 +26,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, npgettext
 
 from participation.live import rules as live_rules
 from participation.live import selectors as live_selectors
@@ -183,7 +183,7 @@ def proposal_counts(proposal_id: int, language: str) -> dict[str, Any] | None:
         return {
             "supports": supports,
             "comments": comments,
-            "supports_label": ngettext("support", "supports", supports),
+            "supports_label": npgettext("count label", "support", "supports", supports),
             "comments_label": ngettext("%(n)d comment", "%(n)d comments", comments)
             % {"n": comments},
         }
