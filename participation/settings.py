@@ -31,7 +31,7 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    return int(value) if value else default
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -203,7 +203,11 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": (
+            "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+        )
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -232,9 +236,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Tell people by e-mail when their password or e-mail address changes.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-ACCOUNT_RATE_LIMITS = {} if env_bool("DISABLE_ACCOUNT_RATE_LIMITS") else None
-if ACCOUNT_RATE_LIMITS is None:
-    del ACCOUNT_RATE_LIMITS  # keep allauth's defaults (they are on)
+# allauth's rate limits stay on (its defaults) unless explicitly disabled.
+if env_bool("DISABLE_ACCOUNT_RATE_LIMITS"):
+    ACCOUNT_RATE_LIMITS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Participation")
 

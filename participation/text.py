@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import MutableMapping
 
 import bleach
 import markdown
@@ -24,7 +25,9 @@ _URL_RE = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _set_rel(attrs: dict, new: bool = False) -> dict:
+def _set_rel(
+    attrs: MutableMapping[tuple[str | None, str], str], new: bool = False
+) -> MutableMapping[tuple[str | None, str], str]:
     href_key = (None, "href")
     href = attrs.get(href_key, "")
     if not href or href.startswith("#"):

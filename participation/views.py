@@ -98,7 +98,9 @@ def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
     return render(request, template, status=status)
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
     return _error(request, 400, "errors/400.html")
 
 

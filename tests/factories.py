@@ -97,7 +97,9 @@ class ProcessFactory(factory.django.DjangoModelFactory):
     response_days = 30
 
     @factory.post_generation
-    def open_phase(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+    def open_phase(
+        self, create: bool, extracted: bool | None, **kwargs: object
+    ) -> None:
         if create and extracted is not False:
             PhaseFactory(process=self)
 
@@ -153,7 +155,9 @@ def grant(
     mfa: bool = True,
 ) -> User:
     """Give ``user`` a role directly (tests of the grant service use the service)."""
-    RoleGrant.objects.create(user=user, role=role, process=process, department=department)
+    RoleGrant.objects.create(
+        user=user, role=role, process=process, department=department
+    )
     if role == Role.ADMIN:
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])

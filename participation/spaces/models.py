@@ -147,7 +147,9 @@ class PhaseKind(models.TextChoices):
 class Phase(models.Model):
     """A dated step of a process; it opens and closes actions."""
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases")
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="phases"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=PhaseKind.choices)
     title = models.CharField(_("title"), max_length=120)
     title_en = models.CharField(_("title (English)"), max_length=120, blank=True)
