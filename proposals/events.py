@@ -25,3 +25,23 @@ def on_threshold_reached(handler: ThresholdHandler) -> ThresholdHandler:
 def threshold_reached(proposal: Proposal) -> None:
     for handler in list(threshold_reached_handlers):
         handler(proposal)
+
+
+# Which department is answering for a proposal, if any: the tracker knows. Used to badge
+# an official's comment with the department that is actually handling the proposal.
+DepartmentResolver = Callable[["Proposal"], "int | None"]
+handling_department_resolvers: list[DepartmentResolver] = []
+
+
+def on_handling_department(resolver: DepartmentResolver) -> DepartmentResolver:
+    if resolver not in handling_department_resolvers:
+        handling_department_resolvers.append(resolver)
+    return resolver
+
+
+def handling_department_id(proposal: Proposal) -> int | None:
+    for resolver in list(handling_department_resolvers):
+        department_id = resolver(proposal)
+        if department_id is not None:
+            return department_id
+    return None

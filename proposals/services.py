@@ -222,6 +222,11 @@ def _broadcast_counts(proposal_id: int) -> None:
 def _role_badge(user: Any, proposal: Proposal) -> tuple[str, int | None]:
     standing = standing_of(user)
     if standing.department_ids and standing.mfa_satisfied:
+        # Badge the department handling this proposal when the official belongs to
+        # it; otherwise the official's first department.
+        handling = events.handling_department_id(proposal)
+        if handling in standing.department_ids:
+            return "official", handling
         return "official", min(standing.department_ids)
     if standing.mfa_satisfied and (
         standing.is_site_facilitator_role

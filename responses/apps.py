@@ -14,3 +14,4 @@ class Config(AppConfig):
         # A proposal reaching its support threshold enters the tracker in the same
         # transaction as the support that tipped it over.
         events.on_threshold_reached(services.on_threshold_reached)
+        events.on_handling_department(services.handling_department_id)

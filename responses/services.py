@@ -256,6 +256,15 @@ def _enter(
     return entry
 
 
+def handling_department_id(proposal: Proposal) -> int | None:
+    """Hook (``proposals.events``): the department answering for ``proposal``."""
+    return (
+        TrackerEntry.objects.filter(proposal_id=proposal.pk)
+        .values_list("department_id", flat=True)
+        .first()
+    )
+
+
 def on_threshold_reached(proposal: Proposal) -> None:
     """Hook (``proposals.events``): a proposal reached its support threshold.
 
