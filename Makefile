@@ -23,7 +23,8 @@ compilemessages: $(BIN)/.installed
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0
 
 messages: $(BIN)/.installed
-	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l ja --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l ja --ignore=.venv --ignore=tests --ignore=bench --ignore=deploy \
+		--ignore=staticfiles --ignore=screenshots --no-obsolete
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -d djangojs -l ja --ignore=.venv --ignore=staticfiles --no-obsolete
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0
 
