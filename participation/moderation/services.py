@@ -665,6 +665,55 @@ def _proposal_only(proposal: Any) -> None:
         raise Invalid(_("Comments are closed on a proposal."), code="not_proposal")
 
 
+def _set_comments_state(
+    locked: Any,
+    *,
+    actor: Any,
+    closed_at: Any,
+    reason: str,
+    kind: str,
+    before: dict[str, Any] | None,
+) -> None:
+    """Close (``closed_at`` set) or reopen comments on a locked proposal, then log it
+    publicly, audit it and tell open pages."""
+    closing = closed_at is not None
+    locked.comments_closed_at = closed_at
+    locked.comments_closed_by = actor if closing else None
+    locked.comments_closed_reason = reason if closing else ""
+    locked.save(
+        update_fields=[
+            "comments_closed_at",
+            "comments_closed_by",
+            "comments_closed_reason",
+        ]
+    )
+    _log(
+        kind=kind,
+        actor=actor,
+        process_id=locked.process_id,
+        target=locked,
+        subject=locked.author,
+        reason=reason,
+    )
+    after: dict[str, Any] = {"reason": reason}
+    if closing:
+        after["comments_closed_at"] = closed_at
+    record(
+        actor=actor,
+        action=(
+            "moderation.close_comments" if closing else "moderation.reopen_comments"
+        ),
+        target=locked,
+        before=before,
+        after=after,
+    )
+    broadcast.send(
+        broadcast.proposal_group(locked.pk),
+        "proposal.status_changed",
+        {"proposal_id": locked.pk},
+    )
+
+
 @transaction.atomic
 def comments_close(*, actor: Any, proposal: models.Model, reason: str) -> Any:
     _proposal_only(proposal)
@@ -675,34 +724,13 @@ def comments_close(*, actor: Any, proposal: models.Model, reason: str) -> Any:
         raise Conflict(
             _("Comments on this proposal are already closed."), code="closed"
         )
-    locked.comments_closed_at = timezone.now()
-    locked.comments_closed_by = actor
-    locked.comments_closed_reason = reason
-    locked.save(
-        update_fields=[
-            "comments_closed_at",
-            "comments_closed_by",
-            "comments_closed_reason",
-        ]
-    )
-    _log(
-        kind=ActionKind.CLOSE_COMMENTS,
+    _set_comments_state(
+        locked,
         actor=actor,
-        process_id=locked.process_id,
-        target=locked,
-        subject=locked.author,
+        closed_at=timezone.now(),
         reason=reason,
-    )
-    record(
-        actor=actor,
-        action="moderation.close_comments",
-        target=locked,
-        after={"comments_closed_at": locked.comments_closed_at, "reason": reason},
-    )
-    broadcast.send(
-        broadcast.proposal_group(locked.pk),
-        "proposal.status_changed",
-        {"proposal_id": locked.pk},
+        kind=ActionKind.CLOSE_COMMENTS,
+        before=None,
     )
     return locked
 
@@ -720,34 +748,12 @@ def comments_reopen(*, actor: Any, proposal: models.Model, reason: str = "") -> 
         "comments_closed_by": locked.comments_closed_by_id,
         "reason": locked.comments_closed_reason,
     }
-    locked.comments_closed_at = None
-    locked.comments_closed_by = None
-    locked.comments_closed_reason = ""
-    locked.save(
-        update_fields=[
-            "comments_closed_at",
-            "comments_closed_by",
-            "comments_closed_reason",
-        ]
-    )
-    _log(
-        kind=ActionKind.REOPEN_COMMENTS,
+    _set_comments_state(
+        locked,
         actor=actor,
-        process_id=locked.process_id,
-        target=locked,
-        subject=locked.author,
+        closed_at=None,
         reason=reason,
-    )
-    record(
-        actor=actor,
-        action="moderation.reopen_comments",
-        target=locked,
+        kind=ActionKind.REOPEN_COMMENTS,
         before=before,
-        after={"reason": reason},
-    )
-    broadcast.send(
-        broadcast.proposal_group(locked.pk),
-        "proposal.status_changed",
-        {"proposal_id": locked.pk},
     )
     return locked
