@@ -1,4 +1,4 @@
-"""Build and check commands run without a secret key; everything else still needs one."""
+"""Build and check commands run without a secret key; all others still need one."""
 
 from __future__ import annotations
 
