@@ -43,7 +43,7 @@ run: compilemessages seed
 	@echo "    official@example.org  admin@example.org"
 	@echo "  E-mails (sign-up verification links) are printed on this console."
 	@echo ""
-	DJANGO_DEBUG=1 $(BIN)/daphne -b $(HOST) -p $(PORT) participation.asgi:application
+	DJANGO_DEBUG=1 $(PY) -m participation.server --host $(HOST) --port $(PORT)
 
 test: compilemessages
 	$(BIN)/pytest $(PYTEST_ARGS)

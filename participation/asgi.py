@@ -21,3 +21,8 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# The application is loaded: freeze it and keep the collector out of broadcasts.
+from participation.runtime import tune_gc  # noqa: E402
+
+tune_gc()

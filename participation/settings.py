@@ -58,7 +58,6 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env("SITE_NAME", "")
 
 INSTALLED_APPS = [
-    "daphne",
     # django.contrib.admin, with a site that requires the admin role and MFA:
     "participation.accounts.admin_apps.StaffAdminConfig",
     "django.contrib.auth",
@@ -134,11 +133,26 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
-        )
-    }
+    # Under ASGI a request's database work runs in a thread of its own, so Django's
+    # persistent connections (CONN_MAX_AGE) would be kept per short-lived thread.
+    # PostgreSQL connections come from psycopg's pool instead: at most
+    # DB_POOL_MAX_SIZE per server process (0: no pool, a connection per request,
+    # e.g. behind PgBouncer in transaction mode).
+    _database = dj_database_url.parse(
+        DATABASE_URL, conn_max_age=0, conn_health_checks=True
+    )
+    if _database["ENGINE"] == "django.db.backends.postgresql" and (
+        env_int("DB_POOL_MAX_SIZE", 10) > 0
+    ):
+        _database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(
+                env_int("DB_POOL_MIN_SIZE", 2), env_int("DB_POOL_MAX_SIZE", 10)
+            ),
+            "max_size": env_int("DB_POOL_MAX_SIZE", 10),
+            # Seconds a request waits for a free connection before it fails.
+            "timeout": env_int("DB_POOL_TIMEOUT", 10),
+        }
+    DATABASES = {"default": _database}
 else:
     DATABASES = {
         "default": {
@@ -372,6 +386,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "daphne": {"level": "WARNING"},
     },
 }

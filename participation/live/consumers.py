@@ -131,6 +131,8 @@ class SharedLoads:
                 self._tasks.popitem(last=False)
         else:
             self._tasks.move_to_end(key)
+            if task.done() and not task.cancelled() and task.exception() is None:
+                return task.result()  # the common case: loaded for an earlier reader
         return await asyncio.shield(task)
 
     def _forget_failed(self, key: Any, task: asyncio.Future[Any]) -> None:

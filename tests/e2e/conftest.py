@@ -1,5 +1,6 @@
-"""Browser tests: the app under daphne on a free loopback port, a fresh SQLite database
-seeded by ``seed_demo``, and Debian's Chromium driven by Playwright.
+"""Browser tests: the app under uvicorn (``participation.server``) on a free loopback
+port, a fresh SQLite database seeded by ``seed_demo``, and Debian's Chromium driven
+by Playwright.
 
 Every test here is marked ``e2e``. Without Chromium they are skipped, and the skip
 reason says so in the summary.
@@ -157,8 +158,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     log_path = workdir / "server.log"
     log = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "participation.asgi:application"],
+        [sys.executable, "-m", "participation.server",
+         "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -172,7 +173,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                     break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("daphne did not start:\n" + log_path.read_text())
+                raise RuntimeError("the server did not start:\n" + log_path.read_text())
             time.sleep(0.2)  # waiting for another process to listen
     yield Server(url=url, log_path=log_path, process=process)
     process.terminate()

@@ -1,8 +1,8 @@
-"""Real daphne processes for the multi-process test and the live benchmark.
+"""Real server processes for the multi-process test and the live benchmark.
 
 Each server gets a listening socket made here and handed over with ``--fd``: the
 port exists before the process starts, clients simply wait in the kernel's accept
-queue until daphne is ready, and nobody has to poll for a port to open.
+queue until the server is ready, and nobody has to poll for a port to open.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Server:
             return ""
 
     def stop(self) -> None:
-        """Stop gracefully (SIGINT lets daphne shut down and a profile be written),
+        """Stop gracefully (SIGINT lets the server shut down and a profile be written),
         then harder if it does not."""
         for stop in (
             lambda: self.process.send_signal(signal.SIGINT),
@@ -82,10 +82,10 @@ def server_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def start_daphne(
+def start_server(
     env: dict[str, str], log_path: Path, *, quiet: bool = False, profile: str = ""
 ) -> Server:
-    """Start daphne on a fresh loopback port; ``quiet`` drops the access log,
+    """Start the server on a fresh loopback port; ``quiet`` drops the access log,
     ``profile`` writes cProfile statistics to that path when the server stops."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -99,11 +99,10 @@ def start_daphne(
                 sys.executable,
                 *(["-m", "cProfile", "-o", profile] if profile else []),
                 "-m",
-                "daphne",
+                "participation.server",
                 "--fd",
                 str(listener.fileno()),
-                *(["-v", "0"] if quiet else []),
-                "participation.asgi:application",
+                *(["--log-level", "warning", "--no-access-log"] if quiet else []),
             ],
             cwd=ROOT,
             env=env,

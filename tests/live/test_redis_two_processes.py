@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import secrets
+import time
 import urllib.parse
 import urllib.request
 
@@ -20,7 +21,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from tests.live.servers import database_url_for, server_env, start_daphne
+from tests.live.servers import database_url_for, server_env, start_server
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -82,6 +83,23 @@ async def _scenario(a, b, proposal_id: int, session_key: str, body: str) -> dict
                 return message
 
 
+def _database_sessions() -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _wait_until_servers_left_the_database(ours: set[int], seconds: float = 10) -> None:
+    """A stopped server's PostgreSQL sessions end a moment after the process: wait,
+    so that dropping the test database does not find them still there."""
+    deadline = time.monotonic() + seconds
+    while _database_sessions() - ours and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def test_comment_posted_through_server_a_reaches_a_client_on_server_b(
     proposal, resident2, tmp_path
 ):
@@ -94,8 +112,9 @@ def test_comment_posted_through_server_a_reaches_a_client_on_server_b(
         # The servers must read the session this test signed.
         DJANGO_SECRET_KEY=settings.SECRET_KEY,
     )
-    a = start_daphne(env, tmp_path / "a.log")
-    b = start_daphne(env, tmp_path / "b.log")
+    ours = _database_sessions()
+    a = start_server(env, tmp_path / "a.log")
+    b = start_server(env, tmp_path / "b.log")
     try:
         message = asyncio.run(
             _scenario(a, b, proposal.pk, session_key, "サーバーAから投稿したコメント")
@@ -106,5 +125,6 @@ def test_comment_posted_through_server_a_reaches_a_client_on_server_b(
     finally:
         a.stop()
         b.stop()
+        _wait_until_servers_left_the_database(ours)
     assert "サーバーAから投稿したコメント" in message["html"]
     assert message["event_id"] > 0
