@@ -22,7 +22,11 @@ application = ProtocolTypeRouter(
     }
 )
 
-# The application is loaded: freeze it and keep the collector out of broadcasts.
+# The application is loaded: freeze it and keep the collector out of broadcasts
+# (in server processes; a test run that imports the application is left alone).
+from django.conf import settings  # noqa: E402
+
 from participation.runtime import tune_gc  # noqa: E402
 
-tune_gc()
+if not settings.TESTING:
+    tune_gc()

@@ -123,3 +123,29 @@ def test_the_pool_is_sized_from_the_environment_and_can_be_turned_off():
     )
     assert off["pool"] is None
     assert off["age"] == 0
+
+
+def test_a_server_process_tunes_the_collector_once_the_application_is_loaded():
+    code = (
+        "import gc, participation.asgi;"
+        "print(gc.get_threshold()[0], gc.get_freeze_count() > 0)"
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "GC_GEN0_THRESHOLD"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "participation.settings",
+            "DJANGO_SECRET_KEY": "gc-test",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.split()[-2:] == [str(runtime.DEFAULT_GEN0_THRESHOLD), "True"]
