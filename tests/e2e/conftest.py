@@ -44,16 +44,22 @@ expect.set_options(timeout=15_000)
 SCREENSHOTS = ROOT / "screenshots"
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django has ordered the items
 def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    """Mark (and, without Chromium, skip) the browser tests, and run them last:
+    Playwright's synchronous API keeps an event loop running in the main thread
+    until the session ends, where no asyncio test could run after it."""
+    browser_tests = [i for i in items if HERE in Path(str(i.fspath)).parents]
+    items[:] = [i for i in items if HERE not in Path(str(i.fspath)).parents]
+    items.extend(browser_tests)
     skip = pytest.mark.skip(
         reason=f"browser tests skipped: Chromium not found at {CHROMIUM} "
         "(apt-get install chromium)"
     )
-    for item in items:
-        if HERE in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.e2e)
-            if not Path(CHROMIUM).exists():
-                item.add_marker(skip)
+    for item in browser_tests:
+        item.add_marker(pytest.mark.e2e)
+        if not Path(CHROMIUM).exists():
+            item.add_marker(skip)
 
 
 def _free_port() -> int:
