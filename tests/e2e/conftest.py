@@ -44,7 +44,7 @@ expect.set_options(timeout=15_000)
 SCREENSHOTS = ROOT / "screenshots"
 
 
-@pytest.hookimpl(trylast=True)  # after pytest-django has ordered the items
+# Runs after pytest-django's ordering (tryfirst) and before ``-m`` deselects items.
 def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
     """Mark (and, without Chromium, skip) the browser tests, and run them last:
     Playwright's synchronous API keeps an event loop running in the main thread
