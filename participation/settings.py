@@ -344,6 +344,10 @@ LIVE_EVENT_RETENTION_SECONDS = env_int("LIVE_EVENT_RETENTION_SECONDS", 24 * 3600
 LIVE_CATCHUP_LIMIT = env_int("LIVE_CATCHUP_LIMIT", 200)
 
 # --- REST API -------------------------------------------------------------------
+# Requests to the API per client and window ("count/seconds"; empty: no limit):
+# anonymous clients by address, signed-in users and tokens by account.
+API_RATE_ANON = env("API_RATE_ANON", "120/60")
+API_RATE_USER = env("API_RATE_USER", "600/60")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -356,7 +360,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Participation API",
-    "DESCRIPTION": "Public, versioned API of the participation platform.",
+    "DESCRIPTION": (
+        "Public, versioned API of the participation platform. Requests are limited "
+        "per client (anonymous clients per address, users and personal access "
+        "tokens per account; API_RATE_ANON / API_RATE_USER): over the limit the "
+        "API answers 429 with a Retry-After header."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -15,6 +15,7 @@ from participation.api.pagination import CursorPagination
 from participation.api.parsers import JSONParser
 from participation.api.permissions import ScopedAccess
 from participation.api.schema import ApiAutoSchema
+from participation.api.throttling import RequestRateThrottle
 
 
 class ApiMixin:
@@ -26,7 +27,7 @@ class ApiMixin:
     parser_classes = [JSONParser]
     renderer_classes = [renderers.JSONRenderer]
     pagination_class = CursorPagination
-    throttle_classes: list[Any] = []
+    throttle_classes: list[Any] = [RequestRateThrottle]
     schema = ApiAutoSchema()
 
     def get_exception_handler(self) -> Any:

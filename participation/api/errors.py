@@ -17,6 +17,7 @@ from django.core.exceptions import (
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
@@ -103,6 +104,7 @@ _MESSAGES = {
     ),
     "not_acceptable": lambda: _("This resource is only available as JSON."),
     "parse_error": lambda: _("The request body is not valid JSON (UTF-8)."),
+    "rate_limited": lambda: _("Too many requests. Please wait a little and try again."),
 }
 
 
@@ -154,8 +156,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             code = "permission_denied"
     elif isinstance(exc, exceptions.Throttled):
         code = "rate_limited"
-        if exc.wait is not None:
-            headers["Retry-After"] = str(max(1, int(exc.wait)))
+        wait = max(1, int(exc.wait)) if exc.wait is not None else None
+        message = _MESSAGES["rate_limited"]()
+        if wait is not None:
+            headers["Retry-After"] = str(wait)
+            message = ngettext(
+                "Too many requests. Try again in %(n)d second.",
+                "Too many requests. Try again in %(n)d seconds.",
+                wait,
+            ) % {"n": wait}
     auth_header = getattr(exc, "auth_header", None)
     if auth_header:
         headers["WWW-Authenticate"] = auth_header

@@ -31,10 +31,11 @@ _DESCRIPTIONS = {
     "409": "Conflicts with the current state (e.g. a double support).",
     "413": "Request body too large.",
     "415": "Send JSON.",
-    "429": "Too many actions of this kind: wait Retry-After seconds.",
+    "429": "Too many requests, or too many actions of this kind: wait Retry-After "
+    "seconds.",
 }
 
-_READ = ("400", "401", "404", "405", "406")
+_READ = ("400", "401", "404", "405", "406", "429")
 _WRITE = ("400", "401", "403", "404", "405", "406", "409", "413", "415", "429")
 
 

@@ -12,7 +12,8 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis")
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402
-from hypothesis import HealthCheck, settings  # noqa: E402
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: E402
 
 from tests import factories  # noqa: E402
@@ -35,7 +36,10 @@ def wsgi_app():
 
 
 @pytest.fixture
-def api_schema(db, wsgi_app, process, proposal, department):
+def api_schema(db, wsgi_app, process, proposal, department, settings):
+    # Hundreds of generated requests from one address: the request-rate limit
+    # (tested in test_throttling.py) would otherwise answer them with 429.
+    settings.API_RATE_ANON = settings.API_RATE_USER = ""
     factories.CommentFactory(proposal=proposal)
     factories.CategoryFactory()
     factories.AreaFactory()
@@ -46,7 +50,7 @@ schema = schemathesis.pytest.from_fixture("api_schema").include(method="GET")
 
 
 @schema.parametrize()
-@settings(
+@hypothesis_settings(
     max_examples=8,
     deadline=None,
     derandomize=True,
@@ -76,7 +80,7 @@ writes = schemathesis.pytest.from_fixture("api_schema_as_resident").include(
 
 
 @writes.parametrize()
-@settings(
+@hypothesis_settings(
     max_examples=3,
     deadline=None,
     derandomize=True,

@@ -1,0 +1,61 @@
+"""A request-rate limit for the API, shared by every server process.
+
+Anonymous clients are counted by address (``REMOTE_ADDR``: behind a proxy, uvicorn
+has already replaced it with the client's address, and only for trusted proxies,
+so a client cannot pick a fresh count by sending its own ``X-Forwarded-For``).
+Signed-in users and personal access tokens are counted by account, so a resident
+behind a city hall's shared address is not throttled by a neighbour's script.
+
+The count is a fixed window in the default cache (Redis in production, else the
+database cache): one ``add`` and one ``incr`` per request. On the database cache
+``incr`` is not atomic, so concurrent requests may be undercounted slightly; a
+throttle against runaway clients does not need more. Writes are also limited per
+action by ``moderation.limits``, exactly.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.request import Request
+from rest_framework.throttling import BaseThrottle
+
+from participation.moderation.limits import parse_rate
+
+
+class RequestRateThrottle(BaseThrottle):
+    def __init__(self) -> None:
+        self.retry_after: int | None = None
+
+    def identity(self, request: Request) -> tuple[str, str]:
+        """(rate setting, counter key) for the client making ``request``."""
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False):
+            return settings.API_RATE_USER, f"user:{user.pk}"  # type: ignore[union-attr]
+        address = request.META.get("REMOTE_ADDR") or "unknown"
+        return settings.API_RATE_ANON, f"addr:{address}"
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        rate, who = self.identity(request)
+        if not rate:
+            return True
+        limit, period = parse_rate(rate)
+        now = time.time()
+        window, left = int(now // period), period - int(now % period)
+        key = f"api-rate:{who}:{window}"
+        cache.add(key, 0, timeout=left + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=left + 5)
+            count = 1
+        if count > limit:
+            self.retry_after = left
+            return False
+        return True
+
+    def wait(self) -> float | None:
+        return self.retry_after
