@@ -844,6 +844,14 @@ def feed_events(
     )
 
 
+def outcome_counts(entry: TrackerEntry) -> dict[str, int]:
+    """How many confirmations and disputes residents gave (every round), one query."""
+    return OutcomeCheck.objects.filter(entry=entry).aggregate(
+        confirmed=Count("pk", filter=Q(verdict=Verdict.CONFIRMED)),
+        disputed=Count("pk", filter=Q(verdict=Verdict.DISPUTED)),
+    )
+
+
 def document_data(proposal: Proposal) -> dict[str, Any]:
     """Everything the per-proposal JSON document needs (a fixed number of queries)."""
     entry = entry_for_page(proposal.pk)
@@ -856,10 +864,7 @@ def document_data(proposal: Proposal) -> dict[str, Any]:
     data["answers"] = list(
         DisputeAnswer.objects.filter(entry=entry).order_by("created_at")
     )
-    data["checks"] = OutcomeCheck.objects.filter(entry=entry).aggregate(
-        confirmed=Count("pk", filter=Q(verdict=Verdict.CONFIRMED)),
-        disputed=Count("pk", filter=Q(verdict=Verdict.DISPUTED)),
-    )
+    data["checks"] = outcome_counts(entry)
     if entry.response is not None:
         data["revisions"] = list(
             ResponseRevision.objects.filter(response=entry.response).order_by("number")

@@ -546,6 +546,86 @@ class ProgressView(ApiMixin, APIView):
         )
 
 
+# -- residents on the outcome -----------------------------------------------------
+
+
+class ResponseRatingView(ApiMixin, APIView):
+    """A resident rates the published response: clear? satisfied? (one rating each,
+    changeable; scope: participate)."""
+
+    required_scope = Scope.PARTICIPATE
+
+    @extend_schema(
+        request=ts.RatingInputSerializer,
+        responses={200: ts.RatingResultSerializer, 201: ts.RatingResultSerializer},
+        parameters=[_ID],
+        operation_id="proposal_response_rate",
+        summary="Rate the response to a proposal (201 first time, 200 when changed)",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        from responses import selectors, services
+
+        proposal = _proposal(pk)
+        data = _validated(ts.RatingInputSerializer, request.data)
+        entry = _entry(proposal)
+        if entry.response_id is None:
+            raise Conflict(
+                _("This proposal has no published response yet."),
+                code="no_response",
+            )
+        response = selectors.response_for_page(entry.response_id)
+        rating = services.response_rate(
+            user=request.user,
+            response=response,
+            clear=data["clear"],
+            satisfied=data["satisfied"],
+        )
+        created = rating.created_at == rating.updated_at
+        payload = {
+            "clear": rating.clear,
+            "satisfied": rating.satisfied,
+            "ratings": selectors.rating_summary(response),
+        }
+        return Response(
+            ts.RatingResultSerializer(payload).data,
+            status=http.HTTP_201_CREATED if created else http.HTTP_200_OK,
+        )
+
+
+class OutcomeView(ApiMixin, APIView):
+    """The author or a supporter confirms or disputes a completed implementation; a
+    dispute raises a public flag until the department answers (scope: participate)."""
+
+    required_scope = Scope.PARTICIPATE
+
+    @extend_schema(
+        request=ts.OutcomeInputSerializer,
+        responses=ts.OutcomeResultSerializer,
+        parameters=[_ID],
+        operation_id="proposal_tracker_outcome",
+        summary="Confirm or dispute that the completed work is done",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        from responses import selectors, services
+
+        proposal = _proposal(pk)
+        data = _validated(ts.OutcomeInputSerializer, request.data)
+        check = services.outcome_check(
+            user=request.user,
+            entry=_entry(proposal),
+            verdict=data["verdict"],
+            reason=data.get("reason", ""),
+        )
+        payload = {
+            "verdict": check.verdict,
+            "reason": check.reason,
+            "round": check.round,
+            "entry": selectors.summaries([proposal.pk]).get(proposal.pk),
+            "checks": selectors.outcome_counts(check.entry),
+        }
+        return Response(ts.OutcomeResultSerializer(payload).data)
+
+
 # -- moderation ------------------------------------------------------------------
 
 

@@ -279,6 +279,41 @@ class ProgressInputSerializer(serializers.Serializer):
     happened_on = serializers.DateField(required=False)
 
 
+class RatingInputSerializer(serializers.Serializer):
+    clear = serializers.BooleanField(help_text="Is the response clear?")
+    satisfied = serializers.BooleanField(help_text="Are you satisfied with it?")
+
+
+class RatingResultSerializer(serializers.Serializer):
+    clear = serializers.BooleanField(help_text="Your rating: clear or not.")
+    satisfied = serializers.BooleanField(help_text="Your rating: satisfied or not.")
+    ratings = RatingsSerializer(help_text="Every resident's ratings, counted.")
+
+
+class OutcomeInputSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(
+        choices=["confirmed", "disputed"],
+        help_text="Confirm that the completed work is done, or dispute it.",
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text="Required for a dispute: what is not done.",
+    )
+
+
+class OutcomeResultSerializer(serializers.Serializer):
+    verdict = serializers.CharField()
+    reason = serializers.CharField()
+    round = serializers.IntegerField(
+        help_text="Completion round (a reopened implementation starts a new one)."
+    )
+    entry = TrackerSummarySerializer()
+    checks = ChecksSerializer()
+
+
 class ReportSerializer(serializers.Serializer):
     target_type = serializers.ChoiceField(choices=["proposal", "comment"])
     target_id = serializers.IntegerField(min_value=1)

@@ -64,6 +64,16 @@ urlpatterns = [
         name="proposal-response",
     ),
     path(
+        "proposals/<int:pk>/response/rating/",
+        tracker.ResponseRatingView.as_view(),
+        name="proposal-response-rating",
+    ),
+    path(
+        "proposals/<int:pk>/tracker/outcome/",
+        tracker.OutcomeView.as_view(),
+        name="proposal-tracker-outcome",
+    ),
+    path(
         "proposals/<int:pk>/progress/",
         tracker.ProgressView.as_view(),
         name="proposal-progress",
