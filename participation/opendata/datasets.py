@@ -442,6 +442,76 @@ RESPONSES = Dataset(
 )
 
 
+def _response_comment_qs() -> QuerySet:
+    from responses.models import ResponseComment
+
+    return ResponseComment.objects.filter(
+        proposal__process_id__in=_public_processes()
+    ).order_by("id")
+
+
+def _response_comment_rows() -> Iterator[list[Any]]:
+    rows = (
+        _response_comment_qs()
+        .values_list(
+            "id",
+            "response_id",
+            "proposal_id",
+            "author_id",
+            "body",
+            "created_at",
+            "hidden_at",
+            "deleted_at",
+            "proposal__hidden_at",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for (
+        pk,
+        response_id,
+        proposal_id,
+        author_id,
+        body,
+        created_at,
+        hidden_at,
+        deleted_at,
+        proposal_hidden_at,
+    ) in rows:
+        withheld = bool(hidden_at or deleted_at or proposal_hidden_at)
+        yield [
+            pk,
+            response_id,
+            proposal_id,
+            pseudonym(author_id),
+            "" if withheld else body,
+            created_at,
+            hidden_at is not None,
+            deleted_at is not None,
+        ]
+
+
+RESPONSE_COMMENTS = Dataset(
+    slug="response_comments",
+    title=_("Comments on responses"),
+    description=_(
+        "What residents said about the departments' responses. The text of hidden "
+        "or deleted comments, and of comments on hidden proposals, is left empty."
+    ),
+    fields=(
+        Field("id", "integer", _("Comment number.")),
+        Field("response_id", "integer", _("The response it discusses.")),
+        Field("proposal_id", "integer", _("The proposal page it was written on.")),
+        Field("author", "string", _("Pseudonymous id of the author.")),
+        Field("body", "string", _("Text as written (Markdown).")),
+        Field("created_at", "datetime", _("When it was posted.")),
+        Field("hidden", "boolean", _("Hidden by a facilitator.")),
+        Field("deleted", "boolean", _("Deleted by its author.")),
+    ),
+    rows=_response_comment_rows,
+    count=lambda: _response_comment_qs().count(),
+)
+
+
 def _progress_qs() -> QuerySet:
     from responses.models import ProgressUpdate
 
@@ -691,6 +761,7 @@ def all_datasets() -> list[Dataset]:
         COMMENTS,
         TRACKER,
         RESPONSES,
+        RESPONSE_COMMENTS,
         PROGRESS,
         _scorecards(),
         MODERATION,

@@ -290,3 +290,58 @@ def test_tracker_row_of_a_hidden_proposal_is_left_out(client, answered):
     entry.proposal.save(update_fields=["hidden_at"])
     assert jsonl_rows(client.get("/opendata/tracker.jsonl")) == []
     assert jsonl_rows(client.get("/opendata/progress_updates.jsonl")) == []
+
+
+@pytest.fixture
+def response_comments(process, resident, resident2, admin_user, department, official):
+    from responses import services as responses
+    from responses.models import ResponseComment
+    from responses.transitions import Decision
+
+    proposal = factories.ProposalFactory(process=process, author=resident)
+    entry = responses.tracker_assign(
+        actor=admin_user,
+        entry=responses.tracker_forward(actor=admin_user, proposal=proposal),
+        department=department,
+    )
+    response = responses.response_publish(
+        actor=official,
+        entry=entry,
+        decision=Decision.ACCEPTED,
+        body="ご提案ありがとうございます。来年度に日よけを設置します。",
+    )
+    kept = responses.response_comment_create(
+        author=resident2,
+        response=response,
+        proposal=proposal,
+        body="設置の時期を教えてください。",
+    )
+    hidden = responses.response_comment_create(
+        author=resident,
+        response=response,
+        proposal=proposal,
+        body="この返答は読みにくいと思います。",
+    )
+    ResponseComment.objects.filter(pk=hidden.pk).update(hidden_at=timezone.now())
+    return response, kept, hidden
+
+
+def test_comments_on_responses_are_open_data_with_hidden_text_withheld(
+    client, response_comments
+):
+    response, kept, hidden = response_comments
+    rows = {
+        int(r["id"]): r for r in csv_rows(client.get("/opendata/response_comments.csv"))
+    }
+    assert rows[kept.pk]["body"] == "設置の時期を教えてください。"
+    assert rows[kept.pk]["response_id"] == str(response.pk)
+    assert rows[kept.pk]["author"] == datasets.pseudonym(kept.author_id)
+    assert rows[hidden.pk]["body"] == ""
+    assert rows[hidden.pk]["hidden"] == "true"
+
+
+def test_comments_on_responses_in_draft_processes_are_not_exported(
+    client, response_comments, process
+):
+    type(process).objects.filter(pk=process.pk).update(status=ProcessStatus.DRAFT)
+    assert jsonl_rows(client.get("/opendata/response_comments.jsonl")) == []
