@@ -55,6 +55,21 @@ class Dataset:
         return [f.name for f in self.fields]
 
 
+# Fields that mean the same in every dataset that has them.
+AUTHOR = Field("author", "string", _("Pseudonymous id of the author."))
+BODY = Field("body", "string", _("Text as written (Markdown)."))
+POSTED_AT = Field("created_at", "datetime", _("When it was posted."))
+HIDDEN = Field("hidden", "boolean", _("Hidden by a facilitator."))
+DELETED = Field("deleted", "boolean", _("Deleted by its author."))
+COMMENT_ID = Field("id", "integer", _("Comment number."))
+
+
+def withheld(body: str, *hidden_or_deleted_at: Any) -> str:
+    """The public text of a row: empty when it, or what it belongs to, is hidden or
+    deleted."""
+    return "" if any(hidden_or_deleted_at) else body
+
+
 def _public_processes() -> Any:
     from participation.spaces.models import Process
 
@@ -149,19 +164,19 @@ PROPOSALS = Dataset(
         Field("url", "string", _("The proposal's page.")),
         Field("process", "string", _("Short name (slug) of the process.")),
         Field("title", "string", _("Title as written by the author.")),
-        Field("body", "string", _("Text as written (Markdown).")),
+        BODY,
         Field("category", "string", _("Category slug, if any.")),
         Field("area", "string", _("Area slug, if any.")),
         Field("location", "string", _("Place named by the author, if any.")),
         Field("state", "string", _("published or withdrawn.")),
-        Field("author", "string", _("Pseudonymous id of the author.")),
+        AUTHOR,
         Field("supports", "integer", _("Number of supports.")),
         Field("comments", "integer", _("Number of comments (not deleted).")),
         Field("threshold_reached_at", "datetime", _("When it reached the threshold.")),
-        Field("created_at", "datetime", _("When it was posted.")),
+        POSTED_AT,
         Field("edited_at", "datetime", _("Last edit by the author.")),
         Field("withdrawn_at", "datetime", _("When the author withdrew it.")),
-        Field("hidden", "boolean", _("Hidden by a facilitator.")),
+        HIDDEN,
         Field("hidden_at", "datetime", _("When it was hidden.")),
     ),
     rows=_proposal_rows,
@@ -221,7 +236,6 @@ def _comment_rows() -> Iterator[list[Any]]:
         deleted_at,
         proposal_hidden_at,
     ) in rows:
-        withheld = bool(hidden_at or deleted_at or proposal_hidden_at)
         yield [
             pk,
             proposal_id,
@@ -231,7 +245,7 @@ def _comment_rows() -> Iterator[list[Any]]:
             role,
             department or "",
             alignment,
-            "" if withheld else body,
+            withheld(body, hidden_at, deleted_at, proposal_hidden_at),
             up,
             down,
             created_at,
@@ -249,21 +263,21 @@ COMMENTS = Dataset(
         "deleted comments, and of comments on hidden proposals, is left empty."
     ),
     fields=(
-        Field("id", "integer", _("Comment number.")),
+        COMMENT_ID,
         Field("proposal_id", "integer", _("The proposal it belongs to.")),
         Field("parent_id", "integer", _("The comment it answers, if a reply.")),
         Field("depth", "integer", _("0 for a comment, 1 and 2 for replies.")),
-        Field("author", "string", _("Pseudonymous id of the author.")),
+        AUTHOR,
         Field("author_role", "string", _("official or facilitator when so badged.")),
         Field("author_department", "string", _("Department code of an official.")),
         Field("alignment", "string", _("favour, against or neutral.")),
-        Field("body", "string", _("Text as written (Markdown).")),
+        BODY,
         Field("upvotes", "integer", _("Up votes.")),
         Field("downvotes", "integer", _("Down votes.")),
-        Field("created_at", "datetime", _("When it was posted.")),
+        POSTED_AT,
         Field("edited_at", "datetime", _("Last edit by the author.")),
-        Field("hidden", "boolean", _("Hidden by a facilitator.")),
-        Field("deleted", "boolean", _("Deleted by its author.")),
+        HIDDEN,
+        DELETED,
     ),
     rows=_comment_rows,
     count=lambda: _comment_qs().count(),
@@ -477,13 +491,12 @@ def _response_comment_rows() -> Iterator[list[Any]]:
         deleted_at,
         proposal_hidden_at,
     ) in rows:
-        withheld = bool(hidden_at or deleted_at or proposal_hidden_at)
         yield [
             pk,
             response_id,
             proposal_id,
             pseudonym(author_id),
-            "" if withheld else body,
+            withheld(body, hidden_at, deleted_at, proposal_hidden_at),
             created_at,
             hidden_at is not None,
             deleted_at is not None,
@@ -498,14 +511,14 @@ RESPONSE_COMMENTS = Dataset(
         "or deleted comments, and of comments on hidden proposals, is left empty."
     ),
     fields=(
-        Field("id", "integer", _("Comment number.")),
+        COMMENT_ID,
         Field("response_id", "integer", _("The response it discusses.")),
         Field("proposal_id", "integer", _("The proposal page it was written on.")),
-        Field("author", "string", _("Pseudonymous id of the author.")),
-        Field("body", "string", _("Text as written (Markdown).")),
-        Field("created_at", "datetime", _("When it was posted.")),
-        Field("hidden", "boolean", _("Hidden by a facilitator.")),
-        Field("deleted", "boolean", _("Deleted by its author.")),
+        AUTHOR,
+        BODY,
+        POSTED_AT,
+        HIDDEN,
+        DELETED,
     ),
     rows=_response_comment_rows,
     count=lambda: _response_comment_qs().count(),
@@ -567,7 +580,7 @@ PROGRESS = Dataset(
         Field("link", "string", _("Link given by the department, if any.")),
         Field("happened_on", "date", _("Date of the step.")),
         Field("author", "string", _("Pseudonymous id of the official.")),
-        Field("created_at", "datetime", _("When it was posted.")),
+        POSTED_AT,
     ),
     rows=_progress_rows,
     count=lambda: _progress_qs().count(),

@@ -51,3 +51,14 @@ def csrf_headers(client: APIClient) -> dict[str, str]:
 
 def body(response: Any) -> Any:
     return json.loads(response.content.decode("utf-8"))
+
+
+@pytest.fixture
+def entry(proposal, admin_user, department):
+    """The proposal in the tracker, assigned to the department."""
+    from responses import services as responses
+
+    tracked = responses.tracker_forward(actor=admin_user, proposal=proposal)
+    return responses.tracker_assign(
+        actor=admin_user, entry=tracked, department=department
+    )

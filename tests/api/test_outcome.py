@@ -17,14 +17,6 @@ DISPUTE = "南側の広場にはまだ日よけがありません。設置され
 
 
 @pytest.fixture
-def entry(proposal, admin_user, department):
-    tracked = services.tracker_forward(actor=admin_user, proposal=proposal)
-    return services.tracker_assign(
-        actor=admin_user, entry=tracked, department=department
-    )
-
-
-@pytest.fixture
 def answered(entry, official):
     services.response_publish(
         actor=official, entry=entry, decision=Decision.ACCEPTED, body=ANSWER

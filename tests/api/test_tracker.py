@@ -23,14 +23,6 @@ ANSWER = "ご提案ありがとうございます。来年度の予算で日よ�
 
 
 @pytest.fixture
-def entry(proposal, admin_user, department):
-    tracked = services.tracker_forward(actor=admin_user, proposal=proposal)
-    return services.tracker_assign(
-        actor=admin_user, entry=tracked, department=department
-    )
-
-
-@pytest.fixture
 def overdue(process, admin_user, department):
     late = factories.ProposalFactory(process=process)
     tracked = services.tracker_forward(actor=admin_user, proposal=late)

@@ -74,26 +74,21 @@ def test_tune_gc_ignores_a_malformed_threshold(gc_state):
     assert gc.get_threshold()[0] == runtime.DEFAULT_GEN0_THRESHOLD
 
 
-def _database_settings(**env: str) -> dict:
-    """settings.DATABASES["default"] as a fresh process computes it from ``env``."""
+def _python(code: str, **env: str) -> str:
+    """The last line a fresh Python process with the project's settings prints,
+    run without the test run's database, Redis, pool or collector variables."""
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DB_POOL_", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"))
+        if not k.startswith(("DB_POOL_", "DATABASE_URL", "REDIS_URL", "GC_GEN0_"))
     }
-    code = (
-        "import json; from django.conf import settings;"
-        "d = settings.DATABASES['default'];"
-        "print(json.dumps({'engine': d['ENGINE'], 'age': d.get('CONN_MAX_AGE'),"
-        " 'pool': d.get('OPTIONS', {}).get('pool')}))"
-    )
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
         env={
             **base,
             "DJANGO_SETTINGS_MODULE": "participation.settings",
-            "DJANGO_SECRET_KEY": "settings-test",
+            "DJANGO_SECRET_KEY": "server-test",
             **env,
         },
         capture_output=True,
@@ -101,7 +96,18 @@ def _database_settings(**env: str) -> dict:
         timeout=60,
         check=True,
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return result.stdout.strip().splitlines()[-1]
+
+
+def _database_settings(**env: str) -> dict:
+    """settings.DATABASES["default"] as a fresh process computes it from ``env``."""
+    code = (
+        "import json; from django.conf import settings;"
+        "d = settings.DATABASES['default'];"
+        "print(json.dumps({'engine': d['ENGINE'], 'age': d.get('CONN_MAX_AGE'),"
+        " 'pool': d.get('OPTIONS', {}).get('pool')}))"
+    )
+    return json.loads(_python(code, **env))
 
 
 def test_postgresql_connections_come_from_a_pool_not_persistent_threads():
@@ -126,26 +132,8 @@ def test_the_pool_is_sized_from_the_environment_and_can_be_turned_off():
 
 
 def test_a_server_process_tunes_the_collector_once_the_application_is_loaded():
-    code = (
+    printed = _python(
         "import gc, participation.asgi;"
         "print(gc.get_threshold()[0], gc.get_freeze_count() > 0)"
     )
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "GC_GEN0_THRESHOLD"}
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={
-            **env,
-            "DJANGO_SETTINGS_MODULE": "participation.settings",
-            "DJANGO_SECRET_KEY": "gc-test",
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert result.stdout.split()[-2:] == [str(runtime.DEFAULT_GEN0_THRESHOLD), "True"]
+    assert printed.split() == [str(runtime.DEFAULT_GEN0_THRESHOLD), "True"]
