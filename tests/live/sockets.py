@@ -74,10 +74,15 @@ def run_sync(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 async def closed_with(communicator: WebsocketCommunicator) -> int:
+    """The code the server closed the socket with. The browser's side then ends
+    too, so the consumer finishes within the test (a consumer left waiting would
+    still hold a database connection when the test database is dropped)."""
     while True:
         output = await communicator.receive_output(timeout=TIMEOUT)
         if output["type"] == "websocket.close":
-            return output.get("code")
+            code = output.get("code")
+            await communicator.disconnect(code=code or 1000, timeout=TIMEOUT)
+            return code
 
 
 __all__ = ["asyncio"]
