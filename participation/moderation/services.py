@@ -78,6 +78,14 @@ def _lock(target: models.Model) -> Any:
     return manager.select_for_update().get(pk=target.pk)
 
 
+def _lock_to_moderate(actor: Any, target: models.Model) -> Any:
+    """``target`` (reportable content) locked, once ``actor`` may moderate it."""
+    kind_of(target)
+    locked = _lock(target)
+    _raise(rules.moderate_refusal(actor, locked))
+    return locked
+
+
 def _text(
     value: Any, *, field: str, high: int, required: bool = False, low: int = 0
 ) -> str:
@@ -193,6 +201,21 @@ def _log(
         subject_user=subject,
         subject_name=(subject.real_name if subject is not None else "")[:100],
         until=until,
+    )
+
+
+def _log_on(
+    kind: str, actor: Any, content: Any, *, reason: str = "", reason_code: str = ""
+) -> ModerationAction:
+    """A log row about a piece of content: its process, its author as subject."""
+    return _log(
+        kind=kind,
+        actor=actor,
+        process_id=proposal_of(content).process_id,
+        target=content,
+        subject=content.author,
+        reason_code=reason_code,
+        reason=reason,
     )
 
 
@@ -330,9 +353,7 @@ def content_hide(
 ) -> Any:
     """Hide content with a reason, or confirm an automatic hide. Open reports on it
     are upheld."""
-    kind_of(target)
-    locked = _lock(target)
-    _raise(rules.moderate_refusal(actor, locked))
+    locked = _lock_to_moderate(actor, target)
     reason_code, reason = _reason(reason_code, reason)
     if locked.is_hidden and not locked.hidden_pending_review:
         raise Conflict(_("This content is already hidden."), code="already_hidden")
@@ -344,15 +365,7 @@ def content_hide(
     locked.save(update_fields=_HIDDEN_FIELDS)
     upheld = _resolve_reports(locked, ReportStatus.UPHELD, actor)
     proposal = proposal_of(locked)
-    _log(
-        kind=ActionKind.HIDE,
-        actor=actor,
-        process_id=proposal.process_id,
-        target=locked,
-        subject=locked.author,
-        reason_code=reason_code,
-        reason=reason,
-    )
+    _log_on(ActionKind.HIDE, actor, locked, reason_code=reason_code, reason=reason)
     record(
         actor=actor,
         action="moderation.hide",
@@ -374,24 +387,14 @@ def content_hide(
 @transaction.atomic
 def content_unhide(*, actor: Any, target: models.Model, reason: str = "") -> Any:
     """Restore hidden content. Open reports on it are dismissed."""
-    kind_of(target)
-    locked = _lock(target)
-    _raise(rules.moderate_refusal(actor, locked))
+    locked = _lock_to_moderate(actor, target)
     reason = _text(reason, field="reason", high=REASON_MAX)
     if not locked.is_hidden:
         raise Conflict(_("This content is not hidden."), code="not_hidden")
     before = _hidden_state(locked)
     _clear_hidden(locked)
     dismissed = _resolve_reports(locked, ReportStatus.DISMISSED, actor)
-    proposal = proposal_of(locked)
-    _log(
-        kind=ActionKind.UNHIDE,
-        actor=actor,
-        process_id=proposal.process_id,
-        target=locked,
-        subject=locked.author,
-        reason=reason,
-    )
+    _log_on(ActionKind.UNHIDE, actor, locked, reason=reason)
     record(
         actor=actor,
         action="moderation.unhide",
@@ -411,38 +414,21 @@ def content_unhide(*, actor: Any, target: models.Model, reason: str = "") -> Any
 def reports_dismiss(*, actor: Any, target: models.Model, reason: str = "") -> int:
     """Dismiss the open reports on content; content hidden automatically because of
     them is restored. Returns how many reports were dismissed."""
-    kind_of(target)
-    locked = _lock(target)
-    _raise(rules.moderate_refusal(actor, locked))
+    locked = _lock_to_moderate(actor, target)
     reason = _text(reason, field="reason", high=REASON_MAX)
     where = _target_filter(locked)
     if not Report.objects.filter(status=ReportStatus.OPEN, **where).exists():
         raise Conflict(
             _("There are no open reports on this content."), code="no_reports"
         )
-    proposal = proposal_of(locked)
     before = _hidden_state(locked)
     restored = locked.is_hidden and locked.hidden_pending_review
     if restored:
         _clear_hidden(locked)
     dismissed = _resolve_reports(locked, ReportStatus.DISMISSED, actor)
-    _log(
-        kind=ActionKind.DISMISS,
-        actor=actor,
-        process_id=proposal.process_id,
-        target=locked,
-        subject=locked.author,
-        reason=reason,
-    )
+    _log_on(ActionKind.DISMISS, actor, locked, reason=reason)
     if restored:
-        _log(
-            kind=ActionKind.UNHIDE,
-            actor=actor,
-            process_id=proposal.process_id,
-            target=locked,
-            subject=locked.author,
-            reason=reason,
-        )
+        _log_on(ActionKind.UNHIDE, actor, locked, reason=reason)
     record(
         actor=actor,
         action="moderation.dismiss",
@@ -687,14 +673,7 @@ def _set_comments_state(
             "comments_closed_reason",
         ]
     )
-    _log(
-        kind=kind,
-        actor=actor,
-        process_id=locked.process_id,
-        target=locked,
-        subject=locked.author,
-        reason=reason,
-    )
+    _log_on(kind, actor, locked, reason=reason)
     after: dict[str, Any] = {"reason": reason}
     if closing:
         after["comments_closed_at"] = closed_at
