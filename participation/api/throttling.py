@@ -7,7 +7,8 @@ Signed-in users and personal access tokens are counted by account, so a resident
 behind a city hall's shared address is not throttled by a neighbour's script.
 
 The count is a fixed window in the default cache (Redis in production, else the
-database cache): one ``add`` and one ``incr`` per request. On the database cache
+database cache): one ``incr`` per request, and an ``add`` for the first request
+of each window. On the database cache
 ``incr`` is not atomic, so concurrent requests may be undercounted slightly; a
 throttle against runaway clients does not need more. Writes are also limited per
 action by ``moderation.limits``, exactly.
@@ -46,12 +47,11 @@ class RequestRateThrottle(BaseThrottle):
         now = time.time()
         window, left = int(now // period), period - int(now % period)
         key = f"api-rate:{who}:{window}"
-        cache.add(key, 0, timeout=left + 5)
+        # One cache operation per request once the window's counter exists.
         try:
             count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=left + 5)
-            count = 1
+        except ValueError:  # the window's first request (or a lost race for it)
+            count = 1 if cache.add(key, 1, timeout=left + 5) else cache.incr(key)
         if count > limit:
             self.retry_after = left
             return False
