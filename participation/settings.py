@@ -141,14 +141,11 @@ if DATABASE_URL:
     _database = dj_database_url.parse(
         DATABASE_URL, conn_max_age=0, conn_health_checks=True
     )
-    if _database["ENGINE"] == "django.db.backends.postgresql" and (
-        env_int("DB_POOL_MAX_SIZE", 10) > 0
-    ):
+    _pool_max = env_int("DB_POOL_MAX_SIZE", 10)
+    if _database["ENGINE"] == "django.db.backends.postgresql" and _pool_max > 0:
         _database.setdefault("OPTIONS", {})["pool"] = {
-            "min_size": min(
-                env_int("DB_POOL_MIN_SIZE", 2), env_int("DB_POOL_MAX_SIZE", 10)
-            ),
-            "max_size": env_int("DB_POOL_MAX_SIZE", 10),
+            "min_size": min(env_int("DB_POOL_MIN_SIZE", 2), _pool_max),
+            "max_size": _pool_max,
             # Seconds a request waits for a free connection before it fails.
             "timeout": env_int("DB_POOL_TIMEOUT", 10),
         }
