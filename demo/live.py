@@ -1,4 +1,4 @@
-"""Demo live meeting sessions, replayed through ``participation.live.services``.
+"""Demo live meeting sessions, replayed through ``meetings.services``.
 
 ``seed_live(now)`` (called by ``demo.seed`` after the proposals exist) holds two
 sessions in the parks process, facilitated by the demo facilitator:
@@ -23,10 +23,10 @@ from typing import Any
 from django.utils import timezone
 
 from demo import content
+from meetings import services
+from meetings.models import LiveSession, Opinion
+from meetings.rules import Guest
 from participation.accounts.models import User
-from participation.live import services
-from participation.live.models import LiveSession, Opinion
-from participation.live.rules import Guest
 from participation.spaces.models import Process
 
 PAST_TITLE = "みなみ中央公園リニューアル 住民意見交換会"

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "participation.api",
     "proposals",
     "responses",
+    "meetings",
     "demo",
 ]
 

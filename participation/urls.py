@@ -21,7 +21,7 @@ urlpatterns = [
     path("", include("responses.urls")),
     path("", include("participation.moderation.urls")),
     path("", include("participation.notifications.urls")),
-    path("", include("participation.live.urls")),
+    path("", include("meetings.urls")),
     path("", include("participation.search.urls")),
     path("", include("participation.opendata.urls")),
     path("api/v1/", include("participation.api.urls")),

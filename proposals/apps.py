@@ -8,4 +8,6 @@ class Config(AppConfig):
     verbose_name = _("Proposals")
 
     def ready(self) -> None:
-        from proposals import personal_data  # noqa: F401  (registers its sections)
+        # Imported here, not at the top: these modules import models, which are
+        # not loaded yet when Django imports this AppConfig (app loading order).
+        from proposals import live, moderation, personal_data  # noqa: F401  (registers)

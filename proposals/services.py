@@ -24,6 +24,7 @@ from participation.moderation import limits
 from participation.notifications import services as notifications
 from participation.spaces.models import Area, Category, Process
 from proposals import events, rules, validation
+from proposals.live import PROPOSAL
 from proposals.models import (
     Alignment,
     Comment,
@@ -158,7 +159,7 @@ def proposal_withdraw(*, actor: Any, proposal: Proposal) -> Proposal:
         after={"state": ProposalState.WITHDRAWN},
     )
     broadcast.send(
-        broadcast.proposal_group(locked.pk),
+        PROPOSAL.name(locked.pk),
         "proposal.status_changed",
         {"proposal_id": locked.pk},
     )
@@ -213,7 +214,7 @@ def _stamp_threshold(proposal: Proposal) -> None:
 
 def _broadcast_counts(proposal_id: int) -> None:
     broadcast.send(
-        broadcast.proposal_group(proposal_id),
+        PROPOSAL.name(proposal_id),
         "proposal.counts_changed",
         {"proposal_id": proposal_id},
     )
@@ -335,7 +336,7 @@ def comment_create(
         data=data,
     )
     broadcast.send(
-        broadcast.proposal_group(proposal.pk),
+        PROPOSAL.name(proposal.pk),
         "proposal.comment_created",
         {"proposal_id": proposal.pk, "comment_id": comment.pk},
     )
@@ -358,7 +359,7 @@ def comment_edit(
     locked.edited_at = timezone.now()
     locked.save(update_fields=["body", "alignment", "edited_at"])
     broadcast.send(
-        broadcast.proposal_group(locked.proposal_id),
+        PROPOSAL.name(locked.proposal_id),
         "proposal.comment_changed",
         {"proposal_id": locked.proposal_id, "comment_id": locked.pk},
     )
@@ -376,7 +377,7 @@ def comment_delete(*, actor: Any, comment: Comment) -> Comment:
         comment_count=_minus_one("comment_count")
     )
     broadcast.send(
-        broadcast.proposal_group(locked.proposal_id),
+        PROPOSAL.name(locked.proposal_id),
         "proposal.comment_changed",
         {"proposal_id": locked.proposal_id, "comment_id": locked.pk},
     )
@@ -415,7 +416,7 @@ def comment_vote(*, user: Any, comment: Comment, value: int) -> int:
             **{field[value]: F(field[value]) + 1, field[old]: _minus_one(field[old])}
         )
     broadcast.send(
-        broadcast.proposal_group(comment.proposal_id),
+        PROPOSAL.name(comment.proposal_id),
         "proposal.comment_votes_changed",
         {"proposal_id": comment.proposal_id, "comment_id": comment.pk},
     )
@@ -432,42 +433,6 @@ def proposal_unfollow(*, user: Any, proposal: Proposal) -> bool:
     if not getattr(user, "is_authenticated", False):
         raise DomainError(_("Please log in to follow proposals."))
     return notifications.unfollow(user=user, target=proposal)
-
-
-@transaction.atomic
-def proposal_from_opinion(
-    *,
-    author: Any,
-    draft: Any,
-    title: str,
-    body: str,
-    category: Category | None = None,
-    area: Area | None = None,
-) -> Proposal:
-    """Publish a proposal that a facilitator drafted from a live-session opinion.
-
-    Only the opinion's author may do it (the live layer checks, and locks the draft);
-    the proposal then follows every rule of ``proposal_create`` (phase, length,
-    duplicates, rate limit) and the draft records which proposal it became.
-    """
-    from participation.live import services as live
-
-    locked = live.draft_check_decidable(actor=author, draft=draft)
-    proposal = proposal_create(
-        author=author,
-        process=locked.opinion.session.process,
-        title=title,
-        body=body,
-        category=category,
-        area=area,
-    )
-    live.draft_mark_published(
-        actor=author,
-        draft=locked,
-        proposal_id=proposal.pk,
-        proposal_url=proposal.get_absolute_url(),
-    )
-    return proposal
 
 
 def recount(*, proposal_ids: list[int] | None = None) -> int:

@@ -21,4 +21,9 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/vote/", views.comment_vote, name="comment_vote"),
+    path(
+        "live/fragments/comments/<int:comment_id>/",
+        views.comment_fragment,
+        name="comment_fragment",
+    ),
 ]

@@ -31,16 +31,19 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participation.errors import DomainError, NotAllowed, RateLimited
 from participation.notifications import services as notifications
 from participation.spaces.models import Process, ProcessStatus
 from participation.text import clean_text
-from proposals import forms, rules, selectors, services
+from proposals import forms, fragments, rules, selectors, services
 from proposals.models import Comment, Proposal
 
 # --- helpers ------------------------------------------------------------------
+
+MAX_ID = 2**63 - 1  # the largest id the database can hold
 
 
 def _process_or_404(slug: str) -> Process:
@@ -599,3 +602,25 @@ def comment_vote(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return _button_error(request, exc, back=back)
     return redirect(back)
+
+
+@never_cache
+@require_GET
+def comment_fragment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """One comment with its replies as the signed-in viewer sees it on the proposal
+    page (their votes, reply form, tools, hidden text if allowed). The live layer
+    pushes the public version and the browser fetches this one (at
+    ``/live/fragments/comments/<id>/``, the address the live script has always used)."""
+    if comment_id > MAX_ID:  # beyond the database's integers: no such comment
+        raise Http404
+    loaded = fragments.comment_subtree(comment_id, request.user)
+    if loaded is None:
+        raise Http404
+    proposal, node = loaded
+    if not fragments.proposal_visible_to(proposal, request.user):
+        raise Http404
+    response = render(
+        request, "proposals/_comment.html", {"node": node, "proposal": proposal}
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response

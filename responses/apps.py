@@ -8,8 +8,10 @@ class Config(AppConfig):
     verbose_name = _("Responses and tracker")
 
     def ready(self) -> None:
+        # Imported here, not at the top: services import models, which are not
+        # loaded yet when Django imports this AppConfig (app loading order).
         from proposals import events
-        from responses import services
+        from responses import live, services  # noqa: F401  (live: the tracker group)
 
         # A proposal reaching its support threshold enters the tracker in the same
         # transaction as the support that tipped it over.

@@ -30,8 +30,10 @@ from participation.moderation import limits
 from participation.notifications import services as notifications
 from participation.spaces.models import Department
 from participation.text import clean_text
+from proposals.live import PROPOSAL
 from proposals.models import Proposal
 from responses import clock, rules
+from responses.live import TRACKER
 from responses.models import (
     BODY_MAX,
     CHANGE_NOTE_MIN,
@@ -197,7 +199,7 @@ def _notify(
 
 def _broadcast(entry: TrackerEntry, change: str) -> None:
     broadcast.send(
-        broadcast.proposal_group(entry.proposal_id),
+        PROPOSAL.name(entry.proposal_id),
         "proposal.tracker_changed",
         {
             "proposal_id": entry.proposal_id,
@@ -207,7 +209,7 @@ def _broadcast(entry: TrackerEntry, change: str) -> None:
         },
     )
     broadcast.send(
-        broadcast.TRACKER_GROUP,
+        TRACKER.name(),
         "tracker.row_changed",
         {"proposal_id": entry.proposal_id},
     )
@@ -1097,7 +1099,7 @@ def response_rate(
         rating.save(update_fields=["clear", "satisfied", "updated_at"])
     for proposal_id in response.entries.values_list("proposal_id", flat=True):
         broadcast.send(
-            broadcast.proposal_group(proposal_id),
+            PROPOSAL.name(proposal_id),
             "proposal.tracker_changed",
             {"proposal_id": proposal_id, "change": "rating"},
         )
@@ -1136,7 +1138,7 @@ def response_comment_create(
         data={"title": proposal.title, "actor": author.real_name},
     )
     broadcast.send(
-        broadcast.proposal_group(proposal.pk),
+        PROPOSAL.name(proposal.pk),
         "proposal.tracker_changed",
         {"proposal_id": proposal.pk, "change": "comment"},
     )

@@ -1,9 +1,11 @@
-"""Group names and the one way to broadcast a live event.
+"""The one way to broadcast a live event.
 
-Groups: ``proposal.<id>``, ``tracker``, ``user.<id>``, ``session.<id>``.
-Events: dotted types (``proposal.comment_created``) that channels dispatches to
-consumer methods with dots turned into underscores. Payloads carry ids only:
-consumers render what each recipient may see, with the same templates as the pages.
+Groups are declared by the apps that own them (``registry.py``): ``proposal.<id>``
+(proposals), ``tracker`` (responses), ``session.<id>`` (meetings) and ``user.<id>``
+(notifications). Events: dotted types (``proposal.comment_created``) that channels
+dispatches to consumer methods with dots turned into underscores. Payloads carry
+ids only: consumers render what each recipient may see, with the same templates as
+the pages.
 
 Sending always happens after the surrounding transaction commits, and a channel
 layer that is down never breaks the write that triggered it (the failure is logged
@@ -29,6 +31,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from participation.live import registry
+from participation.live.models import LiveEvent
+
 logger = logging.getLogger(__name__)
 _failure_logged = threading.Event()
 
@@ -36,26 +41,9 @@ _failure_logged = threading.Event()
 PRUNE_EVERY = 500
 
 
-def proposal_group(proposal_id: int) -> str:
-    return f"proposal.{proposal_id}"
-
-
-def user_group(user_id: int) -> str:
-    return f"user.{user_id}"
-
-
-def session_group(session_id: int) -> str:
-    return f"session.{session_id}"
-
-
-TRACKER_GROUP = "tracker"
-
-_LOGGED_PREFIXES = ("proposal.", "session.")
-
-
 def is_logged_group(group: str) -> bool:
     """Whether events to ``group`` are kept for reconnect catch-up."""
-    return group == TRACKER_GROUP or group.startswith(_LOGGED_PREFIXES)
+    return registry.is_logged(group)
 
 
 def retention() -> timedelta:
@@ -80,8 +68,6 @@ def _deliver(group: str, event_type: str, payload: dict[str, Any]) -> None:
 
 def prune_events(*, before: Any = None) -> int:
     """Delete logged events older than the retention period; returns how many."""
-    from participation.live.models import LiveEvent
-
     cutoff = before or timezone.now() - retention()
     deleted, _n = LiveEvent.objects.filter(created_at__lt=cutoff).delete()
     return deleted
@@ -104,8 +90,6 @@ def send(
     data = {k: v for k, v in (payload or {}).items() if k != "type"}
     event_id: int | None = None
     if is_logged_group(group):
-        from participation.live.models import LiveEvent
-
         event_id = LiveEvent.objects.create(
             group=group, type=event_type, payload=data
         ).pk

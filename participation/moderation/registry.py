@@ -1,16 +1,22 @@
 """What can be reported and hidden, by model label, so this core app never imports
 the apps whose content it moderates.
 
-Proposals and comments are registered here. Another app registers its own content
-in its ``AppConfig.ready()`` with ``register(...)``; its model must inherit
-``Hideable`` and have ``author``, ``get_absolute_url()`` and either ``process_id``
-(itself a proposal-like object) or a ``proposal`` foreign key.
+Each app registers its own content (proposals registers proposals and comments in
+``proposals/moderation.py``) from its ``AppConfig.ready()`` with ``register(...)``;
+its model must inherit ``Hideable`` and have ``author``, ``get_absolute_url()`` and
+either ``process_id`` (itself a proposal-like object) or a ``proposal`` foreign key.
+``live`` says which live group to tell, with which payload, when a moderator
+changes the content.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+# (group name, payload) of the live event about a piece of content.
+LiveTarget = Callable[[Any], tuple[str, dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -18,9 +24,9 @@ class ContentKind:
     label: str  # model label, lower case: "proposals.comment"
     word: str  # used in URLs and templates: "comment"
     related: tuple[str, ...]  # select_related() to show it in the queue
-    hidden_event: str  # live event to the proposal's group when hidden
-    changed_event: str  # … when restored or when its note changes
-    id_key: str  # payload key carrying its id ("comment_id")
+    hidden_event: str  # live event to the content's group when hidden
+    changed_event: str  # … when restored, when its note changes or it is closed
+    live: LiveTarget | None  # the group and payload of those events
 
 
 _BY_LABEL: dict[str, ContentKind] = {}
@@ -33,11 +39,9 @@ def register(
     related: tuple[str, ...] = ("author", "hidden_by"),
     hidden_event: str = "proposal.status_changed",
     changed_event: str = "proposal.status_changed",
-    id_key: str = "",
+    live: LiveTarget | None = None,
 ) -> ContentKind:
-    kind = ContentKind(
-        label.lower(), word, related, hidden_event, changed_event, id_key
-    )
+    kind = ContentKind(label.lower(), word, related, hidden_event, changed_event, live)
     _BY_LABEL[kind.label] = kind
     return kind
 
@@ -57,20 +61,3 @@ def of(obj: Any) -> ContentKind | None:
 
 def words() -> list[str]:
     return [k.word for k in _BY_LABEL.values()]
-
-
-register(
-    "proposals.proposal",
-    "proposal",
-    related=("author", "process", "hidden_by"),
-    hidden_event="proposal.status_changed",
-    changed_event="proposal.status_changed",
-)
-register(
-    "proposals.comment",
-    "comment",
-    related=("author", "proposal", "proposal__process", "hidden_by"),
-    hidden_event="proposal.comment_hidden",
-    changed_event="proposal.comment_changed",
-    id_key="comment_id",
-)

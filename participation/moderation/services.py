@@ -220,20 +220,13 @@ def _log_on(
 
 
 def _broadcast(target: Any, *, hidden: bool) -> None:
-    """Tell the proposal page that ``target`` changed: hidden, restored, or its
-    pinned note changed."""
+    """Tell the page showing ``target`` that it changed: hidden, restored, its
+    pinned note changed, or its comments were closed or reopened."""
     kind = registry.of(target)
-    if kind is None:
+    if kind is None or kind.live is None:
         return
-    proposal_id = target.pk if kind.word == "proposal" else target.proposal_id
-    payload = {"proposal_id": proposal_id}
-    if kind.id_key:
-        payload[kind.id_key] = target.pk
-    broadcast.send(
-        broadcast.proposal_group(proposal_id),
-        kind.hidden_event if hidden else kind.changed_event,
-        payload,
-    )
+    group, payload = kind.live(target)
+    broadcast.send(group, kind.hidden_event if hidden else kind.changed_event, payload)
 
 
 def queue_url(process: Any) -> str:
@@ -686,11 +679,7 @@ def _set_comments_state(
         before=before,
         after=after,
     )
-    broadcast.send(
-        broadcast.proposal_group(locked.pk),
-        "proposal.status_changed",
-        {"proposal_id": locked.pk},
-    )
+    _broadcast(locked, hidden=False)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from participation.live import broadcast
+from participation.notifications.live import USER
 from participation.notifications.models import Follow, Notification
 
 
@@ -79,7 +80,7 @@ def notify(
         ]
     )
     for rid in ids:
-        broadcast.send(broadcast.user_group(rid), "user.notification", {"kind": kind})
+        broadcast.send(USER.name(rid), "user.notification", {"kind": kind})
     return len(ids)
 
 
@@ -90,7 +91,7 @@ def mark_read(*, user: Any, notification_ids: Iterable[int] | None = None) -> in
     changed = qs.update(read_at=timezone.now())
     if changed:
         # Other open tabs update their bell.
-        broadcast.send(broadcast.user_group(user.pk), "user.notifications_read", {})
+        broadcast.send(USER.name(user.pk), "user.notifications_read", {})
     return changed
 
 

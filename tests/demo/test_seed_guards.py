@@ -81,6 +81,6 @@ def test_live_broadcasts_are_muted_while_history_is_replayed():
 
     before = LiveEvent.objects.count()
     with seed.history_is_not_news():
-        assert broadcast.send(broadcast.proposal_group(1), "proposal.x", {}) is None
+        assert broadcast.send("proposal.1", "proposal.x", {}) is None
     assert LiveEvent.objects.count() == before
     assert broadcast.send.__name__ == "send"

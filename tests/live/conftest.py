@@ -6,7 +6,7 @@ import pytest
 from channels.layers import channel_layers
 from django.utils import timezone
 
-from participation.live.models import LiveSession, Opinion, SessionStatus
+from meetings.models import LiveSession, Opinion, SessionStatus
 from tests import factories
 
 

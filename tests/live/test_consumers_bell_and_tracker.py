@@ -109,7 +109,7 @@ async def test_tracker_row_change_reaches_tracker_pages(db):
     socket = await open_socket("/ws/tracker/")
     await run_sync(
         broadcast.send,
-        broadcast.TRACKER_GROUP,
+        "tracker",
         "tracker.row_changed",
         {"proposal_id": 12},
     )
@@ -123,13 +123,13 @@ async def test_tracker_page_catches_up_after_a_drop(db):
 
     first = await run_sync(
         broadcast.send,
-        broadcast.TRACKER_GROUP,
+        "tracker",
         "tracker.row_changed",
         {"proposal_id": 1},
     )
     await run_sync(
         broadcast.send,
-        broadcast.TRACKER_GROUP,
+        "tracker",
         "tracker.row_changed",
         {"proposal_id": 2},
     )

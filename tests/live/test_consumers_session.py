@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from meetings import services
+from meetings.models import Opinion, SessionTheme
+from meetings.rules import GUEST_SESSION_KEY
 from participation.accounts.models import RoleGrant
-from participation.live import services
-from participation.live.consumers import GUEST_SESSION_KEY
-from participation.live.models import Opinion, SessionTheme
 from participation.spaces.models import ProcessStatus
 from tests import factories
 from tests.live.conftest import make_opinion

@@ -8,8 +8,8 @@ from django.utils import timezone
 from demo import content
 from demo.live import OPEN_TITLE, PAST_TITLE, seed_live
 from demo.seed import history_is_not_news, seeding_settings
+from meetings.models import DraftStatus, LiveSession, SessionStatus
 from participation.accounts.models import Role
-from participation.live.models import DraftStatus, LiveSession, SessionStatus
 from tests import factories
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from meetings import rules
+from meetings.models import SessionStatus
 from participation.accounts.models import Role
-from participation.live import rules
-from participation.live.models import SessionStatus
 from participation.moderation.models import Block
 from participation.spaces.models import ProcessStatus
 from tests import factories
@@ -113,7 +113,7 @@ def test_sessions_of_a_published_process_are_public(people, live_session):
 def test_only_the_credited_author_decides_a_draft(
     people, live_session, facilitator, resident
 ):
-    from participation.live import services
+    from meetings import services
 
     opinion = make_opinion(live_session, resident)
     draft = services.opinion_draft_proposal(

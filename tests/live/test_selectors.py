@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from participation.live import selectors, services
-from participation.live.models import LiveEvent, SessionTheme
+from meetings import selectors, services
+from meetings.models import SessionTheme
+from participation.live import selectors as event_log
+from participation.live.models import LiveEvent
 from tests.live.conftest import make_opinion
 
 
@@ -21,7 +23,7 @@ def test_catch_up_returns_the_events_after_the_last_seen_one(db):
     seen = _event(created_at=timezone.now() - timedelta(minutes=5))
     missed = [_event(), _event()]
     _event(group="proposal.2")
-    result = selectors.events_since("proposal.1", seen.pk, limit=10)
+    result = event_log.events_since("proposal.1", seen.pk, limit=10)
     assert result.complete
     assert [e.pk for e in result.events] == [e.pk for e in missed]
 
@@ -29,7 +31,7 @@ def test_catch_up_returns_the_events_after_the_last_seen_one(db):
 def test_catch_up_replays_events_written_just_before_the_last_seen_one(db):
     slow = _event()  # id taken earlier, committed later
     seen = _event()
-    result = selectors.events_since("proposal.1", seen.pk, limit=10)
+    result = event_log.events_since("proposal.1", seen.pk, limit=10)
     assert [e.pk for e in result.events] == [slow.pk]
 
 
@@ -37,7 +39,7 @@ def test_catch_up_is_incomplete_when_the_last_seen_event_was_pruned(db):
     seen = _event()
     _event()
     LiveEvent.objects.filter(pk=seen.pk).delete()
-    result = selectors.events_since("proposal.1", seen.pk, limit=10)
+    result = event_log.events_since("proposal.1", seen.pk, limit=10)
     assert not result.complete and result.events == []
 
 
@@ -45,19 +47,19 @@ def test_catch_up_is_incomplete_when_too_much_was_missed(db):
     seen = _event(created_at=timezone.now() - timedelta(minutes=5))
     for _ in range(4):
         _event()
-    result = selectors.events_since("proposal.1", seen.pk, limit=3)
+    result = event_log.events_since("proposal.1", seen.pk, limit=3)
     assert not result.complete
     assert len(result.events) == 3
 
 
 def test_catch_up_from_zero_returns_everything_kept(db):
     first, second = _event(), _event()
-    result = selectors.events_since("proposal.1", 0, limit=10)
+    result = event_log.events_since("proposal.1", 0, limit=10)
     assert result.complete and [e.pk for e in result.events] == [first.pk, second.pk]
 
 
 def test_latest_event_id_of_a_quiet_group_is_zero(db):
-    assert selectors.latest_event_id("proposal.99") == 0
+    assert event_log.latest_event_id("proposal.99") == 0
 
 
 def test_stream_lists_pinned_visible_opinions_on_top(

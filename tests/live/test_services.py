@@ -7,18 +7,18 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from participation.accounts.models import Role
-from participation.audit.models import AuditEvent
-from participation.errors import Conflict, Invalid, NotAllowed, PhaseClosed, RateLimited
-from participation.live import services
-from participation.live.models import (
+from meetings import services
+from meetings.models import (
     DraftStatus,
-    LiveEvent,
     Opinion,
     SessionStatus,
     SessionTheme,
 )
-from participation.live.rules import Guest
+from meetings.rules import Guest
+from participation.accounts.models import Role
+from participation.audit.models import AuditEvent
+from participation.errors import Conflict, Invalid, NotAllowed, PhaseClosed, RateLimited
+from participation.live.models import LiveEvent
 from participation.notifications.models import Notification
 from participation.spaces.models import ProcessStatus
 from tests import factories
@@ -430,13 +430,12 @@ def test_guest_opinion_cannot_become_a_proposal(live_session, facilitator):
 def test_author_publishes_the_draft_as_their_own_proposal(
     live_session, facilitator, resident
 ):
-    from proposals.services import proposal_from_opinion
 
     opinion = make_opinion(live_session, resident)
     draft = services.opinion_draft_proposal(
         actor=facilitator, opinion=opinion, title="t", body="b"
     )
-    proposal = proposal_from_opinion(
+    proposal = services.draft_publish(
         author=resident,
         draft=draft,
         title="駅前に駐輪場を増やしてください",
@@ -452,14 +451,13 @@ def test_author_publishes_the_draft_as_their_own_proposal(
 def test_only_the_author_can_publish_the_draft(
     live_session, facilitator, resident, resident2
 ):
-    from proposals.services import proposal_from_opinion
 
     opinion = make_opinion(live_session, resident)
     draft = services.opinion_draft_proposal(
         actor=facilitator, opinion=opinion, title="t", body="b"
     )
     with pytest.raises(NotAllowed):
-        proposal_from_opinion(
+        services.draft_publish(
             author=resident2,
             draft=draft,
             title="駅前に駐輪場を増やしてください",
@@ -468,7 +466,6 @@ def test_only_the_author_can_publish_the_draft(
 
 
 def test_a_declined_draft_cannot_be_published(live_session, facilitator, resident):
-    from proposals.services import proposal_from_opinion
 
     opinion = make_opinion(live_session, resident)
     draft = services.opinion_draft_proposal(
@@ -476,7 +473,7 @@ def test_a_declined_draft_cannot_be_published(live_session, facilitator, residen
     )
     services.draft_decline(actor=resident, draft=draft)
     with pytest.raises(NotAllowed):
-        proposal_from_opinion(
+        services.draft_publish(
             author=resident,
             draft=draft,
             title="駅前に駐輪場を増やしてください",

@@ -10,22 +10,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from participation.live import services
-from participation.live.consumers import GUEST_SESSION_KEY
-from participation.live.models import (
+from meetings import services
+from meetings.models import (
     DraftStatus,
-    LiveEvent,
     LiveSession,
     Opinion,
     SessionStatus,
 )
+from meetings.rules import GUEST_SESSION_KEY
+from participation.live.models import LiveEvent
 from participation.spaces.models import ProcessStatus
 from tests import factories
 from tests.live.conftest import make_opinion, make_session
 
 
 def _url(name, *args):
-    return reverse(f"live:{name}", args=args)
+    return reverse(f"meetings:{name}", args=args)
 
 
 # --- reading --------------------------------------------------------------------------
@@ -413,7 +413,9 @@ def test_comment_fragment_is_the_viewers_version(login, proposal, resident2):
     comment = factories.CommentFactory(
         proposal=proposal, author=resident2, body="フラグメント"
     )
-    response = login(resident2).get(_url("comment_fragment", comment.pk))
+    response = login(resident2).get(
+        reverse("proposals:comment_fragment", args=[comment.pk])
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert f'id="comment-{comment.pk}"' in html
@@ -424,7 +426,10 @@ def test_comment_fragment_of_a_draft_process_is_not_found(client, proposal, resi
     comment = factories.CommentFactory(proposal=proposal, author=resident2)
     proposal.process.status = ProcessStatus.DRAFT
     proposal.process.save()
-    assert client.get(_url("comment_fragment", comment.pk)).status_code == 404
+    assert (
+        client.get(reverse("proposals:comment_fragment", args=[comment.pk])).status_code
+        == 404
+    )
 
 
 def test_comment_fragment_never_shows_hidden_text_to_the_public(
@@ -438,7 +443,9 @@ def test_comment_fragment_never_shows_hidden_text_to_the_public(
         hidden_by=facilitator,
         hidden_reason="理由",
     )
-    html = client.get(_url("comment_fragment", comment.pk)).content.decode()
+    html = client.get(
+        reverse("proposals:comment_fragment", args=[comment.pk])
+    ).content.decode()
     assert "隠れたコメント" not in html
 
 

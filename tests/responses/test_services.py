@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from participation.audit.models import AuditEvent
 from participation.errors import Conflict, Invalid
-from participation.live import broadcast
 from participation.notifications.models import Notification
 from proposals import services as proposal_services
 from responses import clock, services
@@ -246,10 +245,10 @@ def test_publishing_broadcasts_to_the_proposal_and_the_tracker(
         publish(assigned, official)
     sent = {(group, kind) for group, kind, _payload in live_events}
     assert (
-        broadcast.proposal_group(assigned.proposal_id),
+        f"proposal.{assigned.proposal_id}",
         "proposal.tracker_changed",
     ) in sent
-    assert (broadcast.TRACKER_GROUP, "tracker.row_changed") in sent
+    assert ("tracker", "tracker.row_changed") in sent
 
 
 # --- One answer for many --------------------------------------------------------------

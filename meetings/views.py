@@ -23,12 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from meetings import forms, rules, selectors, services
+from meetings.live import SESSION
+from meetings.models import LiveSession, Opinion, ProposalDraft, SessionStatus
+from meetings.rules import GUEST_SESSION_KEY
 from participation.accounts.rules import is_admin
 from participation.accounts.selectors import standing_of
 from participation.errors import DomainError, NotAllowed, RateLimited
-from participation.live import broadcast, forms, fragments, rules, selectors, services
-from participation.live.consumers import GUEST_SESSION_KEY
-from participation.live.models import LiveSession, Opinion, ProposalDraft, SessionStatus
+from participation.live import selectors as event_log
 from participation.spaces.models import Process, ProcessStatus
 
 MAX_ID = 2**63 - 1
@@ -68,7 +70,7 @@ def _refused(
 ) -> HttpResponse:
     response = render(
         request,
-        "live/refused.html",
+        "meetings/refused.html",
         {
             "message": error.message,
             "status": error.status,
@@ -109,10 +111,10 @@ def _facilitated_processes(user: Any) -> Any:
 
 
 def _live_context(session: LiveSession, view: str) -> dict[str, Any]:
-    group = broadcast.session_group(session.pk)
+    group = SESSION.name(session.pk)
     return {
         "live_socket": f"/ws/live/{session.pk}/?view={view}",
-        "live_since": selectors.latest_event_id(group),
+        "live_since": event_log.latest_event_id(group),
     }
 
 
@@ -146,7 +148,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "live/session_list.html",
+        "meetings/session_list.html",
         {
             "process": process,
             "active": active,
@@ -184,7 +186,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             context["guest_form"] = forms.GuestForm()
         context.update(_live_context(session, "public"))
-    return render(request, "live/session_detail.html", context)
+    return render(request, "meetings/session_detail.html", context)
 
 
 @require_GET
@@ -194,7 +196,7 @@ def session_projector(request: HttpRequest, pk: int) -> HttpResponse:
     join_url = request.build_absolute_uri(session.get_absolute_url())
     return render(
         request,
-        "live/projector.html",
+        "meetings/projector.html",
         {
             "session": session,
             "stream": selectors.stream(session),
@@ -230,7 +232,7 @@ def session_facilitate(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if grouped:
         context["minutes"] = selectors.minutes(session)
-    return render(request, "live/facilitate.html", context)
+    return render(request, "meetings/facilitate.html", context)
 
 
 # --- creating and running sessions ----------------------------------------------------
@@ -260,7 +262,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         return _refused(
             request,
             refusal,
-            back=reverse("live:list"),
+            back=reverse("meetings:list"),
             back_label=_("Back to live sessions"),
         )
     status = 200
@@ -277,7 +279,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
                 status = _form_error(form, error)
             else:
                 messages.success(request, _("The live session was created."))
-                return redirect("live:facilitate", session.pk)
+                return redirect("meetings:facilitate", session.pk)
         else:
             status = 400
     else:
@@ -295,7 +297,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         form = forms.SessionForm(initial=initial, processes=processes)
     return render(
         request,
-        "live/session_form.html",
+        "meetings/session_form.html",
         {"form": form, "session": None},
         status=status,
     )
@@ -328,7 +330,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 status = _form_error(form, error)
             else:
                 messages.success(request, _("The session was saved."))
-                return redirect("live:facilitate", session.pk)
+                return redirect("meetings:facilitate", session.pk)
         else:
             status = 400
     else:
@@ -347,7 +349,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     return render(
         request,
-        "live/session_form.html",
+        "meetings/session_form.html",
         {"form": form, "session": session},
         status=status,
     )
@@ -360,7 +362,7 @@ SESSION_TRANSITIONS = {"open", "close", "cancel"}
 @require_POST
 def session_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     session = _session_or_404(request, pk)
-    back = reverse("live:facilitate", args=[session.pk])
+    back = reverse("meetings:facilitate", args=[session.pk])
     if action not in SESSION_TRANSITIONS:
         raise Http404
     try:
@@ -382,7 +384,7 @@ def session_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(
                 request, _("The session is closed. Its minutes are public.")
             )
-            return redirect("live:session", session.pk)
+            return redirect("meetings:session", session.pk)
         else:
             services.session_cancel(actor=request.user, session=session)
             messages.success(request, _("The session was cancelled."))
@@ -480,7 +482,7 @@ def opinion_action(
     back = request.POST.get("next") or ""
     if back not in ("facilitate", "session"):
         back = "facilitate"
-    back_url = reverse(f"live:{back}", args=[session.pk]) + f"#opinion-{opinion.pk}"
+    back_url = reverse(f"meetings:{back}", args=[session.pk]) + f"#opinion-{opinion.pk}"
     user = request.user
     try:
         if action in ("highlight", "unhighlight"):
@@ -525,7 +527,7 @@ def opinion_action(
 @require_POST
 def theme_create(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
-    back = reverse("live:facilitate", args=[session.pk]) + "#themes"
+    back = reverse("meetings:facilitate", args=[session.pk]) + "#themes"
     form = forms.ThemeForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["name"][0])
@@ -547,7 +549,7 @@ def theme_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def theme_delete(request: HttpRequest, pk: int, theme_id: int) -> HttpResponse:
     session = _session_or_404(request, pk)
-    back = reverse("live:facilitate", args=[session.pk]) + "#themes"
+    back = reverse("meetings:facilitate", args=[session.pk]) + "#themes"
     theme = session.themes.filter(pk=theme_id).first() if theme_id <= MAX_ID else None
     if theme is None:
         raise Http404
@@ -570,7 +572,7 @@ def opinion_draft(request: HttpRequest, pk: int, opinion_id: int) -> HttpRespons
     """A facilitator drafts a proposal from an opinion, for its author to publish."""
     session = _session_or_404(request, pk)
     opinion = _opinion_or_404(session, opinion_id)
-    back = reverse("live:facilitate", args=[session.pk]) + f"#opinion-{opinion.pk}"
+    back = reverse("meetings:facilitate", args=[session.pk]) + f"#opinion-{opinion.pk}"
     refusal = rules.draft_refusal(request.user, opinion)
     if refusal is not None:
         return _refused(request, refusal, back=back)
@@ -613,7 +615,7 @@ def opinion_draft(request: HttpRequest, pk: int, opinion_id: int) -> HttpRespons
         )
     return render(
         request,
-        "live/draft_form.html",
+        "meetings/draft_form.html",
         {"form": form, "session": session, "opinion": opinion, "back": back},
         status=status,
     )
@@ -654,13 +656,8 @@ def draft_review(request: HttpRequest, draft_id: int) -> HttpResponse:
             )
             return redirect(session.get_absolute_url())
         if form.is_valid():
-            # The one place the live layer reaches up to proposals: publishing is a
-            # proposal write, done by the proposals service (imported here, lazily,
-            # so that the core's modules never import proposals).
-            from proposals.services import proposal_from_opinion
-
             try:
-                proposal = proposal_from_opinion(
+                proposal = services.draft_publish(
                     author=request.user,
                     draft=draft,
                     title=form.cleaned_data["title"],
@@ -677,7 +674,7 @@ def draft_review(request: HttpRequest, draft_id: int) -> HttpResponse:
             status = 400
     return render(
         request,
-        "live/draft_review.html",
+        "meetings/draft_review.html",
         {
             "form": form,
             "draft": draft,
@@ -690,24 +687,3 @@ def draft_review(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 
 # --- personal fragments ---------------------------------------------------------------
-
-
-@never_cache
-@require_GET
-def comment_fragment(request: HttpRequest, comment_id: int) -> HttpResponse:
-    """One comment with its replies as the signed-in viewer sees it on the proposal
-    page (their votes, reply form, tools, hidden text if allowed). The live layer
-    pushes the public version and the browser fetches this one."""
-    if comment_id > MAX_ID:
-        raise Http404
-    loaded = fragments.comment_subtree(comment_id, request.user)
-    if loaded is None:
-        raise Http404
-    proposal, node = loaded
-    if not fragments.proposal_visible_to(proposal, request.user):
-        raise Http404
-    response = render(
-        request, "proposals/_comment.html", {"node": node, "proposal": proposal}
-    )
-    response["X-Robots-Tag"] = "noindex"
-    return response

@@ -15,19 +15,23 @@ from typing import Any
 import rules
 from django.utils.translation import gettext_lazy as _
 
-from participation.accounts.rules import is_admin, is_moderator_of
-from participation.accounts.selectors import standing_of
-from participation.errors import DomainError, NotAllowed, PhaseClosed
-from participation.live.models import (
+from meetings.models import (
     DraftStatus,
     LiveSession,
     Opinion,
     ProposalDraft,
     SessionStatus,
 )
+from participation.accounts.rules import is_admin, is_moderator_of
+from participation.accounts.selectors import standing_of
+from participation.errors import DomainError, NotAllowed, PhaseClosed
 from participation.spaces.models import ProcessStatus
 
 Refusal = DomainError | None
+
+
+# Where a guest's name and key are kept in the browser session.
+GUEST_SESSION_KEY = "live_guest"
 
 
 @dataclass(frozen=True)

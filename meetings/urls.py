@@ -1,8 +1,8 @@
 from django.urls import path
 
-from participation.live import views
+from meetings import views
 
-app_name = "live"
+app_name = "meetings"
 
 urlpatterns = [
     path("live/", views.session_list, name="list"),
@@ -32,9 +32,4 @@ urlpatterns = [
         name="theme_delete",
     ),
     path("live/drafts/<int:draft_id>/", views.draft_review, name="draft"),
-    path(
-        "live/fragments/comments/<int:comment_id>/",
-        views.comment_fragment,
-        name="comment_fragment",
-    ),
 ]

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from participation.live import services
-from participation.live.models import GUEST_NAME_MAX, OPINION_MAX, SessionTheme
+from meetings import services
+from meetings.models import GUEST_NAME_MAX, OPINION_MAX, SessionTheme
 from participation.spaces.models import Process
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"

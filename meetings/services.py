@@ -15,11 +15,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from participation.accounts.rules import is_any_official, is_moderator_of
-from participation.audit import services as audit
-from participation.errors import Conflict, DomainError, Invalid, NotAllowed
-from participation.live import broadcast, rules
-from participation.live.models import (
+from meetings import rules
+from meetings.live import SESSION
+from meetings.models import (
     GUEST_NAME_MAX,
     OPINION_MAX,
     DraftStatus,
@@ -29,7 +27,11 @@ from participation.live.models import (
     SessionStatus,
     SessionTheme,
 )
-from participation.live.rules import Guest
+from meetings.rules import Guest
+from participation.accounts.rules import is_any_official, is_moderator_of
+from participation.audit import services as audit
+from participation.errors import Conflict, DomainError, Invalid, NotAllowed
+from participation.live import broadcast
 from participation.moderation import limits
 from participation.moderation.models import (
     ReportReason,
@@ -37,7 +39,10 @@ from participation.moderation.models import (
     display_reason,
 )
 from participation.notifications import services as notifications
+from participation.spaces.models import Area, Category
 from participation.text import clean_text, contains_url
+from proposals.models import Proposal
+from proposals.services import proposal_create
 
 TITLE_MIN, TITLE_MAX = 3, 150
 DESCRIPTION_MAX = 2000
@@ -76,9 +81,7 @@ def _text(value: str, *, field: str, low: int, high: int, required_message: Any)
 
 
 def _broadcast_session(session: LiveSession, event: str, **ids: int) -> None:
-    broadcast.send(
-        broadcast.session_group(session.pk), event, {"session_id": session.pk, **ids}
-    )
+    broadcast.send(SESSION.name(session.pk), event, {"session_id": session.pk, **ids})
 
 
 # --- sessions -------------------------------------------------------------------------
@@ -721,20 +724,38 @@ def draft_decline(*, actor: Any, draft: ProposalDraft) -> ProposalDraft:
 
 
 @transaction.atomic
-def draft_mark_published(
-    *, actor: Any, draft: ProposalDraft, proposal_id: int, proposal_url: str
-) -> ProposalDraft:
-    """Record that the author published the draft as proposal ``proposal_id``.
+def draft_publish(
+    *,
+    author: Any,
+    draft: ProposalDraft,
+    title: str,
+    body: str,
+    category: Category | None = None,
+    area: Area | None = None,
+) -> Proposal:
+    """Publish, as a proposal of its author, a draft a facilitator made from an
+    opinion.
 
-    Called by ``proposals.services.proposal_from_opinion`` in its transaction.
+    Only the opinion's author may do it (the draft is locked and checked); the
+    proposal then follows every rule of ``proposal_create`` (phase, length,
+    duplicates, rate limit), and the draft records which proposal it became, in the
+    same transaction.
     """
-    locked = draft_check_decidable(actor=actor, draft=draft)
+    locked = draft_check_decidable(actor=author, draft=draft)
+    proposal = proposal_create(
+        author=author,
+        process=locked.opinion.session.process,
+        title=title,
+        body=body,
+        category=category,
+        area=area,
+    )
     locked.status = DraftStatus.PUBLISHED
     locked.decided_at = timezone.now()
-    locked.proposal_id = proposal_id
-    locked.proposal_url = proposal_url[:300]
+    locked.proposal_id = proposal.pk
+    locked.proposal_url = proposal.get_absolute_url()[:300]
     locked.save(update_fields=["status", "decided_at", "proposal_id", "proposal_url"])
     _broadcast_session(
         locked.opinion.session, "session.opinion_changed", opinion_id=locked.opinion_id
     )
-    return locked
+    return proposal

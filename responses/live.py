@@ -1,0 +1,6 @@
+"""The live group of the tracker pages: ``tracker``, one for the whole site, served
+by ``TrackerConsumer`` at ``/ws/tracker/``; its events are kept for catch-up."""
+
+from participation.live import registry
+
+TRACKER = registry.register("tracker", socket_path="/ws/tracker/", per_object=False)
