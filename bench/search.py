@@ -225,7 +225,7 @@ def _generate(n_proposals: int, n_comments: int) -> float:
 
 
 def _indexed(q: str) -> int:
-    from participation.search import selectors
+    from portal.search import selectors
 
     documents, facets = selectors.search_with_facets(q)
     list(documents[:20])

@@ -83,11 +83,11 @@ INSTALLED_APPS = [
     "participation.notifications",
     "participation.live",
     "participation.search",
-    "participation.opendata",
     "participation.api",
     "proposals",
     "responses",
     "meetings",
+    "portal",
     "demo",
 ]
 

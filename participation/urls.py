@@ -5,11 +5,12 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from participation import views
+from portal import views as portal_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("processes/<slug:slug>/", views.process_detail, name="process"),
+    path("processes/<slug:slug>/", portal_views.process_detail, name="process"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
@@ -22,8 +23,8 @@ urlpatterns = [
     path("", include("participation.moderation.urls")),
     path("", include("participation.notifications.urls")),
     path("", include("meetings.urls")),
-    path("", include("participation.search.urls")),
-    path("", include("participation.opendata.urls")),
+    path("", include("portal.search.urls")),
+    path("", include("portal.opendata.urls")),
     path("api/v1/", include("participation.api.urls")),
 ]
 

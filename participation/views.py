@@ -1,81 +1,14 @@
-"""Site-wide pages: home, a process page, health check and error pages.
-
-These are doors, like the API: they read through selectors of any app.
-"""
+"""The core's own pages: the health check and the error pages."""
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from participation.accounts.models import User
-from participation.spaces.models import Process
-from proposals import selectors as proposal_selectors
-from proposals.models import Comment, Proposal
-
-HEADLINE_CACHE_SECONDS = 60
-
-
-def headline_figures() -> dict[str, int]:
-    """Site-wide counts for the home page (cached briefly; a handful of queries)."""
-    figures = cache.get("home:headline")
-    if figures is None:
-        visible = Proposal.objects.filter(hidden_at__isnull=True)
-        figures = {
-            "proposals": visible.count(),
-            "comments": Comment.objects.filter(
-                hidden_at__isnull=True, deleted_at__isnull=True
-            ).count(),
-            "participants": User.objects.filter(
-                Q(proposals__isnull=False)
-                | Q(comments__isnull=False)
-                | Q(supports__isnull=False)
-            )
-            .distinct()
-            .count(),
-            "answered": _answered_count(),
-        }
-        cache.set("home:headline", figures, HEADLINE_CACHE_SECONDS)
-    return figures
-
-
-def _answered_count() -> int:
-    from responses.selectors import answered_proposal_count
-
-    return answered_proposal_count()
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    processes = list(proposal_selectors.published_processes())
-    return render(
-        request,
-        "home.html",
-        {"processes": processes, "figures": headline_figures()},
-    )
-
-
-@require_GET
-def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        process = proposal_selectors.process_for_page(slug)
-    except Process.DoesNotExist as exc:
-        raise Http404 from exc
-    from responses.selectors import proposals_with_tracker
-
-    latest = proposals_with_tracker(
-        proposal_selectors.proposal_list(process, proposal_selectors.ProposalFilters())
-    )[:5]
-    return render(
-        request,
-        "spaces/process_detail.html",
-        {"process": process, "latest": latest},
-    )
+from participation.api.errors import plain_error_response
 
 
 @never_cache
@@ -92,8 +25,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        from participation.api.errors import plain_error_response
-
         return plain_error_response(status)
     return render(request, template, status=status)
 

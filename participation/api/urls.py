@@ -4,7 +4,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from participation.api import discover, tracker, views
+from participation.api import tracker, views
+from portal import api as portal_api
 
 app_name = "api"
 
@@ -16,7 +17,7 @@ router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("proposals", views.ProposalViewSet, basename="proposal")
 router.register("comments", views.CommentViewSet, basename="comment")
 router.register("tracker", tracker.TrackerViewSet, basename="tracker")
-router.register("search", discover.SearchViewSet, basename="search")
+router.register("search", portal_api.SearchViewSet, basename="search")
 
 urlpatterns = [
     path("", views.ApiRoot.as_view(), name="root"),
@@ -84,6 +85,6 @@ urlpatterns = [
         name="process-moderation-log",
     ),
     path("reports/", tracker.ReportView.as_view(), name="reports"),
-    path("stats/", discover.StatsView.as_view(), name="stats"),
+    path("stats/", portal_api.StatsView.as_view(), name="stats"),
     *router.urls,
 ]

@@ -7,9 +7,10 @@ from django.db import connection
 from django.utils import timezone
 
 from participation.errors import Invalid
-from participation.search import index, selectors
+from participation.search import index
 from participation.search.models import SearchDocument
 from participation.spaces.models import ProcessStatus
+from portal.search import selectors
 from proposals.models import ProposalState
 from tests import factories
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from participation.search import index, selectors
+from participation.search import index
+from portal.search import selectors
 from responses.models import Response, ResponseRevision, TrackerEntry
 from tests import factories
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from participation.opendata import kpis
-from participation.opendata.kpis import participation_kpis
+from portal.opendata import kpis
+from portal.opendata.kpis import participation_kpis
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_merged_small_processes_show_their_total_when_it_reaches_five(process):
 
 
 def test_satisfaction_needs_five_ratings(process, department, official):
-    from tests.opendata.helpers import publish_response, rate
+    from tests.portal.helpers import publish_response, rate
 
     entry, response = publish_response(process, department, official, when=NOW)
     for satisfied in (True, True, False, True):
@@ -126,7 +126,7 @@ def test_satisfaction_needs_five_ratings(process, department, official):
 
 
 def test_share_answered_and_median_days(process, department, official):
-    from tests.opendata.helpers import enter, publish_response
+    from tests.portal.helpers import enter, publish_response
 
     publish_response(process, department, official, when=NOW, entered_days_before=10)
     enter(factories.ProposalFactory(process=process), department, when=NOW)

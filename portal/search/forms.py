@@ -3,9 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from participation.search import selectors
 from participation.search.models import DocumentKind
 from participation.spaces.models import Process, ProcessStatus
+from portal.search import selectors
 
 
 class ProcessChoiceField(forms.ModelChoiceField):

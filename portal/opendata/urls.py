@@ -1,6 +1,7 @@
 from django.urls import path
 
-from participation.opendata import views
+from portal import flyers
+from portal.opendata import views
 
 app_name = "opendata"
 
@@ -9,6 +10,6 @@ urlpatterns = [
     path("opendata/datapackage.json", views.datapackage, name="datapackage"),
     path("opendata/<slug:slug>.<slug:fmt>", views.download, name="download"),
     path("stats/", views.stats, name="stats"),
-    path("proposals/<int:pk>/flyer/", views.proposal_flyer, name="proposal_flyer"),
-    path("processes/<slug:slug>/flyer/", views.process_flyer, name="process_flyer"),
+    path("proposals/<int:pk>/flyer/", flyers.proposal_flyer, name="proposal_flyer"),
+    path("processes/<slug:slug>/flyer/", flyers.process_flyer, name="process_flyer"),
 ]

@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from participation.errors import Invalid
-from participation.search import selectors
-from participation.search.forms import SearchForm
+from portal.search import selectors
+from portal.search.forms import SearchForm
 
 PER_PAGE = getattr(settings, "SEARCH_RESULTS_PER_PAGE", 20)
 

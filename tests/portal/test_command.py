@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from participation.audit.models import AuditEvent
-from participation.opendata import datasets
+from portal.opendata import datasets
 from tests import factories
 
 pytestmark = pytest.mark.django_db

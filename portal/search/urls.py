@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participation.search import views
+from portal.search import views
 
 app_name = "search"
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from participation.spaces.models import ProcessStatus
 
 CHUNK = 1000
-PSEUDONYM_SALT = "participation.opendata.person"
+PSEUDONYM_SALT = "portal.opendata.person"
 
 
 def pseudonym(user_id: int | None) -> str:
@@ -591,7 +591,7 @@ PROGRESS = Dataset(
 
 
 def _share(part: int, whole: int, *, people: bool = False) -> int | None:
-    from participation.opendata.kpis import MIN_GROUP
+    from portal.opendata.kpis import MIN_GROUP
 
     if not whole or (people and whole < MIN_GROUP):
         return None

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from participation.opendata.flyers import qr_svg
 from participation.spaces.models import ProcessStatus
+from portal.flyers import qr_svg
 
 pytestmark = pytest.mark.django_db
 

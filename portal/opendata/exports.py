@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from participation.opendata.datasets import Dataset, csv_value, json_value
+from portal.opendata.datasets import Dataset, csv_value, json_value
 
 BOM = "\ufeff".encode()
 FORMATS = {

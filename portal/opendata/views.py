@@ -1,5 +1,5 @@
 """Open data: the datasets page, the streamed downloads, the data package, and
-the printable flyers and KPI page (also doors of this app)."""
+the participation figures at /stats/ (kpis.py computes them)."""
 
 from __future__ import annotations
 
@@ -21,10 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from participation.opendata import charts as charts_module
-from participation.opendata import datasets, exports, flyers, kpis, package
-from participation.opendata.forms import StatsForm
-from participation.spaces.models import Process, ProcessStatus
+from portal.opendata import charts as charts_module
+from portal.opendata import datasets, exports, kpis, package
+from portal.opendata.forms import StatsForm
 
 
 async def async_chunks(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
@@ -190,58 +189,5 @@ def stats(request: HttpRequest) -> HttpResponse:
             "months": months,
             "charts": _chart_specs(report),
             "min_group": kpis.MIN_GROUP,
-        },
-    )
-
-
-# --- flyers ---------------------------------------------------------------------------
-
-
-@require_GET
-def proposal_flyer(request: HttpRequest, pk: int) -> HttpResponse:
-    from proposals.models import Proposal
-
-    proposal = (
-        Proposal.objects.select_related("process", "author", "category", "area")
-        .filter(pk=pk, hidden_at__isnull=True)
-        .exclude(process__status=ProcessStatus.DRAFT)
-        .first()
-    )
-    if proposal is None:
-        raise Http404
-    url = flyers.public_url(proposal.get_absolute_url())
-    return render(
-        request,
-        "flyers/flyer.html",
-        {
-            "kind": "proposal",
-            "proposal": proposal,
-            "process": proposal.process,
-            "short_url": url,
-            "qr": flyers.qr_svg(url, title=str(_("QR code: open this proposal"))),
-            "printed_at": timezone.now(),
-        },
-    )
-
-
-@require_GET
-def process_flyer(request: HttpRequest, slug: str) -> HttpResponse:
-    from proposals import selectors as proposal_selectors
-
-    try:
-        process = proposal_selectors.process_for_page(slug)
-    except Process.DoesNotExist as exc:
-        raise Http404 from exc
-    url = flyers.public_url(process.get_absolute_url())
-    return render(
-        request,
-        "flyers/flyer.html",
-        {
-            "kind": "process",
-            "process": process,
-            "phase": process.current_phase,
-            "short_url": url,
-            "qr": flyers.qr_svg(url, title=str(_("QR code: open this process"))),
-            "printed_at": timezone.now(),
         },
     )

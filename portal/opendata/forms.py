@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from participation.opendata.kpis import MONTH_CHOICES
-from participation.search.forms import ProcessChoiceField
 from participation.spaces.models import Process, ProcessStatus
+from portal.opendata.kpis import MONTH_CHOICES
+from portal.search.forms import ProcessChoiceField
 
 
 def _period_choices() -> list[tuple[int, str]]:

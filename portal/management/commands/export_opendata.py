@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from participation.audit import services as audit
-from participation.opendata import datasets, exports, package
+from portal.opendata import datasets, exports, package
 
 
 class Progress:

@@ -96,7 +96,7 @@ class SearchViewSet(ApiMixin, viewsets.GenericViewSet):
 
     @extend_schema(parameters=[SearchQuerySerializer], operation_id="search")
     def list(self, request: Request) -> Response:
-        from participation.search import selectors
+        from portal.search import selectors
 
         params = self._params()
         process = None
@@ -128,7 +128,7 @@ class StatsQuerySerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from participation.opendata.kpis import MONTH_CHOICES
+        from portal.opendata.kpis import MONTH_CHOICES
 
         self.fields["months"].choices = list(MONTH_CHOICES)
 
@@ -153,7 +153,7 @@ class StatsView(ApiMixin, APIView):
         operation_id="stats",
     )
     def get(self, request: Request) -> Response:
-        from participation.opendata.kpis import participation_kpis
+        from portal.opendata.kpis import participation_kpis
 
         serializer = StatsQuerySerializer(data=request.query_params.dict())
         serializer.is_valid(raise_exception=True)

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from participation.opendata import datasets
+from portal.opendata import datasets
 
 
 def describe(*, generated_at: datetime, base_url: str | None = None) -> dict[str, Any]:

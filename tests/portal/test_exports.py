@@ -12,9 +12,9 @@ import pytest
 from django.db.models.query import QuerySet
 from django.utils import timezone
 
-from participation.opendata import datasets, exports
-from participation.opendata.views import async_chunks
 from participation.spaces.models import ProcessStatus
+from portal.opendata import datasets, exports
+from portal.opendata.views import async_chunks
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +231,7 @@ def test_datapackage_describes_every_file_with_licence(client, settings):
 
 @pytest.fixture
 def answered(process, department, official):
-    from tests.opendata.helpers import progress, publish_response
+    from tests.portal.helpers import progress, publish_response
 
     entry, response = publish_response(process, department, official)
     progress(entry, official, body="=cmd|' /C calc'!A0")
@@ -274,7 +274,7 @@ def test_scorecards_dataset_has_a_row_per_department_and_a_total(
 
 
 def test_scorecards_hide_satisfaction_under_five_ratings(client, answered):
-    from tests.opendata.helpers import rate
+    from tests.portal.helpers import rate
 
     _entry, response = answered
     for _ in range(4):
