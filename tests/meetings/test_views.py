@@ -21,7 +21,7 @@ from meetings.rules import GUEST_SESSION_KEY
 from participation.live.models import LiveEvent
 from participation.spaces.models import ProcessStatus
 from tests import factories
-from tests.live.conftest import make_opinion, make_session
+from tests.meetings.conftest import make_opinion, make_session
 
 
 def _url(name, *args):

@@ -11,7 +11,7 @@ from participation.accounts.models import Role
 from participation.moderation.models import Block
 from participation.spaces.models import ProcessStatus
 from tests import factories
-from tests.live.conftest import make_opinion
+from tests.meetings.conftest import make_opinion
 
 GUEST = rules.Guest(name="ゲスト", key="g" * 32)
 

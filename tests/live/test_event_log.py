@@ -1,4 +1,4 @@
-"""Reads: reconnect catch-up from the event log, the stream and the minutes."""
+"""Reconnect catch-up from the live event log."""
 
 from __future__ import annotations
 
@@ -6,11 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from meetings import selectors, services
-from meetings.models import SessionTheme
 from participation.live import selectors as event_log
 from participation.live.models import LiveEvent
-from tests.live.conftest import make_opinion
 
 
 def _event(group="proposal.1", **fields):
@@ -60,42 +57,3 @@ def test_catch_up_from_zero_returns_everything_kept(db):
 
 def test_latest_event_id_of_a_quiet_group_is_zero(db):
     assert event_log.latest_event_id("proposal.99") == 0
-
-
-def test_stream_lists_pinned_visible_opinions_on_top(
-    live_session, facilitator, resident
-):
-    first = make_opinion(live_session, resident, body="一番目")
-    second = make_opinion(live_session, resident, body="二番目")
-    services.opinion_pin(actor=facilitator, opinion=second, pinned=True)
-    hidden = make_opinion(live_session, resident, body="隠す")
-    services.opinion_pin(actor=facilitator, opinion=hidden, pinned=True)
-    services.opinion_hide(
-        actor=facilitator, opinion=hidden, reason_code="other", reason="理由です"
-    )
-    stream = selectors.stream(live_session)
-    assert [o.pk for o in stream.items] == [first.pk, second.pk, hidden.pk]
-    assert [o.pk for o in stream.pinned] == [second.pk]
-    assert stream.total == 2
-
-
-def test_minutes_group_opinions_by_theme_in_the_facilitators_order(
-    live_session, resident, resident2
-):
-    traffic = SessionTheme.objects.create(session=live_session, name="交通", position=1)
-    parks = SessionTheme.objects.create(session=live_session, name="公園", position=2)
-    a = make_opinion(live_session, resident, body="a", theme=parks)
-    b = make_opinion(live_session, resident2, body="b", theme=traffic)
-    c = make_opinion(live_session, resident, body="c")
-    guest = make_opinion(live_session, body="d")
-    minutes = selectors.minutes(live_session)
-    assert [(g.theme, [o.pk for o in g.opinions]) for g in minutes.groups] == [
-        (traffic, [b.pk]),
-        (parks, [a.pk]),
-        (None, [c.pk, guest.pk]),
-    ]
-    assert (minutes.opinion_count, minutes.participant_count, minutes.guest_count) == (
-        4,
-        2,
-        1,
-    )

@@ -22,7 +22,7 @@ from participation.live.models import LiveEvent
 from participation.notifications.models import Notification
 from participation.spaces.models import ProcessStatus
 from tests import factories
-from tests.live.conftest import make_opinion, make_session
+from tests.meetings.conftest import make_opinion, make_session
 
 GUEST = Guest(name="ゲスト 次郎", key="a" * 32)
 

@@ -11,7 +11,6 @@ from meetings.rules import GUEST_SESSION_KEY
 from participation.accounts.models import RoleGrant
 from participation.spaces.models import ProcessStatus
 from tests import factories
-from tests.live.conftest import make_opinion
 from tests.live.sockets import (
     closed_with,
     cookie_for,
@@ -20,6 +19,7 @@ from tests.live.sockets import (
     receive_type,
     run_sync,
 )
+from tests.meetings.conftest import make_opinion
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -254,7 +254,7 @@ async def test_pin_and_theme_over_the_socket(live_session, facilitator, resident
 async def test_an_opinion_of_another_session_cannot_be_acted_on(
     live_session, facilitator, resident, process
 ):
-    from tests.live.conftest import make_session
+    from tests.meetings.conftest import make_session
 
     other = await run_sync(make_session, process, facilitator, title="別の会")
     foreign = await run_sync(make_opinion, other, resident)
