@@ -27,6 +27,7 @@ from meetings import forms, rules, selectors, services
 from meetings.live import SESSION
 from meetings.models import LiveSession, Opinion, ProposalDraft, SessionStatus
 from meetings.rules import GUEST_SESSION_KEY
+from participation import doors
 from participation.accounts.rules import is_admin
 from participation.accounts.selectors import standing_of
 from participation.errors import DomainError, NotAllowed, RateLimited
@@ -68,29 +69,9 @@ def _opinion_or_404(session: LiveSession, opinion_id: int) -> Opinion:
 def _refused(
     request: HttpRequest, error: DomainError, *, back: str, back_label: str = ""
 ) -> HttpResponse:
-    response = render(
-        request,
-        "meetings/refused.html",
-        {
-            "message": error.message,
-            "status": error.status,
-            "back": back,
-            "back_label": back_label or _("Back to the session"),
-        },
-        status=error.status,
+    return doors.refused(
+        request, error, back=back, back_label=back_label or _("Back to the session")
     )
-    if isinstance(error, RateLimited):
-        response["Retry-After"] = str(error.retry_after)
-    return response
-
-
-def _form_error(form: Any, error: DomainError) -> int:
-    for name in error.field_errors:
-        if name in form.fields:
-            form.add_error(name, str(error.message))
-            return error.status
-    form.add_error(None, str(error.message))
-    return error.status
 
 
 def _guest(request: HttpRequest) -> rules.Guest | None:
@@ -276,7 +257,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
                     **_session_form_values(form),
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = doors.form_error(form, error)
             else:
                 messages.success(request, _("The live session was created."))
                 return redirect("meetings:facilitate", session.pk)
@@ -327,7 +308,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, session=session, **_session_form_values(form)
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = doors.form_error(form, error)
             else:
                 messages.success(request, _("The session was saved."))
                 return redirect("meetings:facilitate", session.pk)
@@ -588,7 +569,7 @@ def opinion_draft(request: HttpRequest, pk: int, opinion_id: int) -> HttpRespons
                     body=form.cleaned_data["body"],
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = doors.form_error(form, error)
             else:
                 messages.success(
                     request,
@@ -666,7 +647,7 @@ def draft_review(request: HttpRequest, draft_id: int) -> HttpResponse:
                     area=form.cleaned_data["area"],
                 )
             except DomainError as error:
-                status = _form_error(form, error)
+                status = doors.form_error(form, error)
             else:
                 messages.success(request, _("Your proposal was published."))
                 return redirect(proposal.get_absolute_url())

@@ -34,7 +34,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from participation.errors import DomainError, NotAllowed, RateLimited
+from participation import doors
+from participation.errors import DomainError
 from participation.notifications import services as notifications
 from participation.spaces.models import Process, ProcessStatus
 from participation.text import clean_text
@@ -87,52 +88,12 @@ def _login(next_url: str) -> HttpResponseRedirect:
     return redirect_to_login(next_url)
 
 
-def _with_retry_after(response: HttpResponse, error: DomainError) -> HttpResponse:
-    if isinstance(error, RateLimited):
-        response["Retry-After"] = str(error.retry_after)
-    return response
-
-
 def _refused(
     request: HttpRequest, error: DomainError, *, back: str, back_label: str = ""
 ) -> HttpResponse:
-    """A page that says why an action was refused, with the error's status."""
-    response = render(
-        request,
-        "proposals/refused.html",
-        {
-            "message": error.message,
-            "status": error.status,
-            "back": back,
-            "back_label": back_label or _("Back to the proposal"),
-        },
-        status=error.status,
+    return doors.refused(
+        request, error, back=back, back_label=back_label or _("Back to the proposal")
     )
-    return _with_retry_after(response, error)
-
-
-def _button_error(
-    request: HttpRequest, error: DomainError, *, back: str
-) -> HttpResponse:
-    """A refused button press: permission and rate limits get their page and status;
-    anything else (a stale or repeated click) is a message on the page it came from."""
-    if isinstance(error, NotAllowed | RateLimited):
-        return _refused(request, error, back=back)
-    messages.error(request, error.message)
-    return redirect(back)
-
-
-def _form_error(form: Any, error: DomainError) -> int:
-    """Attach a service's refusal to the form; return the HTTP status to answer."""
-    placed = False
-    for name in error.field_errors:
-        if name in form.fields:
-            form.add_error(name, error.message)
-            placed = True
-            break
-    if not placed:
-        form.add_error(None, error.message)
-    return error.status
 
 
 def _anchor(url: str, anchor: str) -> str:
@@ -257,7 +218,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             except DomainError as exc:
                 error = exc
-                status = _form_error(form, exc)
+                status = doors.form_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -280,7 +241,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=status,
     )
-    return _with_retry_after(response, error) if error else response
+    return doors.with_retry_after(response, error) if error else response
 
 
 @require_http_methods(["GET", "POST"])
@@ -312,7 +273,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, proposal=proposal, **form.service_kwargs()
                 )
             except DomainError as exc:
-                status = _form_error(form, exc)
+                status = doors.form_error(form, exc)
             else:
                 messages.success(request, _("Your changes were saved."))
                 return redirect(proposal)
@@ -344,7 +305,7 @@ def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.proposal_withdraw(actor=request.user, proposal=proposal)
     except DomainError as exc:
-        return _button_error(request, exc, back=proposal.get_absolute_url())
+        return doors.button_error(request, exc, back=proposal.get_absolute_url())
     messages.success(
         request,
         _(
@@ -446,7 +407,7 @@ def proposal_support(request: HttpRequest, pk: int) -> HttpResponse:
                 else _("You were not supporting this proposal.")
             )
     except DomainError as exc:
-        return _button_error(request, exc, back=back)
+        return doors.button_error(request, exc, back=back)
     (messages.success if changed else messages.info)(request, text)
     return redirect(back)
 
@@ -474,7 +435,7 @@ def proposal_follow(request: HttpRequest, pk: int) -> HttpResponse:
             services.proposal_unfollow(user=request.user, proposal=proposal)
             text = _("You no longer follow this proposal.")
     except DomainError as exc:
-        return _button_error(request, exc, back=back)
+        return doors.button_error(request, exc, back=back)
     messages.success(request, text)
     return redirect(back)
 
@@ -511,13 +472,13 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except DomainError as exc:
                 error = exc
-                status = _form_error(form, exc)
+                status = doors.form_error(form, exc)
             else:
                 messages.success(request, _("Your comment was posted."))
                 return redirect(comment.get_absolute_url())
     context = _detail_context(request, proposal, comment_form=form, reply_to=parent)
     response = render(request, "proposals/detail.html", context, status=status)
-    return _with_retry_after(response, error) if error else response
+    return doors.with_retry_after(response, error) if error else response
 
 
 @require_http_methods(["GET", "POST"])
@@ -547,7 +508,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     alignment=form.cleaned_data["alignment"],
                 )
             except DomainError as exc:
-                status = _form_error(form, exc)
+                status = doors.form_error(form, exc)
             else:
                 messages.success(request, _("Your comment was updated."))
                 return redirect(comment.get_absolute_url())
@@ -578,7 +539,7 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.comment_delete(actor=request.user, comment=comment)
     except DomainError as exc:
-        return _button_error(request, exc, back=comment.get_absolute_url())
+        return doors.button_error(request, exc, back=comment.get_absolute_url())
     messages.success(
         request,
         _("Your comment was deleted. Replies to it stay, under a placeholder."),
@@ -600,7 +561,7 @@ def comment_vote(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.comment_vote(user=request.user, comment=comment, value=value)
     except DomainError as exc:
-        return _button_error(request, exc, back=back)
+        return doors.button_error(request, exc, back=back)
     return redirect(back)
 
 

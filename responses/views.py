@@ -30,7 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from participation.errors import DomainError, NotAllowed, RateLimited
+from participation import doors
+from participation.errors import DomainError, Invalid, NotAllowed, RateLimited
 from participation.spaces.models import Department, ProcessStatus
 from proposals.models import Proposal
 from responses import charts, forms, rules, selectors, services
@@ -81,30 +82,6 @@ def _response_or_404(pk: int) -> Response:
     except Response.DoesNotExist as exc:
         raise Http404 from exc
     return response
-
-
-def _refused(request: HttpRequest, error: DomainError, *, back: str) -> HttpResponse:
-    response = render(
-        request,
-        "responses/refused.html",
-        {"error": error, "back": back},
-        status=error.status,
-    )
-    if isinstance(error, RateLimited):
-        response["Retry-After"] = str(error.retry_after)
-    return response
-
-
-def _form_error(form: Any, error: DomainError) -> int:
-    """Attach a service's refusal to the form; return the HTTP status."""
-    for name in error.field_errors:
-        if name in form.fields and not isinstance(
-            form.fields[name].widget, forms.forms.HiddenInput
-        ):
-            form.add_error(name, error.message)
-            return error.status
-    form.add_error(None, error.message)
-    return error.status
 
 
 def _tracker_url(proposal: Proposal) -> str:
@@ -224,15 +201,11 @@ def tracker_csv(request: HttpRequest) -> HttpResponse:
         request.GET or None, choices=selectors.filter_choices()
     )
     if request.GET and not form.is_valid():
-        return render(
+        return doors.refused(
             request,
-            "responses/refused.html",
-            {
-                "error": DomainError(_("Some filters are not valid.")),
-                "form_errors": form.errors,
-                "back": reverse("responses:tracker"),
-            },
-            status=400,
+            Invalid(_("Some filters are not valid.")),
+            back=reverse("responses:tracker"),
+            form_errors=form.errors,
         )
     filters = form.filters() if request.GET else selectors.TrackerFilters()
     response = StreamingHttpResponse(
@@ -509,8 +482,8 @@ def response_rate(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         if exc.status == 403 or isinstance(exc, RateLimited):
-            return _refused(request, exc, back=back)
-        status = _form_error(form, exc)
+            return doors.refused(request, exc, back=back)
+        status = doors.form_error(form, exc)
         return _render_response_page(request, response, rating_form=form, status=status)
     messages.success(request, _("Thank you: your rating is saved."))
     next_url = request.POST.get("next", "")
@@ -539,8 +512,8 @@ def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         if exc.status == 403 or isinstance(exc, RateLimited):
-            return _refused(request, exc, back=response.get_absolute_url())
-        status = _form_error(form, exc)
+            return doors.refused(request, exc, back=response.get_absolute_url())
+        status = doors.form_error(form, exc)
         return _render_response_page(
             request, response, comment_form=form, status=status
         )
@@ -563,7 +536,7 @@ def response_comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.response_comment_delete(actor=request.user, comment=comment)
     except DomainError as exc:
-        return _refused(request, exc, back=back)
+        return doors.refused(request, exc, back=back)
     messages.success(request, _("Your comment was deleted."))
     return redirect(back)
 
@@ -620,11 +593,11 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
     if entry is None:
         refusal = rules.forward_refusal(request.user, proposal)
         if refusal is not None:
-            return _refused(request, refusal, back=_tracker_url(proposal))
+            return doors.refused(request, refusal, back=_tracker_url(proposal))
     else:
         entry.proposal = proposal
         if not rules.can_manage(request.user, entry):
-            return _refused(request, _not_staff(), back=_tracker_url(proposal))
+            return doors.refused(request, _not_staff(), back=_tracker_url(proposal))
     return render(
         request, "responses/manage.html", _manage_context(request, proposal, entry)
     )
@@ -649,9 +622,9 @@ def _console_error(
     """A refused console action: permission problems get the refusal page; other
     problems re-render the console with the message next to the form."""
     if error.status == 403 or isinstance(error, RateLimited):
-        return _refused(request, error, back=_tracker_url(proposal))
+        return doors.refused(request, error, back=_tracker_url(proposal))
     for form in forms_given.values():
-        _form_error(form, error)
+        doors.form_error(form, error)
     return render(
         request,
         "responses/manage.html",
@@ -692,7 +665,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AssignForm(request.POST, departments=Department.objects.all())
     refusal = rules.assign_refusal(request.user, entry)
     if refusal is not None:
-        return _refused(request, refusal, back=_tracker_url(proposal))
+        return doors.refused(request, refusal, back=_tracker_url(proposal))
     if not form.is_valid():
         return render(
             request,
@@ -728,7 +701,7 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         refusal = rules.claim_refusal(request.user, entry, None)
         if refusal is not None and not _official_departments(request.user).exists():
-            return _refused(request, refusal, back=_tracker_url(proposal))
+            return doors.refused(request, refusal, back=_tracker_url(proposal))
         return render(
             request,
             "responses/manage.html",
@@ -757,7 +730,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(proposal)
     refusal = rules.status_refusal(request.user, entry)
     if refusal is not None and refusal.status == 403:
-        return _refused(request, refusal, back=_tracker_url(proposal))
+        return doors.refused(request, refusal, back=_tracker_url(proposal))
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
         return render(
@@ -800,7 +773,7 @@ def _staff_form_view(
     entry = _entry_or_404(proposal)
     refusal = refusal_fn(request.user, entry)
     if refusal is not None:
-        return _refused(request, refusal, back=_tracker_url(proposal))
+        return doors.refused(request, refusal, back=_tracker_url(proposal))
     form = build_form(request.POST if request.method == "POST" else None, entry)
     status = 200
     if request.method == "POST":
@@ -809,8 +782,8 @@ def _staff_form_view(
                 act(request.user, entry, form.cleaned_data)
             except DomainError as exc:
                 if exc.status == 403 or isinstance(exc, RateLimited):
-                    return _refused(request, exc, back=_tracker_url(proposal))
-                status = _form_error(form, exc)
+                    return doors.refused(request, exc, back=_tracker_url(proposal))
+                status = doors.form_error(form, exc)
             else:
                 messages.success(request, success)
                 return redirect(_tracker_url(proposal))
