@@ -30,6 +30,7 @@ from meetings.models import (
 from meetings.rules import Guest
 from participation.accounts.rules import is_any_official, is_moderator_of
 from participation.audit import services as audit
+from participation.checks import check_length, refuse, too_long
 from participation.errors import Conflict, DomainError, Invalid, NotAllowed
 from participation.live import broadcast
 from participation.moderation import limits
@@ -40,7 +41,7 @@ from participation.moderation.models import (
 )
 from participation.notifications import services as notifications
 from participation.spaces.models import Area, Category
-from participation.text import clean_text, contains_url
+from participation.text import contains_url
 from proposals.models import Proposal
 from proposals.services import proposal_create
 
@@ -53,31 +54,6 @@ THEMES_PER_SESSION = 30
 REASON_TEXT_MAX = 480
 DRAFT_TITLE_MAX, DRAFT_BODY_MAX = 150, 10_000
 MAX_DURATION = timedelta(hours=24)
-
-
-def _raise(refusal: DomainError | None) -> None:
-    if refusal is not None:
-        raise refusal
-
-
-def _too_long(field: str, high: int, n: int) -> Invalid:
-    return Invalid(
-        _("Please write at most %(max)d characters (you wrote %(n)d).")
-        % {"max": high, "n": n},
-        code="too_long",
-        field_errors={field: ["too_long"]},
-    )
-
-
-def _text(value: str, *, field: str, low: int, high: int, required_message: Any) -> str:
-    value = clean_text(value)
-    if len(value) < low:
-        raise Invalid(
-            required_message, code="too_short", field_errors={field: ["too_short"]}
-        )
-    if len(value) > high:
-        raise _too_long(field, high, len(value))
-    return value
 
 
 def _broadcast_session(session: LiveSession, event: str, **ids: int) -> None:
@@ -97,26 +73,21 @@ def _clean_session_fields(
     online_url: str,
 ) -> dict[str, Any]:
     cleaned: dict[str, Any] = {
-        "title": _text(
+        "title": check_length(
             title,
             field="title",
             low=TITLE_MIN,
             high=TITLE_MAX,
-            required_message=_(
-                "Please give the session a title of at least %(n)d characters."
-            )
+            too_short=_("Please give the session a title of at least %(n)d characters.")
             % {"n": TITLE_MIN},
         ),
-        "description": _text(
+        "description": check_length(
             description,
             field="description",
             low=0,
             high=DESCRIPTION_MAX,
-            required_message="",
         ),
-        "venue": _text(
-            venue, field="venue", low=0, high=VENUE_MAX, required_message=""
-        ),
+        "venue": check_length(venue, field="venue", low=0, high=VENUE_MAX),
     }
     if starts_at is None or ends_at is None:
         raise Invalid(
@@ -145,7 +116,7 @@ def _clean_session_fields(
             field_errors={"online_url": ["invalid_url"]},
         )
     if len(online_url) > 300:
-        raise _too_long("online_url", 300, len(online_url))
+        raise too_long("online_url", 300, len(online_url))
     cleaned.update(starts_at=starts_at, ends_at=ends_at, online_url=online_url)
     return cleaned
 
@@ -175,7 +146,7 @@ def session_create(
     online_url: str = "",
     allow_guests: bool = False,
 ) -> LiveSession:
-    _raise(rules.session_create_refusal(actor, process))
+    refuse(rules.session_create_refusal(actor, process))
     fields = _clean_session_fields(
         title=title,
         description=description,
@@ -218,7 +189,7 @@ def session_edit(
     allow_guests: bool = False,
 ) -> LiveSession:
     locked = _locked_session(session)
-    _raise(rules.facilitate_refusal(actor, locked))
+    refuse(rules.facilitate_refusal(actor, locked))
     if locked.status not in (SessionStatus.SCHEDULED, SessionStatus.OPEN):
         raise NotAllowed(
             _("A session that has ended can no longer be edited."),
@@ -250,7 +221,7 @@ def session_edit(
 
 def _transition(actor: Any, session: LiveSession, to: str) -> LiveSession:
     locked = _locked_session(session)
-    _raise(rules.facilitate_refusal(actor, locked))
+    refuse(rules.facilitate_refusal(actor, locked))
     if not locked.can_become(to):
         messages: dict[str, Any] = {
             SessionStatus.OPEN: _("Only a scheduled session can be opened."),
@@ -279,7 +250,7 @@ def _after_transition(actor: Any, locked: LiveSession, before: str) -> LiveSessi
 @transaction.atomic
 def session_open(*, actor: Any, session: LiveSession) -> LiveSession:
     locked = _locked_session(session)
-    _raise(rules.facilitate_refusal(actor, locked))
+    refuse(rules.facilitate_refusal(actor, locked))
     if not locked.can_become(SessionStatus.OPEN):
         raise Conflict(
             _("Only a scheduled session can be opened."), code="invalid_transition"
@@ -296,15 +267,13 @@ def session_close(
 ) -> LiveSession:
     """Close the session: its opinions become the public, dated minutes."""
     locked = _locked_session(session)
-    _raise(rules.facilitate_refusal(actor, locked))
+    refuse(rules.facilitate_refusal(actor, locked))
     if not locked.can_become(SessionStatus.CLOSED):
         raise Conflict(
             _("Only an open session can be closed."), code="invalid_transition"
         )
     before = locked.status
-    locked.summary = _text(
-        summary, field="summary", low=0, high=SUMMARY_MAX, required_message=""
-    )
+    locked.summary = check_length(summary, field="summary", low=0, high=SUMMARY_MAX)
     locked.status = SessionStatus.CLOSED
     locked.closed_at = timezone.now()
     locked.closed_by = actor
@@ -335,12 +304,12 @@ def session_cancel(*, actor: Any, session: LiveSession) -> LiveSession:
 def guest_identity(*, name: str, key: str) -> Guest:
     """Validate a guest's name (shown on their opinions) and pair it with the
     opaque key of their browser session."""
-    name = _text(
+    name = check_length(
         name,
         field="name",
         low=1,
         high=GUEST_NAME_MAX,
-        required_message=_("Please give the name to show with your opinions."),
+        too_short=_("Please give the name to show with your opinions."),
     )
     if contains_url(name):
         raise Invalid(
@@ -354,7 +323,7 @@ def guest_identity(*, name: str, key: str) -> Guest:
 
 
 def guest_join(*, user: Any, session: LiveSession, name: str, key: str) -> Guest:
-    _raise(rules.guest_join_refusal(user, session))
+    refuse(rules.guest_join_refusal(user, session))
     return guest_identity(name=name, key=key)
 
 
@@ -369,12 +338,12 @@ def _role_badge(user: Any, session: LiveSession) -> str:
 
 
 def _check_opinion_body(body: str) -> str:
-    return _text(
+    return check_length(
         body,
         field="body",
         low=2,
         high=OPINION_MAX,
-        required_message=_("Please write your opinion (at least 2 characters)."),
+        too_short=_("Please write your opinion (at least 2 characters)."),
     )
 
 
@@ -393,7 +362,7 @@ def opinion_post(
         author if getattr(author, "is_authenticated", False) else AnonymousUser()
     )
     locked = _locked_session(session)
-    _raise(rules.opinion_post_refusal(user, locked, guest))
+    refuse(rules.opinion_post_refusal(user, locked, guest))
     body = _check_opinion_body(body)
     is_user = user.is_authenticated
     mine = Opinion.objects.filter(session=locked, body=body)
@@ -454,7 +423,7 @@ def _opinion_changed(
 @transaction.atomic
 def opinion_highlight(*, actor: Any, opinion: Opinion, highlighted: bool) -> Opinion:
     locked = _locked_opinion(opinion)
-    _raise(_facilitation_refusal(actor, locked.session))
+    refuse(_facilitation_refusal(actor, locked.session))
     if locked.is_hidden and highlighted:
         raise Conflict(_("A hidden opinion cannot be highlighted."), code="hidden")
     before = {"highlighted": locked.highlighted}
@@ -469,7 +438,7 @@ def opinion_highlight(*, actor: Any, opinion: Opinion, highlighted: bool) -> Opi
 @transaction.atomic
 def opinion_pin(*, actor: Any, opinion: Opinion, pinned: bool) -> Opinion:
     locked = _locked_opinion(opinion)
-    _raise(_facilitation_refusal(actor, locked.session))
+    refuse(_facilitation_refusal(actor, locked.session))
     if locked.is_hidden and pinned:
         raise Conflict(_("A hidden opinion cannot be pinned."), code="hidden")
     before = {"pinned": locked.is_pinned}
@@ -495,9 +464,7 @@ def _hide_reason(reason_code: str, reason: str) -> str:
             code="invalid_reason",
             field_errors={"reason_code": ["invalid_choice"]},
         )
-    text = _text(
-        reason, field="reason", low=0, high=REASON_TEXT_MAX, required_message=""
-    )
+    text = check_length(reason, field="reason", low=0, high=REASON_TEXT_MAX)
     if code == ReportReason.OTHER and not text:
         raise Invalid(
             _("Please describe the problem when you choose “Other”."),
@@ -513,7 +480,7 @@ def opinion_hide(
 ) -> Opinion:
     """Hide an opinion with a public reason; its place shows who hid it and why."""
     locked = _locked_opinion(opinion)
-    _raise(_facilitation_refusal(actor, locked.session))
+    refuse(_facilitation_refusal(actor, locked.session))
     stored = _hide_reason(reason_code, reason)
     if locked.is_hidden:
         raise Conflict(_("This opinion is already hidden."), code="hidden")
@@ -549,7 +516,7 @@ def opinion_hide(
 @transaction.atomic
 def opinion_unhide(*, actor: Any, opinion: Opinion) -> Opinion:
     locked = _locked_opinion(opinion)
-    _raise(_facilitation_refusal(actor, locked.session))
+    refuse(_facilitation_refusal(actor, locked.session))
     if not locked.is_hidden:
         raise Conflict(_("This opinion is not hidden."), code="not_hidden")
     before = {"hidden": True, "reason": locked.hidden_reason}
@@ -574,7 +541,7 @@ def opinion_set_theme(
     *, actor: Any, opinion: Opinion, theme: SessionTheme | None
 ) -> Opinion:
     locked = _locked_opinion(opinion)
-    _raise(_facilitation_refusal(actor, locked.session))
+    refuse(_facilitation_refusal(actor, locked.session))
     if theme is not None and theme.session_id != locked.session_id:
         raise Invalid(
             _("That theme belongs to another session."),
@@ -592,13 +559,13 @@ def opinion_set_theme(
 @transaction.atomic
 def theme_create(*, actor: Any, session: LiveSession, name: str) -> SessionTheme:
     locked = _locked_session(session)
-    _raise(_facilitation_refusal(actor, locked))
-    name = _text(
+    refuse(_facilitation_refusal(actor, locked))
+    name = check_length(
         name,
         field="name",
         low=1,
         high=THEME_MAX,
-        required_message=_("Please give the theme a name."),
+        too_short=_("Please give the theme a name."),
     )
     count = locked.themes.count()
     if count >= THEMES_PER_SESSION:
@@ -633,7 +600,7 @@ def theme_create(*, actor: Any, session: LiveSession, name: str) -> SessionTheme
 def theme_delete(*, actor: Any, theme: SessionTheme) -> None:
     """Remove a theme; its opinions become unthemed (they are never deleted)."""
     session = _locked_session(theme.session)
-    _raise(_facilitation_refusal(actor, session))
+    refuse(_facilitation_refusal(actor, session))
     name = theme.name
     SessionTheme.objects.filter(pk=theme.pk).delete()
     audit.record(
@@ -652,22 +619,22 @@ def opinion_draft_proposal(
     """A facilitator drafts a proposal from an opinion; its author is asked to
     review and publish it under their own name."""
     locked = _locked_opinion(opinion)
-    _raise(rules.draft_refusal(actor, locked))
+    refuse(rules.draft_refusal(actor, locked))
     if locked.session.status == SessionStatus.CANCELLED:
         raise NotAllowed(_("This session was cancelled."), code="session_cancelled")
-    title = _text(
+    title = check_length(
         title,
         field="title",
         low=1,
         high=DRAFT_TITLE_MAX,
-        required_message=_("Please give the proposal a title."),
+        too_short=_("Please give the proposal a title."),
     )
-    body = _text(
+    body = check_length(
         body,
         field="body",
         low=1,
         high=DRAFT_BODY_MAX,
-        required_message=_("Please write the proposal."),
+        too_short=_("Please write the proposal."),
     )
     draft = rules.draft_of(locked)
     if draft is None:
@@ -707,7 +674,7 @@ def _locked_draft(draft: ProposalDraft) -> ProposalDraft:
 def draft_check_decidable(*, actor: Any, draft: ProposalDraft) -> ProposalDraft:
     """Lock the draft and check ``actor`` may decide it (call inside a transaction)."""
     locked = _locked_draft(draft)
-    _raise(rules.draft_decide_refusal(actor, locked))
+    refuse(rules.draft_decide_refusal(actor, locked))
     return locked
 
 

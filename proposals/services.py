@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.selectors import standing_of
 from participation.audit import services as audit
+from participation.checks import check_length, refuse
 from participation.errors import Conflict, DomainError, Invalid
 from participation.live import broadcast
 from participation.moderation import limits
@@ -40,11 +41,6 @@ def _minus_one(counter: str) -> Greatest:
     written outside these services) must not turn a delete into a database error;
     ``manage.py recount`` puts it right."""
     return Greatest(F(counter) - 1, Value(0))
-
-
-def _raise(refusal: DomainError | None) -> None:
-    if refusal is not None:
-        raise refusal
 
 
 def _check_scope(
@@ -83,14 +79,14 @@ def proposal_create(
     area: Area | None = None,
     location_text: str = "",
 ) -> Proposal:
-    _raise(rules.proposal_create_refusal(author, process))
-    title = validation.check_length(
+    refuse(rules.proposal_create_refusal(author, process))
+    title = check_length(
         title, field="title", low=validation.TITLE_MIN, high=validation.TITLE_MAX
     )
-    body = validation.check_length(
+    body = check_length(
         body, field="body", low=validation.BODY_MIN, high=validation.BODY_MAX
     )
-    location_text = validation.check_length(
+    location_text = check_length(
         location_text, field="location_text", low=0, high=validation.LOCATION_MAX
     )
     _check_scope(process, category, area)
@@ -126,14 +122,14 @@ def proposal_edit(
         .select_related("process")
         .get(pk=proposal.pk)
     )
-    _raise(rules.proposal_edit_refusal(actor, locked))
-    locked.title = validation.check_length(
+    refuse(rules.proposal_edit_refusal(actor, locked))
+    locked.title = check_length(
         title, field="title", low=validation.TITLE_MIN, high=validation.TITLE_MAX
     )
-    locked.body = validation.check_length(
+    locked.body = check_length(
         body, field="body", low=validation.BODY_MIN, high=validation.BODY_MAX
     )
-    locked.location_text = validation.check_length(
+    locked.location_text = check_length(
         location_text, field="location_text", low=0, high=validation.LOCATION_MAX
     )
     _check_scope(locked.process, category, area)
@@ -147,7 +143,7 @@ def proposal_edit(
 @transaction.atomic
 def proposal_withdraw(*, actor: Any, proposal: Proposal) -> Proposal:
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    _raise(rules.proposal_withdraw_refusal(actor, locked))
+    refuse(rules.proposal_withdraw_refusal(actor, locked))
     locked.state = ProposalState.WITHDRAWN
     locked.withdrawn_at = timezone.now()
     locked.save(update_fields=["state", "withdrawn_at"])
@@ -168,7 +164,7 @@ def proposal_withdraw(*, actor: Any, proposal: Proposal) -> Proposal:
 
 def support_add(*, user: Any, proposal: Proposal) -> bool:
     """Support a proposal. Returns False if the user already supported it."""
-    _raise(rules.support_refusal(user, proposal))
+    refuse(rules.support_refusal(user, proposal))
     limits.hit(user=user, action="support")
     try:
         with transaction.atomic():
@@ -188,7 +184,7 @@ def support_add(*, user: Any, proposal: Proposal) -> bool:
 @transaction.atomic
 def support_remove(*, user: Any, proposal: Proposal) -> bool:
     """Withdraw one's support. Allowed while supports are being collected."""
-    _raise(rules.support_refusal(user, proposal))
+    refuse(rules.support_refusal(user, proposal))
     deleted, _n = Support.objects.filter(proposal=proposal, user=user).delete()
     if not deleted:
         return False
@@ -279,8 +275,8 @@ def comment_create(
     alignment: str = Alignment.NEUTRAL,
     parent: Comment | None = None,
 ) -> Comment:
-    _raise(rules.comment_refusal(author, proposal))
-    body = validation.check_length(
+    refuse(rules.comment_refusal(author, proposal))
+    body = check_length(
         body, field="body", low=validation.COMMENT_MIN, high=validation.COMMENT_MAX
     )
     if alignment not in Alignment.values:
@@ -348,8 +344,8 @@ def comment_edit(
     *, actor: Any, comment: Comment, body: str, alignment: str | None = None
 ) -> Comment:
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
-    _raise(rules.comment_edit_refusal(actor, locked))
-    locked.body = validation.check_length(
+    refuse(rules.comment_edit_refusal(actor, locked))
+    locked.body = check_length(
         body, field="body", low=validation.COMMENT_MIN, high=validation.COMMENT_MAX
     )
     if alignment is not None:
@@ -370,7 +366,7 @@ def comment_edit(
 def comment_delete(*, actor: Any, comment: Comment) -> Comment:
     """Delete by the author: the row stays as a placeholder so replies keep context."""
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
-    _raise(rules.comment_delete_refusal(actor, locked))
+    refuse(rules.comment_delete_refusal(actor, locked))
     locked.deleted_at = timezone.now()
     locked.save(update_fields=["deleted_at"])
     Proposal.objects.filter(pk=locked.proposal_id).update(
@@ -390,7 +386,7 @@ def comment_vote(*, user: Any, comment: Comment, value: int) -> int:
     held (1, -1 or 0)."""
     if value not in (1, -1):
         raise Invalid(_("A vote is up or down."))
-    _raise(rules.comment_vote_refusal(user, comment))
+    refuse(rules.comment_vote_refusal(user, comment))
     # Lock the comment row: two first votes by the same user arriving together would
     # otherwise both miss ``existing`` and the second would hit the unique constraint.
     Comment.objects.select_for_update().only("pk").get(pk=comment.pk)

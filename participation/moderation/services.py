@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from participation.accounts.models import User
 from participation.accounts.selectors import facilitators_of_process, forget_standing
 from participation.audit.services import record
-from participation.errors import Conflict, DomainError, Invalid
+from participation.checks import check_length, refuse
+from participation.errors import Conflict, Invalid
 from participation.live import broadcast
 from participation.moderation import limits, registry, rules
 from participation.moderation.models import (
@@ -48,11 +49,6 @@ BLOCK_DAYS_MAX = 3650
 
 
 # --- helpers ------------------------------------------------------------------
-
-
-def _raise(refusal: DomainError | None) -> None:
-    if refusal is not None:
-        raise refusal
 
 
 def kind_of(target: Any) -> str:
@@ -82,13 +78,14 @@ def _lock_to_moderate(actor: Any, target: models.Model) -> Any:
     """``target`` (reportable content) locked, once ``actor`` may moderate it."""
     kind_of(target)
     locked = _lock(target)
-    _raise(rules.moderate_refusal(actor, locked))
+    refuse(rules.moderate_refusal(actor, locked))
     return locked
 
 
 def _text(
     value: Any, *, field: str, high: int, required: bool = False, low: int = 0
 ) -> str:
+    """A reason or note: required or not; when given, at least ``low`` long."""
     value = clean_text(str(value or ""))
     if required and not value:
         raise Invalid(
@@ -96,21 +93,7 @@ def _text(
             code="reason_required",
             field_errors={field: ["required"]},
         )
-    if value and len(value) < low:
-        raise Invalid(
-            _("Please write at least %(min)d characters (you wrote %(n)d).")
-            % {"min": low, "n": len(value)},
-            code="too_short",
-            field_errors={field: ["too_short"]},
-        )
-    if len(value) > high:
-        raise Invalid(
-            _("Please write at most %(max)d characters (you wrote %(n)d).")
-            % {"max": high, "n": len(value)},
-            code="too_long",
-            field_errors={field: ["too_long"]},
-        )
-    return value
+    return check_length(value, field=field, high=high, low=low if value else 0)
 
 
 def _reason(code: Any, text: Any, *, field: str = "reason_code") -> tuple[str, str]:
@@ -245,7 +228,7 @@ def report_create(
     its process are told."""
     kind_of(target)
     locked = _lock(target)
-    _raise(rules.report_refusal(reporter, locked))
+    refuse(rules.report_refusal(reporter, locked))
     if reason not in ReportReason.values:
         raise Invalid(
             _("Choose why you are reporting this."),
@@ -467,7 +450,7 @@ def user_block(
             )
         process_id = proposal_of(target).process_id
     locked_user = User.objects.select_for_update().get(pk=user.pk)
-    _raise(rules.block_refusal(actor, locked_user, target))
+    refuse(rules.block_refusal(actor, locked_user, target))
     reason = _text(reason, field="reason", high=500, required=True)
     if days is not None:
         if isinstance(days, bool) or not isinstance(days, int):
@@ -530,7 +513,7 @@ def user_block(
 @transaction.atomic
 def block_lift(*, actor: Any, block: Block, reason: str = "") -> Block:
     locked = Block.objects.select_for_update().select_related("user").get(pk=block.pk)
-    _raise(rules.lift_block_refusal(actor, locked))
+    refuse(rules.lift_block_refusal(actor, locked))
     reason = _text(reason, field="reason", high=REASON_MAX)
     locked.lifted_at = timezone.now()
     locked.lifted_by = actor
@@ -563,7 +546,7 @@ def note_pin(*, actor: Any, target: models.Model, body: str) -> FacilitatorNote:
     """Pin a signed facilitator note on a proposal or a comment thread; a note
     already pinned there is replaced (and kept in the history)."""
     kind_of(target)
-    _raise(rules.moderate_refusal(actor, target))
+    refuse(rules.moderate_refusal(actor, target))
     body = _text(body, field="body", low=NOTE_MIN, high=NOTE_MAX, required=True)
     if getattr(target, "deleted_at", None) is not None:
         raise Invalid(_("This comment was deleted."), code="deleted")
@@ -612,7 +595,7 @@ def note_pin(*, actor: Any, target: models.Model, body: str) -> FacilitatorNote:
 @transaction.atomic
 def note_remove(*, actor: Any, note: FacilitatorNote) -> FacilitatorNote:
     locked = FacilitatorNote.objects.select_for_update().get(pk=note.pk)
-    _raise(rules.moderate_refusal(actor, locked))
+    refuse(rules.moderate_refusal(actor, locked))
     if locked.removed_at is not None:
         raise Conflict(_("This note was already removed."), code="already_removed")
     locked.removed_at = timezone.now()
@@ -686,7 +669,7 @@ def _set_comments_state(
 def comments_close(*, actor: Any, proposal: models.Model, reason: str) -> Any:
     _proposal_only(proposal)
     locked = _lock(proposal)
-    _raise(rules.moderate_refusal(actor, locked))
+    refuse(rules.moderate_refusal(actor, locked))
     reason = _text(reason, field="reason", high=REASON_MAX, required=True)
     if locked.comments_closed_at is not None:
         raise Conflict(
@@ -707,7 +690,7 @@ def comments_close(*, actor: Any, proposal: models.Model, reason: str) -> Any:
 def comments_reopen(*, actor: Any, proposal: models.Model, reason: str = "") -> Any:
     _proposal_only(proposal)
     locked = _lock(proposal)
-    _raise(rules.moderate_refusal(actor, locked))
+    refuse(rules.moderate_refusal(actor, locked))
     reason = _text(reason, field="reason", high=REASON_MAX)
     if locked.comments_closed_at is None:
         raise Conflict(_("Comments on this proposal are open."), code="open")
