@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participation.errors import DomainError, NotAllowed, RateLimited
+from participation.site_url import absolute_url
 from participation.spaces.models import Department, ProcessStatus
 from proposals.models import Proposal
 from responses import charts, forms, rules, selectors, services
@@ -189,7 +190,7 @@ def _csv_lines(request: HttpRequest, rows: Iterator[TrackerEntry]) -> Iterator[s
             [
                 proposal.pk,
                 proposal.title,
-                request.build_absolute_uri(proposal.get_absolute_url()),
+                absolute_url(proposal.get_absolute_url()),
                 entry.process.slug,
                 proposal.category.slug if proposal.category else "",
                 proposal.area.slug if proposal.area else "",
@@ -325,7 +326,7 @@ def tracker_json(request: HttpRequest, pk: int) -> JsonResponse:
         raise Http404
     data = selectors.document_data(proposal)
     entry: TrackerEntry | None = data["entry"]
-    absolute = request.build_absolute_uri
+    absolute = absolute_url
     document: dict[str, Any] = {
         "version": 1,
         "generated_at": _iso(timezone.now()),

@@ -29,6 +29,7 @@ from participation.errors import DomainError, NotAllowed, RateLimited
 from participation.live import broadcast, forms, fragments, rules, selectors, services
 from participation.live.consumers import GUEST_SESSION_KEY
 from participation.live.models import LiveSession, Opinion, ProposalDraft, SessionStatus
+from participation.site_url import absolute_url
 from participation.spaces.models import Process, ProcessStatus
 
 MAX_ID = 2**63 - 1
@@ -191,7 +192,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def session_projector(request: HttpRequest, pk: int) -> HttpResponse:
     """The room display: large type, newest at the bottom, no controls."""
     session = _session_or_404(request, pk)
-    join_url = request.build_absolute_uri(session.get_absolute_url())
+    join_url = absolute_url(session.get_absolute_url())
     return render(
         request,
         "live/projector.html",

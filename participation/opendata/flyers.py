@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import segno
-from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
-
-
-def public_url(path: str) -> str:
-    """The address printed on a flyer: SITE_URL plus the page's stable path."""
-    return f"{settings.SITE_URL}{path}"
 
 
 def qr_svg(url: str, *, title: str) -> SafeString:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 from participation.opendata import charts as charts_module
 from participation.opendata import datasets, exports, flyers, kpis, package
 from participation.opendata.forms import StatsForm
+from participation.site_url import absolute_url, site_url
 from participation.spaces.models import Process, ProcessStatus
 
 
@@ -54,7 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "licence": settings.OPENDATA_LICENCE,
             "licence_url": settings.OPENDATA_LICENCE_URL,
             "generated_at": timezone.now(),
-            "site_url": settings.SITE_URL,
+            "site_url": site_url(),
         },
     )
 
@@ -209,7 +210,7 @@ def proposal_flyer(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if proposal is None:
         raise Http404
-    url = flyers.public_url(proposal.get_absolute_url())
+    url = absolute_url(proposal.get_absolute_url())
     return render(
         request,
         "flyers/flyer.html",
@@ -232,7 +233,7 @@ def process_flyer(request: HttpRequest, slug: str) -> HttpResponse:
         process = proposal_selectors.process_for_page(slug)
     except Process.DoesNotExist as exc:
         raise Http404 from exc
-    url = flyers.public_url(process.get_absolute_url())
+    url = absolute_url(process.get_absolute_url())
     return render(
         request,
         "flyers/flyer.html",
