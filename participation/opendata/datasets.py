@@ -792,20 +792,9 @@ def json_value(value: Any) -> Any:
     return value
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_value(value: Any) -> str:
-    """Text for a CSV cell. Text starting like a spreadsheet formula gets a leading
-    apostrophe so that opening the file can never run it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+def csv_value(value: Any) -> Any:
+    """An open-data value as the CSV writer should see it: times in UTC ISO 8601.
+    ``participation.csvwriter`` does the rest (booleans, empty cells, formulas)."""
     if isinstance(value, datetime | date):
-        return str(json_value(value))
-    if isinstance(value, str):
-        if value.startswith(_FORMULA_START):
-            return "'" + value
-        return value
-    return str(value)
+        return json_value(value)
+    return value
