@@ -32,6 +32,7 @@ from participation.accounts.rules import is_admin
 from participation.accounts.selectors import standing_of
 from participation.errors import DomainError, NotAllowed, RateLimited
 from participation.live import selectors as event_log
+from participation.site_url import absolute_url
 from participation.spaces.models import Process, ProcessStatus
 
 MAX_ID = 2**63 - 1
@@ -174,7 +175,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def session_projector(request: HttpRequest, pk: int) -> HttpResponse:
     """The room display: large type, newest at the bottom, no controls."""
     session = _session_or_404(request, pk)
-    join_url = request.build_absolute_uri(session.get_absolute_url())
+    join_url = absolute_url(session.get_absolute_url())
     return render(
         request,
         "meetings/projector.html",

@@ -8,7 +8,6 @@ on the server with segno, so it prints without JavaScript or a network).
 from __future__ import annotations
 
 import segno
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,14 +15,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from participation.site_url import absolute_url
 from participation.spaces.models import Process, ProcessStatus
 from proposals import selectors as proposal_selectors
 from proposals.models import Proposal
-
-
-def public_url(path: str) -> str:
-    """The address printed on a flyer: SITE_URL plus the page's stable path."""
-    return f"{settings.SITE_URL}{path}"
 
 
 def qr_svg(url: str, *, title: str) -> SafeString:
@@ -53,7 +48,7 @@ def proposal_flyer(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if proposal is None:
         raise Http404
-    url = public_url(proposal.get_absolute_url())
+    url = absolute_url(proposal.get_absolute_url())
     return render(
         request,
         "flyers/flyer.html",
@@ -74,7 +69,7 @@ def process_flyer(request: HttpRequest, slug: str) -> HttpResponse:
         process = proposal_selectors.process_for_page(slug)
     except Process.DoesNotExist as exc:
         raise Http404 from exc
-    url = public_url(process.get_absolute_url())
+    url = absolute_url(process.get_absolute_url())
     return render(
         request,
         "flyers/flyer.html",

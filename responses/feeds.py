@@ -1,27 +1,28 @@
 """Atom feeds of the tracker's public timeline: everything, one process, one
-department. Each item is one dated step (assigned, decided, revised, progress…)."""
+department. Each item is one dated step (assigned, decided, revised, progress…).
+
+``SiteFeed`` sanitizes the HTML summary and puts every link on SITE_URL; the
+summary is built here from plain text (a real name, a staff note), escaped."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from participation.feeds import SiteFeed, paragraphs
 from participation.spaces.models import Department, Process, ProcessStatus
 from participation.templatetags.participation import tr
 from responses import selectors
 from responses.models import TrackerEvent
 
 
-class TrackerFeed(Feed):
-    feed_type = Atom1Feed
-
+class TrackerFeed(SiteFeed):
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         return None
 
@@ -43,9 +44,8 @@ class TrackerFeed(Feed):
     def item_title(self, item: TrackerEvent) -> str:
         return f"{item.entry.proposal.title}: {item.label}"
 
-    def item_description(self, item: TrackerEvent) -> str:
-        note = (item.data or {}).get("note", "")
-        return f"{item.summary} {note}".strip()
+    def item_description(self, item: TrackerEvent) -> SafeString:
+        return paragraphs(item.summary, str((item.data or {}).get("note") or ""))
 
     def item_link(self, item: TrackerEvent) -> str:
         return (

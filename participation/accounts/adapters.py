@@ -1,26 +1,56 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from participation.site_url import absolute_url, site_url
+
+# Links allauth builds from the request's Host header, rebuilt on SITE_URL.
+_SITE_LINKS = {"signup_url": "account_signup"}
+_RESET_REQUEST_MAILS = {"account/email/account_already_exists"}
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Stores the real name from the sign-up form on the user."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """Every account e-mail names the site as configured, not the Sites row."""
+        """Every account e-mail names the site as configured, not the Sites row,
+        and links to SITE_URL, whatever Host the request came with."""
         context = {
             "site_name": settings.SITE_NAME or _("Participation"),
-            "site_url": settings.SITE_URL,
+            "site_url": site_url(),
             **context,
         }
+        for key, name in _SITE_LINKS.items():
+            if key in context:
+                context[key] = absolute_url(reverse(name))
+        if template_prefix in _RESET_REQUEST_MAILS and "password_reset_url" in context:
+            context["password_reset_url"] = absolute_url(
+                reverse("account_reset_password")
+            )
         if "user_display" not in context and context.get("user") is not None:
             context["user_display"] = getattr(context["user"], "real_name", "")
         super().send_mail(template_prefix, email, context)
+
+    def get_email_confirmation_url(
+        self, request: HttpRequest | None, emailconfirmation: Any
+    ) -> str:
+        return absolute_url(
+            reverse("account_confirm_email", args=[emailconfirmation.key])
+        )
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        # As allauth builds it (one opaque "uid-key" segment), on SITE_URL.
+        path = reverse(
+            "account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"}
+        )
+        return absolute_url(path.replace("UID-KEY", quote(key)))
 
     def save_user(
         self, request: HttpRequest, user: Any, form: Any, commit: bool = True

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.selectors import roles_of
+from participation.site_url import absolute_url, site_url
 
 FORMAT_VERSION = 1
 _CHUNK = 500
@@ -65,7 +65,7 @@ def account_summary(user: Any) -> dict[str, Any]:
         "date_joined": user.date_joined,
         "last_login": user.last_login,
         "is_active": user.is_active,
-        "profile_url": settings.SITE_URL + user.get_absolute_url(),
+        "profile_url": absolute_url(user.get_absolute_url()),
     }
 
 
@@ -203,7 +203,7 @@ def export_chunks(user: Any) -> Iterator[str]:
         "format": "participation-personal-data",
         "version": FORMAT_VERSION,
         "generated_at": timezone.now(),
-        "site": settings.SITE_URL,
+        "site": site_url(),
     }
     yield _dump(head)[:-1]
     yield ', "account": ' + _dump(account_summary(user))

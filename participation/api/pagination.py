@@ -19,6 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from participation.site_url import absolute_url
+
 _SALT = "participation.api.cursor"
 
 
@@ -143,7 +145,7 @@ class CursorPagination(BasePagination):
         return page
 
     def _link(self, item: Any, backwards: bool) -> str:
-        url = self.request.build_absolute_uri()
+        url = absolute_url(self.request.get_full_path())
         cursor = self._encode_cursor(
             self.key, self._position(item, self.ordering), backwards
         )
@@ -159,7 +161,7 @@ class CursorPagination(BasePagination):
             return None
         if not self.page:
             return remove_query_param(
-                self.request.build_absolute_uri(), self.cursor_query_param
+                absolute_url(self.request.get_full_path()), self.cursor_query_param
             )
         return self._link(self.page[0], backwards=True)
 

@@ -18,6 +18,7 @@ from participation.api.choices import (
     TRACKER_STATUS_FILTERS,
 )
 from participation.api.models import Scope
+from participation.site_url import absolute_url
 from participation.text import excerpt, render_markdown
 from proposals.models import Alignment
 
@@ -25,8 +26,9 @@ from proposals.models import Alignment
 
 
 def absolute(context: dict[str, Any], path: str) -> str:
-    request = context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
+    """Links in API answers are on SITE_URL, whatever Host the client sent (a
+    stored link that is already absolute is given as it is)."""
+    return absolute_url(path) if path.startswith("/") else path
 
 
 class PersonSerializer(serializers.Serializer):

@@ -21,6 +21,7 @@ from participation.api import tracker_serializers as ts
 from participation.api.base import ApiMixin
 from participation.api.models import Scope
 from participation.errors import Conflict, Invalid
+from participation.site_url import absolute_url
 from participation.spaces.models import Department, Process
 from proposals.models import Comment, Proposal
 
@@ -41,7 +42,7 @@ def _implementations() -> list[str]:
 
 def root_links(request: Request) -> dict[str, str]:
     def url(name: str) -> str:
-        return request.build_absolute_uri(reverse(name))
+        return absolute_url(reverse(name))
 
     return {
         "tracker": url("api:tracker-list"),

@@ -30,6 +30,7 @@ from participation.api.base import ApiMixin
 from participation.api.models import Scope
 from participation.api.permissions import token_of
 from participation.notifications import services as notifications
+from participation.site_url import absolute_url
 from participation.spaces.models import Area, Category, Department, Process
 from proposals import rules as proposal_rules
 from proposals import services as proposal_services
@@ -81,7 +82,7 @@ class ApiRoot(ApiMixin, APIView):
     @extend_schema(responses=s.ApiRootSerializer, operation_id="api_root")
     def get(self, request: Request) -> Response:
         def url(name: str) -> str:
-            return request.build_absolute_uri(reverse(name))
+            return absolute_url(reverse(name))
 
         resources = {
             plural: url(f"api:{name}-list")
@@ -402,7 +403,7 @@ class ProposalViewSet(ApiMixin, viewsets.GenericViewSet):
                 body,
                 status=status.HTTP_201_CREATED,
                 headers={
-                    "Location": request.build_absolute_uri(
+                    "Location": absolute_url(
                         reverse("api:comment-detail", args=[comment.pk])
                     )
                 },
@@ -535,7 +536,7 @@ class MeView(ApiMixin, APIView):
                 "real_name": user.real_name,
                 "name_reading": user.name_reading,
                 "bio": user.bio,
-                "profile_url": request.build_absolute_uri(user.get_absolute_url()),
+                "profile_url": absolute_url(user.get_absolute_url()),
                 "is_verified": standing.is_verified,
                 "roles": roles,
                 "token_scopes": (

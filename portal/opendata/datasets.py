@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from participation.site_url import absolute_url
 from participation.spaces.models import ProcessStatus
 
 CHUNK = 1000
@@ -76,10 +76,6 @@ def _public_processes() -> Any:
     return Process.objects.exclude(status=ProcessStatus.DRAFT).values("id")
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 # --- proposals ------------------------------------------------------------------------
 
 
@@ -132,7 +128,7 @@ def _proposal_rows() -> Iterator[list[Any]]:
         hidden = hidden_at is not None
         yield [
             pk,
-            _absolute(f"/proposals/{pk}/"),
+            absolute_url(f"/proposals/{pk}/"),
             process,
             "" if hidden else title,
             "" if hidden else body,
@@ -736,7 +732,7 @@ def _moderation_rows() -> Iterator[list[Any]]:
             reason,
             model or "",
             object_id,
-            _absolute(url) if url.startswith("/") else url,
+            absolute_url(url) if url.startswith("/") else url,
             until,
             pseudonym(actor),
         ]
@@ -796,20 +792,9 @@ def json_value(value: Any) -> Any:
     return value
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_value(value: Any) -> str:
-    """Text for a CSV cell. Text starting like a spreadsheet formula gets a leading
-    apostrophe so that opening the file can never run it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+def csv_value(value: Any) -> Any:
+    """An open-data value as the CSV writer should see it: times in UTC ISO 8601.
+    ``participation.csvwriter`` does the rest (booleans, empty cells, formulas)."""
     if isinstance(value, datetime | date):
-        return str(json_value(value))
-    if isinstance(value, str):
-        if value.startswith(_FORMULA_START):
-            return "'" + value
-        return value
-    return str(value)
+        return json_value(value)
+    return value

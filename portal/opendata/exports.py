@@ -1,17 +1,16 @@
-"""Serialise a dataset as CSV (UTF-8 with BOM, for spreadsheets) or JSON Lines,
-as a generator of byte chunks: memory stays constant whatever the size."""
+"""Serialise a dataset as CSV (UTF-8 with BOM, for spreadsheets, by the one CSV
+writer, ``participation.csvwriter``) or JSON Lines, as a generator of byte chunks:
+memory stays constant whatever the size."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from typing import Any
 
+from participation import csvwriter
 from portal.opendata.datasets import Dataset, csv_value, json_value
 
-BOM = "\ufeff".encode()
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "jsonl": "application/jsonl; charset=utf-8",
@@ -19,30 +18,12 @@ FORMATS = {
 CHUNK_BYTES = 64 * 1024
 
 
-def _csv_line(values: list[Any]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(values)
-    return buffer.getvalue()
-
-
 def csv_chunks(dataset: Dataset, *, on_row: Any = None) -> Iterator[bytes]:
     """BOM and header, then the rows, in chunks of about 64 KB."""
-    pending = [_csv_line(dataset.field_names)]
-    size = 0
-    first = True
-    for row in dataset.rows():
-        line = _csv_line([csv_value(v) for v in row])
-        pending.append(line)
-        size += len(line)
-        if on_row is not None:
-            on_row()
-        if size >= CHUNK_BYTES:
-            chunk = "".join(pending).encode()
-            yield (BOM + chunk) if first else chunk
-            first = False
-            pending, size = [], 0
-    chunk = "".join(pending).encode()
-    yield (BOM + chunk) if first else chunk
+    rows = ([csv_value(v) for v in row] for row in dataset.rows())
+    yield from csvwriter.csv_chunks(
+        dataset.field_names, rows, on_row=on_row, chunk_bytes=CHUNK_BYTES
+    )
 
 
 def jsonl_chunks(dataset: Dataset, *, on_row: Any = None) -> Iterator[bytes]:

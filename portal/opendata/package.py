@@ -9,13 +9,14 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from participation.site_url import absolute_url
 from portal.opendata import datasets
 
 
 def describe(*, generated_at: datetime, base_url: str | None = None) -> dict[str, Any]:
     """``base_url``: where the files are ('' for files beside datapackage.json)."""
     if base_url is None:
-        base_url = f"{settings.SITE_URL}/opendata/"
+        base_url = absolute_url("/opendata/")
     resources = []
     for dataset in datasets.all_datasets():
         schema = {
@@ -44,7 +45,7 @@ def describe(*, generated_at: datetime, base_url: str | None = None) -> dict[str
         "name": "participation-open-data",
         "title": _("Open data of %(site)s")
         % {"site": settings.SITE_NAME or "Participation"},
-        "homepage": f"{settings.SITE_URL}/opendata/",
+        "homepage": absolute_url("/opendata/"),
         "created": generated_at.isoformat(),
         "licenses": [
             {"name": settings.OPENDATA_LICENCE, "path": settings.OPENDATA_LICENCE_URL}

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from participation.site_url import site_url
 from portal.opendata import charts as charts_module
 from portal.opendata import datasets, exports, kpis, package
 from portal.opendata.forms import StatsForm
@@ -53,7 +54,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "licence": settings.OPENDATA_LICENCE,
             "licence_url": settings.OPENDATA_LICENCE_URL,
             "generated_at": timezone.now(),
-            "site_url": settings.SITE_URL,
+            "site_url": site_url(),
         },
     )
 
