@@ -14,10 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from participation.api import queries
 from participation.api.base import ApiMixin
 from participation.api.serializers import absolute
 from participation.spaces.models import Process
+from participation.spaces.selectors import PUBLIC_PROCESS_STATUSES
 
 SEARCH_SORTS = {
     "relevance": ["kind", "-created_at", "-id"],
@@ -102,7 +102,7 @@ class SearchViewSet(ApiMixin, viewsets.GenericViewSet):
         process = None
         if params.get("process"):
             process = Process.objects.filter(
-                slug=params["process"], status__in=queries.PUBLIC_PROCESS_STATUSES
+                slug=params["process"], status__in=PUBLIC_PROCESS_STATUSES
             ).first()
             if process is None:  # no such process: nothing matches
                 return self.get_paginated_response_for_empty()
@@ -161,7 +161,7 @@ class StatsView(ApiMixin, APIView):
         process = None
         if params.get("process"):
             process = Process.objects.filter(
-                slug=params["process"], status__in=queries.PUBLIC_PROCESS_STATUSES
+                slug=params["process"], status__in=PUBLIC_PROCESS_STATUSES
             ).first()
             if process is None:
                 raise NotFound(_("There is no such process."))

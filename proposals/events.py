@@ -1,7 +1,8 @@
 """Explicit hooks that apps above ``proposals`` register in their ``ready()``.
 
 ``proposals`` must not import ``responses``; when a proposal reaches its support
-threshold, the response tracker needs to know at once, inside the same transaction.
+threshold, the response tracker needs to know at once, inside the same transaction;
+and the proposals API shows and filters by where proposals stand in the tracker.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from proposals.models import Proposal
 
 ThresholdHandler = Callable[["Proposal"], Any]
@@ -45,3 +48,44 @@ def handling_department_id(proposal: Proposal) -> int | None:
         if department_id is not None:
             return department_id
     return None
+
+
+# Where proposals stand in the tracker, for the proposals API: its list filters by
+# tracker status and handling department (the "status" and "department" parameters)
+# and each proposal carries its tracker summary. The tracker knows both.
+ListFilter = Callable[["QuerySet[Proposal]", dict[str, Any]], "QuerySet[Proposal]"]
+list_filters: list[ListFilter] = []
+
+
+def on_list_filter(handler: ListFilter) -> ListFilter:
+    """Register ``handler(proposals, filters)``: it filters the API's proposal list
+    by the parameters it owns and selects what its summaries need."""
+    if handler not in list_filters:
+        list_filters.append(handler)
+    return handler
+
+
+def filter_list(
+    proposals: QuerySet[Proposal], filters: dict[str, Any]
+) -> QuerySet[Proposal]:
+    for handler in list(list_filters):
+        proposals = handler(proposals, filters)
+    return proposals
+
+
+SummaryLoader = Callable[[list["Proposal"]], dict[int, dict[str, Any]]]
+tracker_summary_loaders: list[SummaryLoader] = []
+
+
+def on_tracker_summaries(loader: SummaryLoader) -> SummaryLoader:
+    """Register ``loader(proposals)`` → ``{proposal id: tracker summary}``."""
+    if loader not in tracker_summary_loaders:
+        tracker_summary_loaders.append(loader)
+    return loader
+
+
+def tracker_summaries(proposals: list[Proposal]) -> dict[int, dict[str, Any]]:
+    summaries: dict[int, dict[str, Any]] = {}
+    for loader in list(tracker_summary_loaders):
+        summaries.update(loader(proposals))
+    return summaries

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import ngettext, npgettext
@@ -16,8 +15,7 @@ from participation.accounts.rules import is_moderator_of
 from participation.live.fragments import render_public
 from participation.spaces.models import ProcessStatus
 from proposals import selectors as proposal_selectors
-from proposals.models import Comment, CommentVote, Proposal
-from proposals.selectors import CommentNode
+from proposals.models import Comment, Proposal
 
 
 @dataclass
@@ -28,14 +26,6 @@ class CommentFragment:
     html: str
 
 
-def _proposal(proposal_id: int) -> Any:
-
-    try:
-        return proposal_selectors.proposal_for_page(proposal_id)
-    except Proposal.DoesNotExist:
-        return None
-
-
 def proposal_visible_to(proposal: Any, user: Any) -> bool:
     """The same test as the proposal page: draft processes are for their
     facilitators only; everything else has a public page (hidden content shows as
@@ -44,40 +34,18 @@ def proposal_visible_to(proposal: Any, user: Any) -> bool:
         return False
     if proposal.process.status != ProcessStatus.DRAFT:
         return True
-
     return bool(is_moderator_of(user, proposal))
 
 
 def comment_subtree(comment_id: int, viewer: Any) -> tuple[Any, Any] | None:
     """The proposal and the ``CommentNode`` of one comment with its replies and the
-    viewer's votes (three queries: comments, proposal, votes)."""
-
-    rows = list(
-        Comment.objects.filter(
-            Q(pk=comment_id) | Q(parent_id=comment_id) | Q(parent__parent_id=comment_id)
-        )
-        .select_related("author", "author_department", "hidden_by")
-        .order_by("created_at", "id")
-    )
-    root = next((c for c in rows if c.pk == comment_id), None)
-    if root is None:
+    viewer's votes (three queries: the comment with its proposal, replies, votes)."""
+    comment = proposal_selectors.comment_with_proposal(comment_id)
+    if comment is None:
         return None
-    proposal = _proposal(root.proposal_id)
-    if proposal is None:
-        return None
-    votes: dict[int, int] = {}
-    if getattr(viewer, "is_authenticated", False):
-        votes = dict(
-            CommentVote.objects.filter(
-                user=viewer, comment_id__in=[c.pk for c in rows]
-            ).values_list("comment_id", "value")
-        )
-    nodes = {c.pk: CommentNode(c, votes.get(c.pk, 0)) for c in rows}
-    for comment in rows:
-        comment.proposal = proposal
-        if comment.pk != comment_id and comment.parent_id in nodes:
-            nodes[comment.parent_id].children.append(nodes[comment.pk])
-    return proposal, nodes[comment_id]
+    proposal = comment.proposal
+    node = proposal_selectors.comment_subtree(comment, viewer, proposal=proposal)
+    return proposal, node
 
 
 def public_comment(comment_id: int, language: str) -> CommentFragment | None:
@@ -103,7 +71,6 @@ def public_comment(comment_id: int, language: str) -> CommentFragment | None:
 
 
 def comment_votes(comment_id: int) -> dict[str, int] | None:
-
     row = (
         Comment.objects.filter(pk=comment_id)
         .values("upvotes", "downvotes", "proposal_id")
@@ -120,7 +87,6 @@ def comment_votes(comment_id: int) -> dict[str, int] | None:
 
 def proposal_counts(proposal_id: int, language: str) -> dict[str, Any] | None:
     """Support and comment counts with their labels in ``language``."""
-
     row = (
         Proposal.objects.filter(pk=proposal_id)
         .values("support_count", "comment_count")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Mod
 
 from participation.spaces.models import Phase, Process, ProcessStatus
+from participation.spaces.selectors import PUBLIC_PROCESS_STATUSES
 from proposals.models import (
     Alignment,
     Comment,
@@ -61,26 +63,40 @@ def process_for_page(slug: str) -> Process:
     )
 
 
+def _filtered(
+    qs: QuerySet[Proposal], *, category: str, area: str, state: str, q: str
+) -> QuerySet[Proposal]:
+    """The filters of every proposal list: category, area, state (published by
+    default; withdrawn, threshold or all), and up to five words of text."""
+    if category:
+        qs = qs.filter(category__slug=category)
+    if area:
+        qs = qs.filter(area__slug=area)
+    if state == "withdrawn":
+        qs = qs.filter(state=ProposalState.WITHDRAWN)
+    elif state == "threshold":
+        qs = qs.filter(
+            threshold_reached_at__isnull=False, state=ProposalState.PUBLISHED
+        )
+    elif state != "all":
+        qs = qs.filter(state=ProposalState.PUBLISHED)
+    for term in q.split()[:5]:
+        qs = qs.filter(Q(title__icontains=term) | Q(body__icontains=term))
+    return qs
+
+
 def proposal_list(process: Process, filters: ProposalFilters) -> QuerySet[Proposal]:
     """Proposals of a process for the list page; hidden ones are left out."""
     qs = Proposal.objects.filter(
         process=process, hidden_at__isnull=True
     ).select_related("author", "category", "area")
-    if filters.category:
-        qs = qs.filter(category__slug=filters.category)
-    if filters.area:
-        qs = qs.filter(area__slug=filters.area)
-    if filters.state == "withdrawn":
-        qs = qs.filter(state=ProposalState.WITHDRAWN)
-    elif filters.state == "threshold":
-        qs = qs.filter(
-            threshold_reached_at__isnull=False, state=ProposalState.PUBLISHED
-        )
-    elif filters.state != "all":
-        qs = qs.filter(state=ProposalState.PUBLISHED)
-    if filters.q:
-        for term in filters.q.split()[:5]:
-            qs = qs.filter(Q(title__icontains=term) | Q(body__icontains=term))
+    qs = _filtered(
+        qs,
+        category=filters.category,
+        area=filters.area,
+        state=filters.state,
+        q=filters.q,
+    )
     if filters.sort == "most_supported":
         qs = qs.order_by("-support_count", "-created_at", "-id")
     elif filters.sort == "most_commented":
@@ -93,6 +109,36 @@ def proposal_list(process: Process, filters: ProposalFilters) -> QuerySet[Propos
     else:
         qs = qs.order_by("-created_at", "-id")
     return qs
+
+
+def _in_public_processes() -> QuerySet[Proposal]:
+    return Proposal.objects.filter(
+        process__status__in=PUBLIC_PROCESS_STATUSES
+    ).select_related("author", "category", "area", "process", "hidden_by")
+
+
+def public_proposals(
+    *,
+    process: str = "",
+    category: str = "",
+    area: str = "",
+    author: int | None = None,
+    state: str = "",
+    q: str = "",
+) -> QuerySet[Proposal]:
+    """Visible proposals of every public process, filtered as on the list page
+    (and by process slug and author id); unordered: the API's cursor orders."""
+    qs = _in_public_processes().filter(hidden_at__isnull=True)
+    if process:
+        qs = qs.filter(process__slug=process)
+    if author:
+        qs = qs.filter(author_id=author)
+    return _filtered(qs, category=category, area=area, state=state, q=q)
+
+
+def public_proposal(pk: int) -> Proposal:
+    """One proposal, hidden or not, of a public process (raises DoesNotExist)."""
+    return _in_public_processes().get(pk=pk)
 
 
 def proposal_for_page(pk: int) -> Proposal:
@@ -199,12 +245,56 @@ def comment_tree(
     return roots
 
 
-def comment_node(comment: Comment, viewer: Any) -> CommentNode:
-    """One comment with its replies, as the live layer renders it (same template)."""
-    for node in _walk(comment_tree(comment.proposal, viewer)):
-        if node.comment.pk == comment.pk:
-            return node
-    return CommentNode(comment)
+def _votes_of(viewer: Any, comment_ids: list[int]) -> dict[int, int]:
+    if not getattr(viewer, "is_authenticated", False) or not comment_ids:
+        return {}
+    return dict(
+        CommentVote.objects.filter(user=viewer, comment_id__in=comment_ids).values_list(
+            "comment_id", "value"
+        )
+    )
+
+
+def comment_subtrees(
+    roots: Sequence[Comment], viewer: Any, *, proposal: Proposal | None = None
+) -> list[CommentNode]:
+    """These comments, each with every reply below it and the viewer's votes: two
+    queries (replies, votes; one for anonymous viewers) whatever the size of the
+    threads. Replies read in the order they were written. With ``proposal``, every
+    comment gets it attached, so that rules and templates reading
+    ``comment.proposal`` cost no further query.
+
+    The one way to load "a comment with its replies": the API's threads and
+    comment resource, and the proposal page's live fragments."""
+    if not roots:
+        return []
+    root_ids = [c.pk for c in roots]
+    # Replies nest at most COMMENT_MAX_DEPTH (3) levels: two below a top comment.
+    replies = list(
+        Comment.objects.filter(
+            Q(parent_id__in=root_ids) | Q(parent__parent_id__in=root_ids)
+        )
+        .select_related("author", "author_department", "hidden_by")
+        .order_by("created_at", "id")
+    )
+    comments = [*roots, *replies]
+    votes = _votes_of(viewer, [c.pk for c in comments])
+    nodes = {c.pk: CommentNode(c, votes.get(c.pk, 0)) for c in comments}
+    if proposal is not None:
+        for comment in comments:
+            comment.proposal = proposal
+    for reply in replies:
+        parent = nodes.get(reply.parent_id) if reply.parent_id else None
+        if parent is not None:
+            parent.children.append(nodes[reply.pk])
+    return [nodes[pk] for pk in root_ids]
+
+
+def comment_subtree(
+    comment: Comment, viewer: Any, *, proposal: Proposal | None = None
+) -> CommentNode:
+    """One comment with its replies and the viewer's votes (see comment_subtrees)."""
+    return comment_subtrees([comment], viewer, proposal=proposal)[0]
 
 
 def _walk(nodes: list[CommentNode]) -> Any:
@@ -227,6 +317,45 @@ def comment_for_page(pk: int) -> Comment:
     return Comment.objects.select_related(
         "proposal__process", "author", "author_department"
     ).get(pk=pk)
+
+
+def comment_with_proposal(pk: int) -> Comment | None:
+    """A comment with what the proposal page shows of it and of its proposal
+    (``proposal_for_page``'s relations), in one query; None if there is none."""
+    return (
+        Comment.objects.select_related(
+            "author",
+            "author_department",
+            "hidden_by",
+            "proposal__author",
+            "proposal__category",
+            "proposal__area",
+            "proposal__hidden_by",
+            "proposal__comments_closed_by",
+            "proposal__process",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def comment_by_id(pk: int) -> Comment | None:
+    return Comment.objects.filter(pk=pk).first()
+
+
+def comment_in_public_process(pk: int) -> Comment:
+    """A comment of a public process, hidden or deleted or not (raises
+    DoesNotExist)."""
+    return Comment.objects.select_related(
+        "author", "author_department", "hidden_by", "proposal", "proposal__process"
+    ).get(pk=pk, proposal__process__status__in=PUBLIC_PROCESS_STATUSES)
+
+
+def root_comments(proposal: Proposal) -> QuerySet[Comment]:
+    """The top-level comments of a proposal (unordered: the API's cursor orders)."""
+    return Comment.objects.filter(
+        proposal=proposal, parent__isnull=True
+    ).select_related("author", "author_department", "hidden_by")
 
 
 _WORD_RE = re.compile(r"[A-Za-z0-9]{3,}")

@@ -11,9 +11,13 @@ class Config(AppConfig):
         # Imported here, not at the top: services import models, which are not
         # loaded yet when Django imports this AppConfig (app loading order).
         from proposals import events
-        from responses import live, services  # noqa: F401  (live: the tracker group)
+        from responses import live, selectors, services  # noqa: F401  (live: group)
+        from responses.api import views as api
 
         # A proposal reaching its support threshold enters the tracker in the same
         # transaction as the support that tipped it over.
         events.on_threshold_reached(services.on_threshold_reached)
         events.on_handling_department(services.handling_department_id)
+        # The proposals API filters by, and shows, where proposals stand here.
+        events.on_list_filter(api.filter_proposals)
+        events.on_tracker_summaries(selectors.tracker_summaries)

@@ -881,3 +881,94 @@ def document_data(proposal: Proposal) -> dict[str, Any]:
 def proposals_with_tracker(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Add the tracker entry (and department) to a proposals query, for cards."""
     return qs.select_related("tracker", "tracker__department")
+
+
+# --- The API ------------------------------------------------------------------------
+def proposals_in_tracker(
+    qs: QuerySet[Proposal], *, department: str = "", status: str = ""
+) -> QuerySet[Proposal]:
+    """Proposals filtered by their tracker status (a decision, "pending", "decided"
+    or "overdue") and handling department (a code or "unassigned"), each with its
+    entry selected (for ``tracker_summaries``, at no further query)."""
+    if status or department:
+        filters = TrackerFilters(
+            department=department,
+            status="" if status == "overdue" else status,
+            overdue=status == "overdue",
+        )
+        entries = tracker_entries(filters).order_by()
+        qs = qs.filter(pk__in=entries.values("proposal_id"))
+    return proposals_with_tracker(qs)
+
+
+def tracker_summaries(proposals: list[Proposal]) -> dict[int, dict[str, Any]]:
+    """Tracker summaries of these proposals: no query for those whose entry
+    was selected with them (``proposals_in_tracker``), one for the others."""
+    out: dict[int, dict[str, Any]] = {}
+    missing: list[int] = []
+    for proposal in proposals:
+        if "tracker" in proposal._state.fields_cache:
+            entry = entry_of(proposal)
+            if entry is not None:
+                out[proposal.pk] = entry_summary(entry)
+        else:
+            missing.append(proposal.pk)
+    if missing:
+        out.update(summaries(missing))
+    return out
+
+
+def api_tracker_entries(filters: TrackerFilters) -> QuerySet[TrackerEntry]:
+    """``tracker_entries`` with each proposal's support count as ``_supports``, a
+    field the API's cursor orders and cuts pages on."""
+    return tracker_entries(filters).annotate(_supports=F("proposal__support_count"))
+
+
+def tracked_entry(proposal: Proposal) -> TrackerEntry | None:
+    """The proposal's tracker entry, for an official's action on it (one query)."""
+    return (
+        TrackerEntry.objects.select_related("proposal", "process", "department")
+        .filter(proposal=proposal)
+        .first()
+    )
+
+
+def entry_ids(proposal_ids: list[int]) -> list[int]:
+    """The ids of the tracker entries of these proposals (those that have one)."""
+    return list(
+        TrackerEntry.objects.filter(proposal_id__in=proposal_ids).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def response_record(response_id: int) -> dict[str, Any]:
+    """A published response with every revision, the visible proposals it answers
+    and the residents' ratings (four queries)."""
+    response = response_for_page(response_id)
+    revisions = list(
+        ResponseRevision.objects.filter(response=response).order_by("number")
+    )
+    covers = list(
+        TrackerEntry.objects.filter(response=response, proposal__hidden_at__isnull=True)
+        .order_by("proposal_id")
+        .values_list("proposal_id", flat=True)
+    )
+    return {
+        "id": response.pk,
+        "department": response.department,
+        "published_at": response.published_at,
+        "revised_at": response.revised_at,
+        "revision_count": response.revision_count,
+        "current": response.current,
+        "revisions": revisions,
+        "covers": covers,
+        "ratings": rating_summary(response),
+    }
+
+
+def progress_updates(proposal: Proposal) -> QuerySet[ProgressUpdate]:
+    """Progress updates of a proposal's implementation, oldest first."""
+    return ProgressUpdate.objects.filter(entry__proposal=proposal).order_by(
+        "happened_on", "created_at", "id"
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from participation.api import conditional
 from participation.spaces.models import ProcessStatus
 from tests import factories
 from tests.api.conftest import body
@@ -31,6 +33,26 @@ def test_root_links_every_resource(api):
     assert data["version"] == "v1"
     assert data["resources"]["proposals"].endswith("/api/v1/proposals/")
     assert data["schema"].endswith("/api/v1/schema/")
+
+
+def test_root_lists_the_apps_resources_in_a_fixed_order(api):
+    """Each app's links come from the wiring (participation/api/urls.py); the order
+    is part of the representation (and of its ETag)."""
+    resources = body(api.get("/api/v1/"))["resources"]
+    assert list(resources) == [
+        "processes",
+        "categories",
+        "areas",
+        "departments",
+        "proposals",
+        "tracker",
+        "scorecards",
+        "search",
+        "stats",
+        "me",
+    ]
+    assert resources["tracker"].endswith("/api/v1/tracker/")
+    assert resources["stats"].endswith("/api/v1/stats/")
 
 
 def test_processes_list_shows_published_with_phases(api, process):
@@ -385,10 +407,6 @@ def test_if_none_match_gives_304(api, proposal):
 
 
 def test_if_modified_since_gives_304_while_unchanged(api, proposal, monkeypatch):
-    import time
-
-    from participation.api import conditional
-
     last_modified = api.get("/api/v1/proposals/")["Last-Modified"]
     later = time.time() + 5
     monkeypatch.setattr(conditional.time, "time", lambda: later)

@@ -3,7 +3,9 @@ with its documentation page using local assets only."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -44,3 +46,29 @@ def test_docs_page_uses_local_assets_only(api):
     assert "swagger-ui" in html
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
     assert external == []
+
+
+SNAPSHOT = Path(__file__).with_name("schema_snapshot.json")
+
+
+def _operations_and_components(schema: dict) -> dict[str, list[str]]:
+    methods = ("get", "post", "put", "patch", "delete", "head")
+    operations = sorted(
+        f"{method.upper()} {path} {operation['operationId']}"
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in methods
+    )
+    return {
+        "operations": operations,
+        "components": sorted(schema["components"]["schemas"]),
+    }
+
+
+def test_schema_keeps_every_path_operation_id_and_component_name(api):
+    """The API's paths, operationIds and component names are a contract with its
+    clients: moving code between apps must not change them. (A deliberate new
+    endpoint updates tests/api/schema_snapshot.json in the same commit.)"""
+    schema = body(api.get("/api/v1/schema/?format=json"))
+    expected = json.loads(SNAPSHOT.read_text())
+    assert _operations_and_components(schema) == expected

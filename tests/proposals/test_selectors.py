@@ -4,7 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from proposals import selectors
+from proposals import fragments, selectors
 from proposals.models import CommentVote
 from tests import factories
 
@@ -50,6 +50,41 @@ def test_comment_tree_nests_replies_and_carries_my_vote(proposal, resident):
     assert roots[0].children[0].my_vote == -1
 
 
+def test_comment_subtrees_carry_every_reply_below_and_my_votes_in_two_queries(
+    proposal, resident, django_assert_num_queries
+):
+    root = factories.CommentFactory(proposal=proposal)
+    reply = factories.CommentFactory(proposal=proposal, parent=root, depth=1)
+    deepest = factories.CommentFactory(proposal=proposal, parent=reply, depth=2)
+    other = factories.CommentFactory(proposal=proposal)
+    CommentVote.objects.create(comment=deepest, user=resident, value=1)
+    with django_assert_num_queries(2):  # replies, the viewer's votes
+        nodes = selectors.comment_subtrees([root, other], resident)
+    assert [n.comment for n in nodes] == [root, other]
+    assert nodes[0].children[0].comment == reply
+    assert nodes[0].children[0].children[0].comment == deepest
+    assert nodes[0].children[0].children[0].my_vote == 1
+    assert nodes[1].children == []
+
+
+def test_comment_subtree_of_a_reply_holds_only_what_is_below_it(proposal):
+    root = factories.CommentFactory(proposal=proposal)
+    reply = factories.CommentFactory(proposal=proposal, parent=root, depth=1)
+    deepest = factories.CommentFactory(proposal=proposal, parent=reply, depth=2)
+    node = selectors.comment_subtree(reply, None)
+    assert node.comment == reply
+    assert [n.comment for n in node.children] == [deepest]
+
+
+def test_comment_subtree_attaches_the_proposal_it_is_given(proposal):
+    root = factories.CommentFactory(proposal=proposal)
+    factories.CommentFactory(proposal=proposal, parent=root, depth=1)
+    loaded = selectors.comment_by_id(root.pk)
+    node = selectors.comment_subtree(loaded, None, proposal=proposal)
+    assert node.comment.proposal is proposal
+    assert node.children[0].comment.proposal is proposal
+
+
 def test_comment_tree_newest_first_reverses_top_level_only(proposal):
     first = factories.CommentFactory(proposal=proposal)
     second = factories.CommentFactory(proposal=proposal)
@@ -72,7 +107,7 @@ def test_alignment_counts_leave_out_deleted_and_hidden(proposal):
 def test_comment_template_renders_alone_for_the_live_layer(proposal, resident):
     """The live layer renders _comment.html without a request; it must work."""
     comment = factories.CommentFactory(proposal=proposal, body="ライブで届くコメント")
-    node = selectors.comment_node(comment, resident)
+    node = selectors.comment_subtree(comment, resident, proposal=proposal)
     html = render_to_string(
         "proposals/_comment.html",
         {"node": node, "proposal": proposal, "user": resident},
@@ -80,3 +115,17 @@ def test_comment_template_renders_alone_for_the_live_layer(proposal, resident):
     assert f'id="comment-{comment.pk}"' in html
     assert "ライブで届くコメント" in html
     assert 'value="up"' in html  # the resident may vote
+
+
+def test_comment_fragment_loads_comment_proposal_replies_and_votes_in_three_queries(
+    proposal, resident, django_assert_num_queries
+):
+    root = factories.CommentFactory(proposal=proposal)
+    reply = factories.CommentFactory(proposal=proposal, parent=root, depth=1)
+    CommentVote.objects.create(comment=reply, user=resident, value=1)
+    with django_assert_num_queries(3):
+        loaded_proposal, node = fragments.comment_subtree(root.pk, resident)
+        assert loaded_proposal.process.slug == proposal.process.slug
+        assert node.children[0].comment.proposal is loaded_proposal
+    assert node.children[0].my_vote == 1
+    assert fragments.comment_subtree(424242, resident) is None

@@ -1,5 +1,5 @@
-"""Representations of the response tracker, responses, scorecards and the public
-moderation log. They read what responses.selectors and moderation.selectors return."""
+"""Representations of the response tracker, responses, progress and scorecards in
+the API. They read what responses.selectors returns (no queries of their own)."""
 
 from __future__ import annotations
 
@@ -13,26 +13,12 @@ from rest_framework import serializers
 from participation.api.choices import IMPLEMENTATIONS, TRACKER_STATUS_FILTERS
 from participation.api.serializers import (
     DepartmentRefSerializer,
+    PersonRefSerializer,
     TrackerSummarySerializer,
     absolute,
+    person_ref,
 )
 from participation.text import render_markdown
-
-
-def person_ref(context: dict[str, Any], user_id: int | None, name: str) -> Any:
-    if not user_id:
-        return None
-    return {
-        "id": user_id,
-        "real_name": name,
-        "profile_url": absolute(context, reverse("accounts:profile", args=[user_id])),
-    }
-
-
-class PersonRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    real_name = serializers.CharField()
-    profile_url = serializers.URLField()
 
 
 class TrackerProposalSerializer(serializers.Serializer):
@@ -187,43 +173,6 @@ class ScoreboardSerializer(serializers.Serializer):
     total = FiguresSerializer()
 
 
-# -- moderation log --------------------------------------------------------------
-
-
-class ModerationLogSerializer(serializers.Serializer):
-    """One public moderation action: who, what, why, when; never hidden text or
-    who reported."""
-
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
-    facilitator = serializers.SerializerMethodField(
-        help_text="Null for automatic hiding after reports."
-    )
-    reason_code = serializers.CharField()
-    reason = serializers.CharField(source="reason_display")
-    target_type = serializers.CharField(source="target_kind")
-    target_id = serializers.IntegerField(source="object_id", allow_null=True)
-    target_url = serializers.SerializerMethodField()
-    subject_name = serializers.SerializerMethodField(
-        help_text="The blocked person's real name (blocks only)."
-    )
-    until = serializers.DateTimeField(allow_null=True)
-    created_at = serializers.DateTimeField()
-
-    @extend_schema_field(PersonRefSerializer(allow_null=True))
-    def get_facilitator(self, obj: Any) -> Any:
-        return person_ref(self.context, obj.actor_id, obj.actor_name)
-
-    @extend_schema_field(serializers.URLField(allow_null=True))
-    def get_target_url(self, obj: Any) -> str | None:
-        return absolute(self.context, obj.target_url) if obj.target_url else None
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_subject_name(self, obj: Any) -> str | None:
-        return obj.subject_name if obj.target_kind == "user" else None
-
-
 # -- writes ----------------------------------------------------------------------
 
 
@@ -312,21 +261,6 @@ class OutcomeResultSerializer(serializers.Serializer):
     )
     entry = TrackerSummarySerializer()
     checks = ChecksSerializer()
-
-
-class ReportSerializer(serializers.Serializer):
-    target_type = serializers.ChoiceField(choices=["proposal", "comment"])
-    target_id = serializers.IntegerField(min_value=1)
-    reason = serializers.CharField(max_length=30)
-    details = serializers.CharField(required=False, allow_blank=True)
-
-
-class ReportResultSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    target_type = serializers.CharField()
-    target_id = serializers.IntegerField()
-    reason = serializers.CharField()
-    created_at = serializers.DateTimeField()
 
 
 class TrackerFilterSerializer(serializers.Serializer):

@@ -1,12 +1,13 @@
-"""The API's window on the response tracker and on moderation: reads through
-responses.selectors and moderation.selectors, writes through their services."""
+"""The response tracker in the REST API: the tracker list, scorecards, a
+proposal's record, officials' actions, the response with its revisions, progress
+updates, and residents' ratings and outcome checks. Reads go through
+responses.selectors, writes through responses.services."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, QuerySet
-from django.urls import reverse
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status as http
@@ -16,44 +17,25 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from participation.api import queries
-from participation.api import tracker_serializers as ts
 from participation.api.base import ApiMixin
 from participation.api.models import Scope
+from participation.api.serializers import validated
 from participation.errors import Conflict, Invalid
-from participation.site_url import absolute_url
-from participation.spaces.models import Department, Process
-from proposals.models import Comment, Proposal
+from participation.spaces import selectors as spaces
+from participation.spaces.models import Department
+from proposals import selectors as proposal_selectors
+from proposals.models import Proposal
+from responses import selectors, services
+from responses.api import serializers as ts
+from responses.models import TrackerEntry
+from responses.transitions import Decision, Implementation
 
 STATUS_WORDS = ("pending", "decided", "overdue")
-
-
-def _decisions() -> list[str]:
-    from responses.transitions import Decision
-
-    return list(Decision.values)
-
-
-def _implementations() -> list[str]:
-    from responses.transitions import Implementation
-
-    return [value for value in Implementation.values if value]
-
-
-def root_links(request: Request) -> dict[str, str]:
-    def url(name: str) -> str:
-        return absolute_url(reverse(name))
-
-    return {
-        "tracker": url("api:tracker-list"),
-        "scorecards": url("api:scorecards"),
-        "search": url("api:search-list"),
-        "stats": url("api:stats"),
-    }
+_IMPLEMENTATIONS = [value for value in Implementation.values if value]
 
 
 def _check_status(value: str, field: str = "status") -> None:
-    if value and value not in (*_decisions(), *STATUS_WORDS):
+    if value and value not in (*Decision.values, *STATUS_WORDS):
         raise ValidationError(
             {
                 field: [
@@ -63,51 +45,20 @@ def _check_status(value: str, field: str = "status") -> None:
         )
 
 
-def filter_proposals(qs: QuerySet[Proposal], filters: dict[str, Any]) -> QuerySet:
-    """Apply the tracker filters (status incl. overdue, department) using the
-    tracker's own selector, and select each proposal's tracker entry."""
-    from responses import selectors
-
+def filter_proposals(
+    qs: QuerySet[Proposal], filters: dict[str, Any]
+) -> QuerySet[Proposal]:
+    """The proposals API's tracker filters (status incl. overdue, department), with
+    each proposal's tracker entry selected (registered in proposals.events)."""
     status = filters.get("status") or ""
-    department = filters.get("department") or ""
     _check_status(status)
-    if status or department:
-        tracker_filters = selectors.TrackerFilters(
-            department=department,
-            status="" if status == "overdue" else status,
-            overdue=status == "overdue",
-        )
-        entries = selectors.tracker_entries(tracker_filters).order_by()
-        qs = qs.filter(pk__in=entries.values("proposal_id"))
-    return selectors.proposals_with_tracker(qs)
-
-
-def summaries(proposals: list[Proposal]) -> dict[int, dict[str, Any]]:
-    """Tracker summaries of proposals whose entries were selected with them."""
-    from responses import selectors
-
-    out = {}
-    for proposal in proposals:
-        entry = selectors.entry_of(proposal)
-        if entry is not None:
-            out[proposal.pk] = selectors.entry_summary(entry)
-    return out
-
-
-def summaries_by_id(proposal_ids: list[int]) -> dict[int, dict[str, Any]]:
-    from responses import selectors
-
-    return selectors.summaries(proposal_ids)
-
-
-def _entry(proposal: Proposal) -> Any:
-    from responses.models import TrackerEntry
-
-    entry = (
-        TrackerEntry.objects.select_related("proposal", "process", "department")
-        .filter(proposal=proposal)
-        .first()
+    return selectors.proposals_in_tracker(
+        qs, department=filters.get("department") or "", status=status
     )
+
+
+def _entry(proposal: Proposal) -> TrackerEntry:
+    entry = selectors.tracked_entry(proposal)
     if entry is None:
         raise Conflict(
             _("This proposal has not entered the response tracker."),
@@ -118,21 +69,15 @@ def _entry(proposal: Proposal) -> Any:
 
 def _proposal(pk: Any) -> Proposal:
     try:
-        return queries.proposal(int(pk))
+        return proposal_selectors.public_proposal(int(pk))
     except (Proposal.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
-
-
-def _validated(serializer_class: type, data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _department(code: str | None, field: str = "department") -> Department | None:
     if not code:
         return None
-    department = Department.objects.filter(code=code).first()
+    department = spaces.department_by_code(code)
     if department is None:
         raise ValidationError({field: [_("There is no department with this code.")]})
     return department
@@ -150,18 +95,16 @@ class TrackerViewSet(ApiMixin, viewsets.GenericViewSet):
     serializer_class = ts.TrackerRowSerializer
 
     def get_queryset(self) -> QuerySet:
-        from responses.models import TrackerEntry
-
         return TrackerEntry.objects.none()
 
     def _filters(self) -> dict[str, Any]:
         if not hasattr(self, "_values"):
-            self._values = _validated(
+            self._values = validated(
                 ts.TrackerFilterSerializer, self.request.query_params.dict()
             )
             _check_status(self._values.get("status") or "")
             implementation = self._values.get("implementation") or ""
-            if implementation and implementation not in _implementations():
+            if implementation and implementation not in _IMPLEMENTATIONS:
                 raise ValidationError(
                     {"implementation": [_("Unknown implementation status.")]}
                 )
@@ -179,8 +122,6 @@ class TrackerViewSet(ApiMixin, viewsets.GenericViewSet):
 
     @extend_schema(parameters=[ts.TrackerFilterSerializer])
     def list(self, request: Request) -> Response:
-        from responses import selectors
-
         values = self._filters()
         status = values.get("status") or ""
         filters = selectors.TrackerFilters(
@@ -196,9 +137,7 @@ class TrackerViewSet(ApiMixin, viewsets.GenericViewSet):
             entered_to=values.get("entered_to"),
             sort="due",
         )
-        qs = selectors.tracker_entries(filters).annotate(
-            _supports=F("proposal__support_count")
-        )
+        qs = selectors.api_tracker_entries(filters)
         page = self.paginate_queryset(qs)
         context = self.get_serializer_context()
         rows = [
@@ -215,8 +154,6 @@ class ScorecardsView(ApiMixin, APIView):
 
     @extend_schema(responses=ts.ScoreboardSerializer, operation_id="scorecards")
     def get(self, request: Request) -> Response:
-        from responses import selectors
-
         board = selectors.scorecards()
         return Response(ts.ScoreboardSerializer(board).data)
 
@@ -224,9 +161,7 @@ class ScorecardsView(ApiMixin, APIView):
 class DepartmentScorecardView(ApiMixin, APIView):
     @extend_schema(responses=ts.FiguresSerializer, operation_id="department_scorecard")
     def get(self, request: Request, code: str) -> Response:
-        from responses import selectors
-
-        department = Department.objects.filter(code=code).first()
+        department = spaces.department_by_code(code)
         if department is None:
             raise NotFound()
         return Response(
@@ -246,8 +181,6 @@ class ProposalTrackerView(ApiMixin, APIView):
         operation_id="proposal_tracker",
     )
     def get(self, request: Request, pk: int) -> Response:
-        from responses import selectors
-
         proposal = _proposal(pk)
         if proposal.is_hidden:
             raise NotFound()
@@ -279,8 +212,6 @@ class TrackerActionView(ApiMixin, APIView):
     required_scope = Scope.OFFICIAL
 
     def _render(self, proposal: Proposal, code: int = http.HTTP_200_OK) -> Response:
-        from responses import selectors
-
         return Response(
             selectors.summaries([proposal.pk]).get(proposal.pk), status=code
         )
@@ -295,10 +226,8 @@ class ForwardView(TrackerActionView):
         summary="Forward a proposal into the tracker early (facilitators, admins)",
     )
     def post(self, request: Request, pk: int) -> Response:
-        from responses import services
-
         proposal = _proposal(pk)
-        data = _validated(ts.ForwardSerializer, request.data)
+        data = validated(ts.ForwardSerializer, request.data)
         services.tracker_forward(
             actor=request.user, proposal=proposal, note=data.get("note", "")
         )
@@ -314,10 +243,8 @@ class AssignView(TrackerActionView):
         summary="Assign (or reassign) a tracked proposal to a department",
     )
     def post(self, request: Request, pk: int) -> Response:
-        from responses import services
-
         proposal = _proposal(pk)
-        data = _validated(ts.AssignSerializer, request.data)
+        data = validated(ts.AssignSerializer, request.data)
         services.tracker_assign(
             actor=request.user,
             entry=_entry(proposal),
@@ -336,10 +263,8 @@ class ClaimView(TrackerActionView):
         summary="Claim an unassigned tracked proposal for your department",
     )
     def post(self, request: Request, pk: int) -> Response:
-        from responses import services
-
         proposal = _proposal(pk)
-        data = _validated(ts.ClaimSerializer, request.data)
+        data = validated(ts.ClaimSerializer, request.data)
         services.tracker_claim(
             actor=request.user,
             entry=_entry(proposal),
@@ -357,10 +282,8 @@ class StatusView(TrackerActionView):
         summary="Change the decision status (acknowledged, under review …)",
     )
     def post(self, request: Request, pk: int) -> Response:
-        from responses import services
-
         proposal = _proposal(pk)
-        data = _validated(ts.StatusSerializer, request.data)
+        data = validated(ts.StatusSerializer, request.data)
         services.tracker_set_status(
             actor=request.user,
             entry=_entry(proposal),
@@ -370,53 +293,21 @@ class StatusView(TrackerActionView):
         return self._render(proposal)
 
 
-def _response_payload(response_id: int) -> dict[str, Any]:
-    from responses import selectors
-    from responses.models import ResponseRevision, TrackerEntry
-
-    response = selectors.response_for_page(response_id)
-    revisions = list(
-        ResponseRevision.objects.filter(response=response).order_by("number")
-    )
-    covers = list(
-        TrackerEntry.objects.filter(response=response, proposal__hidden_at__isnull=True)
-        .order_by("proposal_id")
-        .values_list("proposal_id", flat=True)
-    )
-    ratings = selectors.rating_summary(response)
-    return {
-        "id": response.pk,
-        "department": response.department,
-        "published_at": response.published_at,
-        "revised_at": response.revised_at,
-        "revision_count": response.revision_count,
-        "current": response.current,
-        "revisions": revisions,
-        "covers": covers,
-        "ratings": ratings,
-    }
-
-
 class ProposalResponseView(ApiMixin, APIView):
     """The department's response to a proposal, with every revision."""
 
     required_scope = Scope.OFFICIAL
 
     def _entry_or_404(self, pk: int) -> tuple[Proposal, Any]:
-        from responses.models import TrackerEntry
-
         proposal = _proposal(pk)
-        entry = (
-            TrackerEntry.objects.select_related("proposal", "process", "department")
-            .filter(proposal=proposal)
-            .first()
-        )
-        return proposal, entry
+        return proposal, selectors.tracked_entry(proposal)
 
     def _render(self, response_id: int, code: int = http.HTTP_200_OK) -> Response:
         context = {"request": self.request}
         return Response(
-            ts.ResponseSerializer(_response_payload(response_id), context=context).data,
+            ts.ResponseSerializer(
+                selectors.response_record(response_id), context=context
+            ).data,
             status=code,
         )
 
@@ -440,19 +331,12 @@ class ProposalResponseView(ApiMixin, APIView):
         summary="Publish the department's response (scope: official)",
     )
     def post(self, request: Request, pk: int) -> Response:
-        from responses import services
-        from responses.models import TrackerEntry
-
         proposal, entry = self._entry_or_404(pk)
-        data = _validated(ts.PublishSerializer, request.data)
+        data = validated(ts.PublishSerializer, request.data)
         if entry is None:
             entry = _entry(proposal)
         also_proposals = sorted(set(data.get("also") or []) - {proposal.pk})
-        also = list(
-            TrackerEntry.objects.filter(proposal_id__in=also_proposals).values_list(
-                "pk", flat=True
-            )
-        )
+        also = selectors.entry_ids(also_proposals)
         if len(also) != len(also_proposals):
             raise Invalid(
                 _("Some of the proposals to cover are not in the tracker."),
@@ -476,10 +360,8 @@ class ProposalResponseView(ApiMixin, APIView):
         summary="Revise the response: a new public revision (scope: official)",
     )
     def patch(self, request: Request, pk: int) -> Response:
-        from responses import services
-
         proposal, entry = self._entry_or_404(pk)
-        data = _validated(ts.ReviseSerializer, request.data)
+        data = validated(ts.ReviseSerializer, request.data)
         if entry is None:
             entry = _entry(proposal)
         revision = services.response_revise(
@@ -506,14 +388,10 @@ class ProgressView(ApiMixin, APIView):
         summary="Progress updates, oldest first",
     )
     def get(self, request: Request, pk: int) -> Response:
-        from responses.models import ProgressUpdate
-
         proposal = _proposal(pk)
         if proposal.is_hidden:
             raise NotFound()
-        updates = ProgressUpdate.objects.filter(entry__proposal=proposal).order_by(
-            "happened_on", "created_at", "id"
-        )
+        updates = selectors.progress_updates(proposal)
         return Response(
             ts.ProgressUpdateSerializer(
                 updates, many=True, context={"request": request}
@@ -528,10 +406,8 @@ class ProgressView(ApiMixin, APIView):
         summary="Post a progress update (scope: official)",
     )
     def post(self, request: Request, pk: int) -> Response:
-        from responses import services
-
         proposal = _proposal(pk)
-        data = _validated(ts.ProgressInputSerializer, request.data)
+        data = validated(ts.ProgressInputSerializer, request.data)
         update = services.progress_post(
             actor=request.user,
             entry=_entry(proposal),
@@ -564,10 +440,8 @@ class ResponseRatingView(ApiMixin, APIView):
         summary="Rate the response to a proposal (201 first time, 200 when changed)",
     )
     def post(self, request: Request, pk: int) -> Response:
-        from responses import selectors, services
-
         proposal = _proposal(pk)
-        data = _validated(ts.RatingInputSerializer, request.data)
+        data = validated(ts.RatingInputSerializer, request.data)
         entry = _entry(proposal)
         if entry.response_id is None:
             raise Conflict(
@@ -607,10 +481,8 @@ class OutcomeView(ApiMixin, APIView):
         summary="Confirm or dispute that the completed work is done",
     )
     def post(self, request: Request, pk: int) -> Response:
-        from responses import selectors, services
-
         proposal = _proposal(pk)
-        data = _validated(ts.OutcomeInputSerializer, request.data)
+        data = validated(ts.OutcomeInputSerializer, request.data)
         check = services.outcome_check(
             user=request.user,
             entry=_entry(proposal),
@@ -625,81 +497,3 @@ class OutcomeView(ApiMixin, APIView):
             "checks": selectors.outcome_counts(check.entry),
         }
         return Response(ts.OutcomeResultSerializer(payload).data)
-
-
-# -- moderation ------------------------------------------------------------------
-
-
-class ModerationLogView(ApiMixin, viewsets.GenericViewSet):
-    """The public moderation log of a process, newest first."""
-
-    serializer_class = ts.ModerationLogSerializer
-
-    def get_queryset(self) -> QuerySet:
-        from participation.moderation.models import ModerationAction
-
-        return ModerationAction.objects.none()
-
-    def get_cursor_ordering(self) -> list[str]:
-        return ["-created_at", "-id"]
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("slug", str, OpenApiParameter.PATH),
-            OpenApiParameter(
-                "kind", str, description="Only actions of this kind (hide, block …)."
-            ),
-        ],
-        operation_id="process_moderation_log",
-    )
-    def list(self, request: Request, slug: str) -> Response:
-        from participation.moderation import selectors
-
-        process = Process.objects.filter(
-            slug=slug, status__in=queries.PUBLIC_PROCESS_STATUSES
-        ).first()
-        if process is None:
-            raise NotFound()
-        kind = request.query_params.get("kind", "")
-        page = self.paginate_queryset(selectors.public_log(process, kind=kind))
-        return self.get_paginated_response(
-            ts.ModerationLogSerializer(
-                page, many=True, context=self.get_serializer_context()
-            ).data
-        )
-
-
-class ReportView(ApiMixin, APIView):
-    """Report a proposal or a comment to the facilitators (scope: participate)."""
-
-    required_scope = Scope.PARTICIPATE
-
-    @extend_schema(
-        request=ts.ReportSerializer,
-        responses={201: ts.ReportResultSerializer},
-        operation_id="report_create",
-    )
-    def post(self, request: Request) -> Response:
-        from participation.moderation import services
-
-        data = _validated(ts.ReportSerializer, request.data)
-        model = Proposal if data["target_type"] == "proposal" else Comment
-        target = model.objects.filter(pk=data["target_id"]).first()
-        if target is None:
-            raise ValidationError({"target_id": [_("There is no such content.")]})
-        report = services.report_create(
-            reporter=request.user,
-            target=target,
-            reason=data["reason"],
-            details=data.get("details", ""),
-        )
-        return Response(
-            {
-                "id": report.pk,
-                "target_type": data["target_type"],
-                "target_id": target.pk,
-                "reason": report.reason,
-                "created_at": report.created_at,
-            },
-            status=http.HTTP_201_CREATED,
-        )
