@@ -11,6 +11,7 @@ document reads.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from participation.moderation.models import Hideable
+from responses import clock
 from responses.transitions import ACCEPTING, DECIDED, Decision, Implementation
 
 REASON_MIN = 50
@@ -33,6 +35,11 @@ PROGRESS_MAX = 5_000
 DISPUTE_MIN = 20
 COMMENT_MIN, COMMENT_MAX = 2, 5_000
 REFERRED_TO_MAX = 200
+
+
+def _days_between(start: datetime, end: datetime) -> int:
+    """Calendar days from ``start`` to ``end``, as dates in the current zone."""
+    return (timezone.localdate(end) - timezone.localdate(start)).days
 
 
 def _values(choices: frozenset[str]) -> list[str]:
@@ -206,26 +213,34 @@ class TrackerEntry(models.Model):
     def is_decided(self) -> bool:
         return self.decided_at is not None
 
+    # Deadlines are instants (``response_due_at``), but people read them as dates:
+    # "due 5 Aug" in the configured zone. Day counts are therefore differences of
+    # local calendar dates (settings.TIME_ZONE), not elapsed 24-hour periods, and
+    # "now" is the tracker's clock (``clock.frozen`` replays history).
     @property
     def is_overdue(self) -> bool:
-        return self.decided_at is None and self.response_due_at < timezone.now()
+        return self.decided_at is None and self.response_due_at < clock.now()
 
     @property
     def days_overdue(self) -> int:
-        if not self.is_overdue:
+        """Local calendar days since the due date (at least 1 once overdue)."""
+        now = clock.now()
+        if self.decided_at is not None or self.response_due_at >= now:
             return 0
-        return max(1, (timezone.now() - self.response_due_at).days)
+        return max(1, _days_between(self.response_due_at, now))
 
     @property
     def days_left(self) -> int:
-        """Whole days left to decide (0 on the last day)."""
-        if self.decided_at is not None or self.is_overdue:
+        """Whole local calendar days left to decide (0 on the last day)."""
+        now = clock.now()
+        if self.decided_at is not None or self.response_due_at < now:
             return 0
-        return (self.response_due_at - timezone.now()).days
+        return _days_between(now, self.response_due_at)
 
     @property
     def days_waiting(self) -> int:
-        return max(0, (timezone.now() - self.entered_at).days)
+        """Local calendar days since it entered the tracker (0 on that day)."""
+        return max(0, _days_between(self.entered_at, clock.now()))
 
     @property
     def days_to_decision(self) -> int | None:

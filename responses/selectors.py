@@ -202,6 +202,8 @@ def tracker_entries(
         qs = qs.filter(decided_at__isnull=True, response_due_at__lt=now)
     if filters.disputed:
         qs = qs.filter(disputed_at__isnull=False)
+    # The dates a person picks are local: ``__date`` converts ``entered_at`` to the
+    # current zone (settings.TIME_ZONE) before taking its date, in SQL.
     if filters.entered_from:
         qs = qs.filter(entered_at__date__gte=filters.entered_from)
     if filters.entered_to:

@@ -204,6 +204,8 @@ def tracker_csv(request: HttpRequest) -> HttpResponse:
         csvwriter.csv_chunks(CSV_COLUMNS, _csv_rows(selectors.csv_rows(filters))),
         content_type="text/csv; charset=utf-8",
     )
+    # A local date: the file is named for the day the person downloading it sees
+    # (timestamps inside are full ISO 8601 instants with their offset).
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="tracker-{stamp}.csv"'
     return response

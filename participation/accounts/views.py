@@ -110,6 +110,7 @@ def personal_data_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def personal_data_download(request: HttpRequest) -> StreamingHttpResponse:
     """The person's own data as one JSON file, streamed row by row."""
+    # A local date: the day the person downloading it sees.
     stamp = timezone.localtime().strftime("%Y%m%d")
     response = StreamingHttpResponse(
         personal_data.export_chunks(request.user),

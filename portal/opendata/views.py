@@ -68,6 +68,8 @@ def download(request: HttpRequest, slug: str, fmt: str) -> StreamingHttpResponse
     chunks = exports.chunks(dataset, fmt)
     content = async_chunks(chunks) if isinstance(request, ASGIRequest) else chunks
     response = StreamingHttpResponse(content, content_type=exports.FORMATS[fmt])
+    # UTC (timezone.now() is UTC), like every timestamp in the files and
+    # X-Generated-At: open data is read by programs, and the "Z" names the zone.
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     response["Content-Disposition"] = (
         f'attachment; filename="{dataset.slug}-{stamp}.{fmt}"'

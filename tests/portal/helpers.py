@@ -66,7 +66,7 @@ def progress(entry, official, *, body="工事を始めました。", percent=30)
         status="in_progress",
         percent=percent,
         body=body,
-        happened_on=now.date(),
+        happened_on=timezone.localdate(now),
         author=official,
         author_name=official.real_name,
         created_at=now,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from portal.opendata import kpis
@@ -79,6 +80,36 @@ def test_months_run_to_the_current_month(process):
         "2026-02",
         "2026-03",
     ]
+
+
+# 30 Nov, 14:59 UTC is 23:59 in Tokyo; 15:01 UTC is already 1 December there.
+@pytest.mark.parametrize(
+    ("now", "month"),
+    [
+        pytest.param(
+            datetime(2026, 11, 30, 14, 59, tzinfo=UTC), "2026-11", id="23:59JST"
+        ),
+        pytest.param(
+            datetime(2026, 11, 30, 15, 1, tzinfo=UTC), "2026-12", id="00:01JST"
+        ),
+    ],
+)
+def test_stats_page_current_month_is_the_local_month(client, process, now, month):
+    with time_machine.travel(now, tick=False):
+        take_part(process, 5, when=timezone.now())
+        report = client.get("/stats/").context["report"]
+    assert this_month(report).month.strftime("%Y-%m") == month
+    assert this_month(report).participants == 5
+
+
+def test_monthly_figures_split_at_local_midnight(process):
+    take_part(process, 5, when=datetime(2026, 11, 30, 14, 30, tzinfo=UTC))
+    take_part(process, 6, when=datetime(2026, 11, 30, 15, 30, tzinfo=UTC))
+    november, december = participation_kpis(
+        now=datetime(2026, 12, 15, 3, 0, tzinfo=UTC)
+    ).months[-2:]
+    assert (november.proposals, december.proposals) == (5, 6)
+    assert (november.participants, december.participants) == (5, 6)
 
 
 def test_per_process_report_counts_only_that_process(process):

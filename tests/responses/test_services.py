@@ -4,9 +4,10 @@ notifications, live broadcasts)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from participation.audit.models import AuditEvent
@@ -702,6 +703,33 @@ def test_overdue_notification_goes_to_department_officials_once(assigned, offici
         Notification.objects.filter(recipient=official, kind="tracker.overdue").count()
         == 1
     )
+
+
+def test_overdue_notification_counts_days_on_the_tracker_clock(assigned, official):
+    with clock.frozen(assigned.response_due_at + timedelta(days=3)):
+        services.notify_overdue()
+    notification = Notification.objects.get(recipient=official, kind="tracker.overdue")
+    assert notification.data["days"] == 3
+
+
+# The deadline is 5 Dec, 23:00 in Tokyo; 15:01 UTC on 6 Dec is 7 Dec there.
+@pytest.mark.parametrize(
+    ("now", "days"),
+    [
+        pytest.param(datetime(2026, 12, 6, 14, 59, tzinfo=UTC), 1, id="23:59JST"),
+        pytest.param(datetime(2026, 12, 6, 15, 1, tzinfo=UTC), 2, id="00:01JST"),
+    ],
+)
+def test_overdue_notification_counts_local_days_since_the_due_date(
+    assigned, official, now, days
+):
+    TrackerEntry.objects.filter(pk=assigned.pk).update(
+        response_due_at=datetime(2026, 12, 5, 14, 0, tzinfo=UTC)
+    )
+    with time_machine.travel(now, tick=False):
+        services.notify_overdue()
+    notification = Notification.objects.get(recipient=official, kind="tracker.overdue")
+    assert notification.data["days"] == days
 
 
 def test_an_unassigned_overdue_proposal_notifies_the_facilitators(entry, facilitator):

@@ -4,13 +4,15 @@ changed on refusal, fixed query counts."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from xml.etree import ElementTree
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from responses import clock, services
 from responses.models import ResponseRevision, TrackerEntry
@@ -83,7 +85,7 @@ def test_tracker_filters_by_department_process_category_and_area(
 
 
 def test_tracker_filters_by_date_range(client, accepted):
-    day = accepted.entered_at.date()
+    day = timezone.localdate(accepted.entered_at)
     before = (day - timedelta(days=2)).isoformat()
     assert (
         f"tracker-row-{accepted.proposal_id}"
@@ -95,6 +97,40 @@ def test_tracker_filters_by_date_range(client, accepted):
         f"tracker-row-{accepted.proposal_id}"
         not in client.get(f"/tracker/?entered_to={before}").content.decode()
     )
+
+
+# 14:59 UTC is 23:59 in Tokyo; 15:01 UTC is already the next day there.
+@pytest.mark.parametrize(
+    ("entered", "local_day"),
+    [
+        pytest.param(
+            datetime(2026, 12, 1, 14, 59, tzinfo=UTC), "2026-12-01", id="23:59JST"
+        ),
+        pytest.param(
+            datetime(2026, 12, 1, 15, 1, tzinfo=UTC), "2026-12-02", id="00:01JST"
+        ),
+    ],
+)
+def test_tracker_date_range_filter_uses_the_local_day_of_entry(
+    client, admin_user, proposal, entered, local_day
+):
+    with time_machine.travel(entered, tick=False):
+        entry = services.tracker_forward(actor=admin_user, proposal=proposal)
+        day = date.fromisoformat(local_day)
+        row = f"tracker-row-{entry.proposal_id}"
+
+        def shown(query):
+            return row in client.get(f"/tracker/?{query}").content.decode()
+
+        assert shown(f"entered_from={day}&entered_to={day}")
+        assert not shown(f"entered_to={day - timedelta(days=1)}")
+        assert not shown(f"entered_from={day + timedelta(days=1)}")
+
+
+def test_csv_file_is_named_for_the_local_date(client, accepted):
+    with time_machine.travel(datetime(2026, 12, 1, 15, 1, tzinfo=UTC), tick=False):
+        response = client.get("/tracker/export.csv")
+    assert 'filename="tracker-2026-12-02.csv"' in response["Content-Disposition"]
 
 
 @pytest.mark.parametrize(
