@@ -15,16 +15,11 @@ from meetings.models import (
     SessionStatus,
     SessionTheme,
 )
-from participation.spaces.models import ProcessStatus
-
-
-def _public_sessions() -> QuerySet[LiveSession]:
-    return LiveSession.objects.exclude(process__status=ProcessStatus.DRAFT)
 
 
 def session_list(*, process: Any = None, status: str = "") -> QuerySet[LiveSession]:
     """Sessions with their process and the number of visible opinions (one query)."""
-    qs = _public_sessions().select_related("process")
+    qs = LiveSession.objects.public().select_related("process")
     if process is not None:
         qs = qs.filter(process=process)
     if status:

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from proposals.models import Proposal
 
 ThresholdHandler = Callable[["Proposal"], Any]
@@ -45,3 +47,22 @@ def handling_department_id(proposal: Proposal) -> int | None:
         if department_id is not None:
             return department_id
     return None
+
+
+# What apps above proposals show on a proposal card (the tracker: its status and
+# department). Each adds what it needs to a list's query, so that a page of cards
+# costs no query per card.
+CardQuery = Callable[["QuerySet[Proposal]"], "QuerySet[Proposal]"]
+card_queries: list[CardQuery] = []
+
+
+def on_card_query(query: CardQuery) -> CardQuery:
+    if query not in card_queries:
+        card_queries.append(query)
+    return query
+
+
+def for_cards(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    for query in list(card_queries):
+        qs = query(qs)
+    return qs

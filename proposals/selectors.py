@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Mod
 
-from participation.spaces.models import Phase, Process, ProcessStatus
+from participation.spaces.models import Phase, Process
 from proposals.models import (
     Alignment,
     Comment,
@@ -36,7 +36,7 @@ class ProposalFilters:
 def published_processes() -> QuerySet[Process]:
     """Published processes with their phases and a count of visible proposals."""
     return (
-        Process.objects.filter(status=ProcessStatus.PUBLISHED)
+        Process.objects.published()
         .annotate(
             proposal_total=Count(
                 "proposals", filter=Q(proposals__hidden_at__isnull=True)
@@ -51,7 +51,7 @@ def published_processes() -> QuerySet[Process]:
 def process_for_page(slug: str) -> Process:
     """A process with phases, categories and areas prefetched (4 queries)."""
     return (
-        Process.objects.exclude(status=ProcessStatus.DRAFT)
+        Process.objects.public()
         .prefetch_related(
             Prefetch("phases", queryset=Phase.objects.order_by("starts_at")),
             "categories",
@@ -116,12 +116,8 @@ def proposals_by_author(user: Any) -> QuerySet[Proposal]:
 
 def comments_by_author(user: Any) -> QuerySet[Comment]:
     return (
-        Comment.objects.filter(
-            author=user,
-            hidden_at__isnull=True,
-            deleted_at__isnull=True,
-            proposal__hidden_at__isnull=True,
-        )
+        Comment.objects.shown()
+        .filter(author=user, proposal__hidden_at__isnull=True)
         .select_related("proposal")
         .order_by("-created_at")
     )

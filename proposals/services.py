@@ -255,9 +255,7 @@ def _check_links_allowed(author: Any, body: str) -> None:
     if not free or not contains_url(body):
         return
     # Comments a facilitator hid do not earn the right to post links.
-    earned = Comment.objects.filter(
-        author=author, deleted_at__isnull=True, hidden_at__isnull=True
-    )
+    earned = Comment.objects.shown().filter(author=author)
     if earned.count() < free:
         raise Invalid(
             _(

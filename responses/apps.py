@@ -11,9 +11,11 @@ class Config(AppConfig):
         # Imported here, not at the top: services import models, which are not
         # loaded yet when Django imports this AppConfig (app loading order).
         from proposals import events
-        from responses import live, services  # noqa: F401  (live: the tracker group)
+        from responses import live, selectors, services  # noqa: F401  (live registers)
 
         # A proposal reaching its support threshold enters the tracker in the same
         # transaction as the support that tipped it over.
         events.on_threshold_reached(services.on_threshold_reached)
         events.on_handling_department(services.handling_department_id)
+        # Proposal cards show the tracker's status and department.
+        events.on_card_query(selectors.proposals_with_tracker)

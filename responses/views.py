@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participation.errors import DomainError, NotAllowed, RateLimited
-from participation.spaces.models import Department, ProcessStatus
+from participation.spaces.models import Department
 from proposals.models import Proposal
 from responses import charts, forms, rules, selectors, services
 from responses.models import (
@@ -51,9 +51,9 @@ def _proposal_or_404(pk: int) -> Proposal:
     if pk > forms.MAX_ID:
         raise Http404
     proposal = (
-        Proposal.objects.select_related("process", "author", "category", "area")
+        Proposal.objects.public()
+        .select_related("process", "author", "category", "area")
         .filter(pk=pk)
-        .exclude(process__status=ProcessStatus.DRAFT)
         .first()
     )
     if proposal is None:

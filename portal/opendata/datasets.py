@@ -20,8 +20,6 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from participation.spaces.models import ProcessStatus
-
 CHUNK = 1000
 PSEUDONYM_SALT = "portal.opendata.person"
 
@@ -73,7 +71,7 @@ def withheld(body: str, *hidden_or_deleted_at: Any) -> str:
 def _public_processes() -> Any:
     from participation.spaces.models import Process
 
-    return Process.objects.exclude(status=ProcessStatus.DRAFT).values("id")
+    return Process.objects.public().values("id")
 
 
 def _absolute(path: str) -> str:

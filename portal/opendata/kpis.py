@@ -28,7 +28,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from participation.spaces.models import Process, ProcessStatus
+from participation.spaces.models import Process
 
 MIN_GROUP = 5
 MONTH_CHOICES = (6, 12, 24, 36)
@@ -150,7 +150,7 @@ def _percent(part: int, whole: int) -> int | None:
 
 
 def _public_process_ids() -> QuerySet:
-    return Process.objects.exclude(status=ProcessStatus.DRAFT).values("id")
+    return Process.objects.public().values("id")
 
 
 # --- participation (three tables of actions) ------------------------------------------
@@ -264,11 +264,7 @@ def _content_querysets(process: Process | None) -> dict[str, tuple[QuerySet, str
 
     public = _public_process_ids()
     proposals = Proposal.objects.filter(process_id__in=public, hidden_at__isnull=True)
-    comments = Comment.objects.filter(
-        proposal__process_id__in=public,
-        hidden_at__isnull=True,
-        deleted_at__isnull=True,
-    )
+    comments = Comment.objects.shown().filter(proposal__process_id__in=public)
     supports = Support.objects.filter(proposal__process_id__in=public)
     if process is not None:
         proposals = proposals.filter(process=process)
@@ -475,11 +471,7 @@ def _round(value: float | None) -> float | None:
 def _process_table(
     content: dict[str, tuple[QuerySet, str]], entries: QuerySet | None, since: datetime
 ) -> list[ProcessRow]:
-    processes = list(
-        Process.objects.exclude(status=ProcessStatus.DRAFT).order_by(
-            "position", "-created_at"
-        )
-    )
+    processes = list(Process.objects.public().order_by("position", "-created_at"))
     people = _participants_by_process(since)
     per = {name: _by_process(qs, f, since) for name, (qs, f) in content.items()}
     answered = _answered_by_process(entries) if entries is not None else {}

@@ -34,7 +34,7 @@ from participation.search.models import (
     DocumentKind,
     SearchDocument,
 )
-from participation.spaces.models import Process, ProcessStatus
+from participation.spaces.models import Process
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 6
@@ -229,7 +229,7 @@ def visible_documents() -> QuerySet[SearchDocument]:
     return SearchDocument.objects.filter(
         kind__in=DocumentKind.values,
         proposal_hidden=False,
-        process_id__in=Process.objects.exclude(status=ProcessStatus.DRAFT).values("id"),
+        process_id__in=Process.objects.public().values("id"),
     )
 
 
