@@ -17,7 +17,10 @@ from rest_framework.views import APIView
 from participation.api import queries
 from participation.api.base import ApiMixin
 from participation.api.serializers import absolute
+from participation.search.models import SearchDocument
 from participation.spaces.models import Process
+from portal.opendata.kpis import MONTH_CHOICES, participation_kpis
+from portal.search import selectors
 
 SEARCH_SORTS = {
     "relevance": ["kind", "-created_at", "-id"],
@@ -74,8 +77,6 @@ class SearchViewSet(ApiMixin, viewsets.GenericViewSet):
     serializer_class = SearchHitSerializer
 
     def get_queryset(self) -> QuerySet:
-        from participation.search.models import SearchDocument
-
         return SearchDocument.objects.none()
 
     def _params(self) -> dict[str, Any]:
@@ -89,15 +90,11 @@ class SearchViewSet(ApiMixin, viewsets.GenericViewSet):
         return SEARCH_SORTS[self._params().get("sort") or "relevance"]
 
     def get_paginated_response_for_empty(self) -> Response:
-        from participation.search.models import SearchDocument
-
         self.paginate_queryset(SearchDocument.objects.none())
         return self.get_paginated_response([])
 
     @extend_schema(parameters=[SearchQuerySerializer], operation_id="search")
     def list(self, request: Request) -> Response:
-        from portal.search import selectors
-
         params = self._params()
         process = None
         if params.get("process"):
@@ -128,8 +125,6 @@ class StatsQuerySerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from portal.opendata.kpis import MONTH_CHOICES
-
         self.fields["months"].choices = list(MONTH_CHOICES)
 
 
@@ -153,8 +148,6 @@ class StatsView(ApiMixin, APIView):
         operation_id="stats",
     )
     def get(self, request: Request) -> Response:
-        from portal.opendata.kpis import participation_kpis
-
         serializer = StatsQuerySerializer(data=request.query_params.dict())
         serializer.is_valid(raise_exception=True)
         params = serializer.validated_data

@@ -23,6 +23,7 @@ from participation.live import broadcast
 from participation.moderation import limits
 from participation.notifications import services as notifications
 from participation.spaces.models import Area, Category, Process
+from participation.text import contains_url
 from proposals import events, rules, validation
 from proposals.live import PROPOSAL
 from proposals.models import (
@@ -249,8 +250,6 @@ def _check_duplicate_comment(author: Any, proposal: Proposal, body: str) -> None
 
 
 def _check_links_allowed(author: Any, body: str) -> None:
-    from participation.text import contains_url
-
     free = settings.NEW_ACCOUNT_LINK_FREE_COMMENTS
     if not free or not contains_url(body):
         return

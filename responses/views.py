@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from participation.accounts.selectors import standing_of
 from participation.errors import DomainError, NotAllowed, RateLimited
 from participation.spaces.models import Department
 from proposals.models import Proposal
@@ -116,8 +117,6 @@ def _manage_url(proposal: Proposal) -> str:
 
 
 def _official_departments(user: Any) -> Any:
-    from participation.accounts.selectors import standing_of
-
     return Department.objects.filter(pk__in=standing_of(user).department_ids)
 
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participation.notifications.kinds import render
+
 
 class Follow(models.Model):
     """A user following something (a proposal, a process) to be notified about it."""
@@ -72,6 +74,4 @@ class Notification(models.Model):
 
     @property
     def message(self) -> str:
-        from participation.notifications.kinds import render
-
         return render(self)

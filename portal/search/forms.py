@@ -5,13 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from participation.search.models import DocumentKind
 from participation.spaces.models import Process
+from participation.templatetags.participation import tr
 from portal.search import selectors
 
 
 class ProcessChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Process) -> str:
-        from participation.templatetags.participation import tr
-
         return str(tr(obj, "title"))
 
 
