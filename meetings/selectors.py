@@ -8,10 +8,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from meetings.models import (
-    DraftStatus,
     LiveSession,
     Opinion,
-    ProposalDraft,
     SessionStatus,
     SessionTheme,
 )
@@ -144,9 +142,3 @@ def sessions_for_process(process: Any, *, limit: int = 5) -> list[LiveSession]:
     active.sort(key=lambda s: (s.status != SessionStatus.OPEN, s.starts_at))
     past = [s for s in rows if s.status == SessionStatus.CLOSED]
     return (active + past)[:limit]
-
-
-def drafts_for_author(user: Any) -> QuerySet[Any]:
-    return ProposalDraft.objects.filter(
-        opinion__author=user, status=DraftStatus.PENDING
-    ).select_related("opinion__session")

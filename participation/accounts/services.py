@@ -22,14 +22,6 @@ from participation.errors import Conflict, DomainError, Invalid, NotAllowed
 from participation.spaces.models import Department, Process
 
 
-def departments_of(user: User) -> list[Department]:
-    return list(
-        Department.objects.filter(
-            official_grants__user=user, official_grants__role=Role.OFFICIAL
-        ).order_by("code")
-    )
-
-
 @transaction.atomic
 def profile_update(
     *, user: User, real_name: str, name_reading: str = "", bio: str = ""
