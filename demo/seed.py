@@ -37,6 +37,8 @@ from participation.accounts import services as account_services
 from participation.accounts.models import Role, RoleGrant, User
 from participation.audit.services import record
 from participation.live import broadcast
+from participation.moderation.models import Block
+from participation.notifications.models import Follow, Notification
 from participation.spaces.models import (
     Area,
     Category,
@@ -647,8 +649,6 @@ class Seeder:
                 )
 
     def _backdate_follows_and_notifications(self) -> None:
-        from participation.notifications.models import Follow, Notification
-
         ct = ContentType.objects.get_for_model(Proposal)
         follows = list(
             Follow.objects.filter(content_type=ct, object_id__in=self.proposal_times)
@@ -847,8 +847,6 @@ def reset(*, log: Callable[[str], None] = print) -> dict[str, int]:
     traces (notifications, follows, blocks, role grants). The accounts themselves
     stay (the append-only audit log refers to them) and are reused by the next
     seed; departments, categories and areas are updated in place by it."""
-    from participation.moderation.models import Block
-    from participation.notifications.models import Notification
 
     removed: Counter[str] = Counter()
     with transaction.atomic():

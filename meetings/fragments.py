@@ -10,7 +10,6 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from meetings import rules as live_rules
 from meetings import selectors as live_selectors
 from meetings.models import LiveSession, Opinion
 
@@ -77,10 +76,6 @@ def opinion_fragment(
         html=html,
         pinned_html=pinned_html,
     )
-
-
-def session_visible_to(session: Any, user: Any) -> bool:
-    return live_rules.session_view_refusal(user, session) is None
 
 
 def session_header(session_id: int, language: str) -> dict[str, Any] | None:

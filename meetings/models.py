@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participation.moderation.models import Hideable
+from participation.spaces.models import public_process
 
 OPINION_MAX = 400
 GUEST_NAME_MAX = 60
@@ -36,6 +37,12 @@ SESSION_TRANSITIONS: dict[str, frozenset[str]] = {
     SessionStatus.CLOSED: frozenset(),
     SessionStatus.CANCELLED: frozenset(),
 }
+
+
+class LiveSessionQuerySet(models.QuerySet["LiveSession"]):
+    def public(self) -> LiveSessionQuerySet:
+        """Sessions of public processes (published or archived, never a draft)."""
+        return self.filter(public_process("process"))
 
 
 class LiveSession(models.Model):
@@ -85,6 +92,8 @@ class LiveSession(models.Model):
         related_name="+",
         verbose_name=_("closed by"),
     )
+
+    objects = LiveSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at", "-id"]

@@ -25,7 +25,6 @@ from meetings.models import (
 from participation.accounts.rules import is_admin, is_moderator_of
 from participation.accounts.selectors import standing_of
 from participation.errors import DomainError, NotAllowed, PhaseClosed
-from participation.spaces.models import ProcessStatus
 
 Refusal = DomainError | None
 
@@ -56,7 +55,7 @@ def _process_of(session: LiveSession) -> Any:
 def session_view_refusal(user: Any, session: LiveSession) -> Refusal:
     """Sessions of published and archived processes are public; sessions of draft
     processes only for those who facilitate them."""
-    if _process_of(session).status != ProcessStatus.DRAFT:
+    if _process_of(session).is_public:
         return None
     if is_moderator_of(user, session):
         return None
@@ -90,7 +89,7 @@ def session_create_refusal(user: Any, process: Any) -> Refusal:
     refusal = facilitate_refusal(user, process)
     if refusal:
         return refusal
-    if process.status != ProcessStatus.PUBLISHED:
+    if not process.is_published:
         return NotAllowed(
             _("Live sessions can only be held in a published process."),
             code="process_closed",

@@ -8,23 +8,16 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from meetings.models import (
-    DraftStatus,
     LiveSession,
     Opinion,
-    ProposalDraft,
     SessionStatus,
     SessionTheme,
 )
-from participation.spaces.models import ProcessStatus
-
-
-def _public_sessions() -> QuerySet[LiveSession]:
-    return LiveSession.objects.exclude(process__status=ProcessStatus.DRAFT)
 
 
 def session_list(*, process: Any = None, status: str = "") -> QuerySet[LiveSession]:
     """Sessions with their process and the number of visible opinions (one query)."""
-    qs = _public_sessions().select_related("process")
+    qs = LiveSession.objects.public().select_related("process")
     if process is not None:
         qs = qs.filter(process=process)
     if status:
@@ -149,9 +142,3 @@ def sessions_for_process(process: Any, *, limit: int = 5) -> list[LiveSession]:
     active.sort(key=lambda s: (s.status != SessionStatus.OPEN, s.starts_at))
     past = [s for s in rows if s.status == SessionStatus.CLOSED]
     return (active + past)[:limit]
-
-
-def drafts_for_author(user: Any) -> QuerySet[Any]:
-    return ProposalDraft.objects.filter(
-        opinion__author=user, status=DraftStatus.PENDING
-    ).select_related("opinion__session")

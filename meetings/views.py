@@ -33,7 +33,7 @@ from participation.accounts.selectors import standing_of
 from participation.errors import DomainError, NotAllowed, RateLimited
 from participation.live import selectors as event_log
 from participation.site_url import absolute_url
-from participation.spaces.models import Process, ProcessStatus
+from participation.spaces.models import Process
 
 MAX_ID = 2**63 - 1
 PAST_PER_PAGE = 20
@@ -84,7 +84,7 @@ def _guest(request: HttpRequest) -> rules.Guest | None:
 
 def _facilitated_processes(user: Any) -> Any:
     standing = standing_of(user)
-    qs = Process.objects.filter(status=ProcessStatus.PUBLISHED)
+    qs = Process.objects.published()
     if is_admin(user) or (standing.is_site_facilitator_role and standing.mfa_satisfied):
         return qs
     if not standing.mfa_satisfied:
@@ -114,11 +114,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     process = None
     slug = request.GET.get("process", "")
     if slug:
-        process = (
-            Process.objects.exclude(status=ProcessStatus.DRAFT)
-            .filter(slug=slug)
-            .first()
-        )
+        process = Process.objects.public().filter(slug=slug).first()
         if process is None:
             raise Http404
     active = list(selectors.upcoming_and_open(process=process)[:50])

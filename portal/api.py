@@ -16,8 +16,10 @@ from rest_framework.views import APIView
 
 from participation.api.base import ApiMixin
 from participation.api.serializers import absolute
+from participation.search.models import SearchDocument
 from participation.spaces.models import Process
-from participation.spaces.selectors import PUBLIC_PROCESS_STATUSES
+from portal.opendata.kpis import MONTH_CHOICES, participation_kpis
+from portal.search import selectors
 
 SEARCH_SORTS = {
     "relevance": ["kind", "-created_at", "-id"],
@@ -74,8 +76,6 @@ class SearchViewSet(ApiMixin, viewsets.GenericViewSet):
     serializer_class = SearchHitSerializer
 
     def get_queryset(self) -> QuerySet:
-        from participation.search.models import SearchDocument
-
         return SearchDocument.objects.none()
 
     def _params(self) -> dict[str, Any]:
@@ -89,21 +89,15 @@ class SearchViewSet(ApiMixin, viewsets.GenericViewSet):
         return SEARCH_SORTS[self._params().get("sort") or "relevance"]
 
     def get_paginated_response_for_empty(self) -> Response:
-        from participation.search.models import SearchDocument
-
         self.paginate_queryset(SearchDocument.objects.none())
         return self.get_paginated_response([])
 
     @extend_schema(parameters=[SearchQuerySerializer], operation_id="search")
     def list(self, request: Request) -> Response:
-        from portal.search import selectors
-
         params = self._params()
         process = None
         if params.get("process"):
-            process = Process.objects.filter(
-                slug=params["process"], status__in=PUBLIC_PROCESS_STATUSES
-            ).first()
+            process = Process.objects.public().filter(slug=params["process"]).first()
             if process is None:  # no such process: nothing matches
                 return self.get_paginated_response_for_empty()
         documents = selectors.search(
@@ -128,8 +122,6 @@ class StatsQuerySerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from portal.opendata.kpis import MONTH_CHOICES
-
         self.fields["months"].choices = list(MONTH_CHOICES)
 
 
@@ -153,16 +145,12 @@ class StatsView(ApiMixin, APIView):
         operation_id="stats",
     )
     def get(self, request: Request) -> Response:
-        from portal.opendata.kpis import participation_kpis
-
         serializer = StatsQuerySerializer(data=request.query_params.dict())
         serializer.is_valid(raise_exception=True)
         params = serializer.validated_data
         process = None
         if params.get("process"):
-            process = Process.objects.filter(
-                slug=params["process"], status__in=PUBLIC_PROCESS_STATUSES
-            ).first()
+            process = Process.objects.public().filter(slug=params["process"]).first()
             if process is None:
                 raise NotFound(_("There is no such process."))
         kwargs: dict[str, Any] = {"process": process}

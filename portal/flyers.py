@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from participation.site_url import absolute_url
-from participation.spaces.models import Process, ProcessStatus
+from participation.spaces.models import Process
 from proposals import selectors as proposal_selectors
 from proposals.models import Proposal
 
@@ -41,9 +41,9 @@ def qr_svg(url: str, *, title: str) -> SafeString:
 @require_GET
 def proposal_flyer(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = (
-        Proposal.objects.select_related("process", "author", "category", "area")
+        Proposal.objects.public()
+        .select_related("process", "author", "category", "area")
         .filter(pk=pk, hidden_at__isnull=True)
-        .exclude(process__status=ProcessStatus.DRAFT)
         .first()
     )
     if proposal is None:

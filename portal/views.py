@@ -27,9 +27,7 @@ def headline_figures() -> dict[str, int]:
         visible = Proposal.objects.filter(hidden_at__isnull=True)
         figures = {
             "proposals": visible.count(),
-            "comments": Comment.objects.filter(
-                hidden_at__isnull=True, deleted_at__isnull=True
-            ).count(),
+            "comments": Comment.objects.shown().count(),
             "participants": User.objects.filter(
                 Q(proposals__isnull=False)
                 | Q(comments__isnull=False)

@@ -10,4 +10,6 @@ class Config(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules import models, which are
         # not loaded yet when Django imports this AppConfig (app loading order).
-        from proposals import live, moderation, personal_data  # noqa: F401  (registers)
+        # Importing them registers the live group, the reportable content, the
+        # "Your data" sections and the profile lists.
+        from proposals import live, moderation, personal_data, profile  # noqa: F401

@@ -89,3 +89,22 @@ def tracker_summaries(proposals: list[Proposal]) -> dict[int, dict[str, Any]]:
     for loader in list(tracker_summary_loaders):
         summaries.update(loader(proposals))
     return summaries
+
+
+# What apps above proposals show on a proposal card (the tracker: its status and
+# department). Each adds what it needs to a list's query, so that a page of cards
+# costs no query per card.
+CardQuery = Callable[["QuerySet[Proposal]"], "QuerySet[Proposal]"]
+card_queries: list[CardQuery] = []
+
+
+def on_card_query(query: CardQuery) -> CardQuery:
+    if query not in card_queries:
+        card_queries.append(query)
+    return query
+
+
+def for_cards(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    for query in list(card_queries):
+        qs = query(qs)
+    return qs

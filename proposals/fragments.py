@@ -13,7 +13,6 @@ from django.utils.translation import ngettext, npgettext
 
 from participation.accounts.rules import is_moderator_of
 from participation.live.fragments import render_public
-from participation.spaces.models import ProcessStatus
 from proposals import selectors as proposal_selectors
 from proposals.models import Comment, Proposal
 
@@ -32,7 +31,7 @@ def proposal_visible_to(proposal: Any, user: Any) -> bool:
     a placeholder)."""
     if proposal is None:
         return False
-    if proposal.process.status != ProcessStatus.DRAFT:
+    if proposal.process.is_public:
         return True
     return bool(is_moderator_of(user, proposal))
 
@@ -54,7 +53,7 @@ def public_comment(comment_id: int, language: str) -> CommentFragment | None:
     if loaded is None:
         return None
     proposal, node = loaded
-    if proposal.process.status == ProcessStatus.DRAFT:
+    if not proposal.process.is_public:
         return None
     html = render_public(
         "proposals/_comment.html",

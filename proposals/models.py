@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,12 +11,36 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participation.accounts.rules import is_admin, is_site_facilitator
+from participation.accounts.selectors import standing_of
 from participation.moderation.models import Hideable
+from participation.spaces.models import public_process
 
 
 class ProposalState(models.TextChoices):
     PUBLISHED = "published", _("Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ProposalQuerySet(models.QuerySet["Proposal"]):
+    def public(self) -> ProposalQuerySet:
+        """Proposals of public processes, hidden ones included (their page shows a
+        placeholder); lists leave the hidden ones out themselves."""
+        return self.filter(public_process("process"))
+
+    def visible_to(self, user: Any) -> ProposalQuerySet:
+        """Proposals whose page ``user`` may open: those of public processes, and
+        those of draft processes for their facilitators (and admins) only. The same
+        test as ``proposals.fragments.proposal_visible_to`` for one proposal."""
+        if is_admin(user) or is_site_facilitator(user):
+            return self.all()
+        standing = standing_of(user)
+        facilitated = (
+            standing.facilitator_process_ids if standing.mfa_satisfied else frozenset()
+        )
+        if not facilitated:
+            return self.public()
+        return self.filter(public_process("process") | Q(process_id__in=facilitated))
 
 
 class Proposal(Hideable):
@@ -75,6 +101,8 @@ class Proposal(Hideable):
     )
     comments_closed_reason = models.CharField(max_length=500, blank=True)
 
+    objects = ProposalQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("proposal")
@@ -134,6 +162,17 @@ class Alignment(models.TextChoices):
     NEUTRAL = "neutral", _("Neutral")
 
 
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def shown(self) -> CommentQuerySet:
+        """Comments shown with their text: neither hidden nor deleted."""
+        return self.filter(hidden_at__isnull=True, deleted_at__isnull=True)
+
+    def public(self) -> CommentQuerySet:
+        """Comments on proposals of public processes (hidden and deleted ones
+        included, as placeholders)."""
+        return self.filter(public_process("proposal__process"))
+
+
 class Comment(Hideable):
     """A contribution to the deliberation on a proposal, threaded to depth 3."""
 
@@ -172,6 +211,8 @@ class Comment(Hideable):
         blank=True,
         related_name="+",
     )
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

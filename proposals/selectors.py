@@ -11,8 +11,7 @@ from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Mod
 
-from participation.spaces.models import Phase, Process, ProcessStatus
-from participation.spaces.selectors import PUBLIC_PROCESS_STATUSES
+from participation.spaces.models import Phase, Process, public_process
 from proposals.models import (
     Alignment,
     Comment,
@@ -38,7 +37,7 @@ class ProposalFilters:
 def published_processes() -> QuerySet[Process]:
     """Published processes with their phases and a count of visible proposals."""
     return (
-        Process.objects.filter(status=ProcessStatus.PUBLISHED)
+        Process.objects.published()
         .annotate(
             proposal_total=Count(
                 "proposals", filter=Q(proposals__hidden_at__isnull=True)
@@ -53,7 +52,7 @@ def published_processes() -> QuerySet[Process]:
 def process_for_page(slug: str) -> Process:
     """A process with phases, categories and areas prefetched (4 queries)."""
     return (
-        Process.objects.exclude(status=ProcessStatus.DRAFT)
+        Process.objects.public()
         .prefetch_related(
             Prefetch("phases", queryset=Phase.objects.order_by("starts_at")),
             "categories",
@@ -112,9 +111,9 @@ def proposal_list(process: Process, filters: ProposalFilters) -> QuerySet[Propos
 
 
 def _in_public_processes() -> QuerySet[Proposal]:
-    return Proposal.objects.filter(
-        process__status__in=PUBLIC_PROCESS_STATUSES
-    ).select_related("author", "category", "area", "process", "hidden_by")
+    return Proposal.objects.public().select_related(
+        "author", "category", "area", "process", "hidden_by"
+    )
 
 
 def public_proposals(
@@ -162,12 +161,8 @@ def proposals_by_author(user: Any) -> QuerySet[Proposal]:
 
 def comments_by_author(user: Any) -> QuerySet[Comment]:
     return (
-        Comment.objects.filter(
-            author=user,
-            hidden_at__isnull=True,
-            deleted_at__isnull=True,
-            proposal__hidden_at__isnull=True,
-        )
+        Comment.objects.shown()
+        .filter(author=user, proposal__hidden_at__isnull=True)
         .select_related("proposal")
         .order_by("-created_at")
     )
@@ -348,7 +343,7 @@ def comment_in_public_process(pk: int) -> Comment:
     DoesNotExist)."""
     return Comment.objects.select_related(
         "author", "author_department", "hidden_by", "proposal", "proposal__process"
-    ).get(pk=pk, proposal__process__status__in=PUBLIC_PROCESS_STATUSES)
+    ).get(public_process("proposal__process"), pk=pk)
 
 
 def root_comments(proposal: Proposal) -> QuerySet[Comment]:

@@ -24,6 +24,7 @@ from participation.live import broadcast
 from participation.moderation import limits
 from participation.notifications import services as notifications
 from participation.spaces.models import Area, Category, Process
+from participation.text import contains_url
 from proposals import events, rules, validation
 from proposals.live import PROPOSAL
 from proposals.models import (
@@ -245,15 +246,11 @@ def _check_duplicate_comment(author: Any, proposal: Proposal, body: str) -> None
 
 
 def _check_links_allowed(author: Any, body: str) -> None:
-    from participation.text import contains_url
-
     free = settings.NEW_ACCOUNT_LINK_FREE_COMMENTS
     if not free or not contains_url(body):
         return
     # Comments a facilitator hid do not earn the right to post links.
-    earned = Comment.objects.filter(
-        author=author, deleted_at__isnull=True, hidden_at__isnull=True
-    )
+    earned = Comment.objects.shown().filter(author=author)
     if earned.count() < free:
         raise Invalid(
             _(

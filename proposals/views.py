@@ -37,9 +37,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from participation import doors
 from participation.errors import DomainError
 from participation.notifications import services as notifications
-from participation.spaces.models import Process, ProcessStatus
+from participation.spaces.models import Process
 from participation.text import clean_text
-from proposals import forms, fragments, rules, selectors, services
+from proposals import events, forms, fragments, rules, selectors, services
 from proposals.models import Comment, Proposal
 
 # --- helpers ------------------------------------------------------------------
@@ -56,9 +56,7 @@ def _process_or_404(slug: str) -> Process:
 
 def _check_visible(proposal: Proposal, user: Any) -> None:
     """Proposals of a draft process exist only for its facilitators (and admins)."""
-    if proposal.process.status == ProcessStatus.DRAFT and not rules.can_view_hidden(
-        user, proposal
-    ):
+    if not fragments.proposal_visible_to(proposal, user):
         raise Http404
 
 
@@ -114,12 +112,10 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
         query["seed"] = str(random.randint(1, forms.MAX_SEED))
         query.pop("page", None)
         return redirect(f"{request.path}?{query.urlencode()}")
-    # Views are doors and may read the tracker's selectors: cards show each
-    # proposal's tracker status without a query per card.
-    from responses.selectors import proposals_with_tracker
-
+    # Cards show each proposal's tracker status without a query per card: the
+    # tracker adds what it needs through ``events.for_cards``.
     paginator = Paginator(
-        proposals_with_tracker(selectors.proposal_list(process, filters)),
+        events.for_cards(selectors.proposal_list(process, filters)),
         settings.PROPOSALS_PER_PAGE,
     )
     page_obj = paginator.get_page(request.GET.get("page"))
@@ -144,9 +140,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def proposal_similar(request: HttpRequest, slug: str) -> HttpResponse:
     """Up to five proposals of the process with a similar title, while typing one."""
-    process = (
-        Process.objects.exclude(status=ProcessStatus.DRAFT).filter(slug=slug).first()
-    )
+    process = Process.objects.public().filter(slug=slug).first()
     if process is None:
         raise Http404
     title = clean_text(request.GET.get("title", "").replace("\ufffd", " "))[:150]

@@ -11,7 +11,7 @@ class Config(AppConfig):
         # Imported here, not at the top: services import models, which are not
         # loaded yet when Django imports this AppConfig (app loading order).
         from proposals import events
-        from responses import live, selectors, services  # noqa: F401  (live: group)
+        from responses import live, selectors, services  # noqa: F401  (live registers)
         from responses.api import views as api
 
         # A proposal reaching its support threshold enters the tracker in the same
@@ -21,3 +21,5 @@ class Config(AppConfig):
         # The proposals API filters by, and shows, where proposals stand here.
         events.on_list_filter(api.filter_proposals)
         events.on_tracker_summaries(selectors.tracker_summaries)
+        # Proposal cards show the tracker's status and department.
+        events.on_card_query(selectors.proposals_with_tracker)

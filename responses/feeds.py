@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from participation.feeds import SiteFeed, paragraphs
-from participation.spaces.models import Department, Process, ProcessStatus
+from participation.spaces.models import Department, Process
 from participation.templatetags.participation import tr
 from responses import selectors
 from responses.models import TrackerEvent
@@ -72,10 +72,7 @@ class TrackerFeed(SiteFeed):
 
 class ProcessTrackerFeed(TrackerFeed):
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Process:
-        process = get_object_or_404(Process, slug=kwargs["slug"])
-        if process.status == ProcessStatus.DRAFT:
-            raise Http404
-        return process
+        return get_object_or_404(Process.objects.public(), slug=kwargs["slug"])
 
     def title(self, obj: Process) -> str:
         return _("Response tracker: %(process)s") % {"process": tr(obj, "title")}

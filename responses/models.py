@@ -418,6 +418,12 @@ class ResponseRating(models.Model):
         return f"{self.response_id} · {self.user_id}"
 
 
+class ResponseCommentQuerySet(models.QuerySet["ResponseComment"]):
+    def shown(self) -> ResponseCommentQuerySet:
+        """Comments shown with their text: neither hidden nor deleted."""
+        return self.filter(hidden_at__isnull=True, deleted_at__isnull=True)
+
+
 class ResponseComment(Hideable):
     """A resident's comment on a published response."""
 
@@ -434,6 +440,8 @@ class ResponseComment(Hideable):
     body = models.TextField(_("comment"), max_length=COMMENT_MAX)
     created_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ResponseCommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -505,9 +505,9 @@ def panel(proposal: Proposal, user: Any) -> Panel:
         data.my_rating = ResponseRating.objects.filter(
             response=response, user=user
         ).first()
-    data.comment_count = ResponseComment.objects.filter(
-        response=response, deleted_at__isnull=True, hidden_at__isnull=True
-    ).count()
+    data.comment_count = (
+        ResponseComment.objects.shown().filter(response=response).count()
+    )
     return data
 
 

@@ -30,9 +30,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participation import csvwriter, doors
+from participation.accounts.selectors import standing_of
 from participation.errors import DomainError, Invalid, NotAllowed, RateLimited
 from participation.site_url import absolute_url
-from participation.spaces.models import Department, ProcessStatus
+from participation.spaces.models import Department
 from proposals.models import Proposal
 from responses import charts, forms, rules, selectors, services
 from responses.models import (
@@ -52,9 +53,9 @@ def _proposal_or_404(pk: int) -> Proposal:
     if pk > forms.MAX_ID:
         raise Http404
     proposal = (
-        Proposal.objects.select_related("process", "author", "category", "area")
+        Proposal.objects.public()
+        .select_related("process", "author", "category", "area")
         .filter(pk=pk)
-        .exclude(process__status=ProcessStatus.DRAFT)
         .first()
     )
     if proposal is None:
@@ -93,8 +94,6 @@ def _manage_url(proposal: Proposal) -> str:
 
 
 def _official_departments(user: Any) -> Any:
-    from participation.accounts.selectors import standing_of
-
     return Department.objects.filter(pk__in=standing_of(user).department_ids)
 
 

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from participation.accounts.rules import is_admin, needs_mfa
+
 
 class StaffAdminSite(admin.AdminSite):
     site_header = gettext_lazy("Participation administration")
@@ -32,7 +34,6 @@ class StaffAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         """Active administrators whose MFA is in place (rules.is_admin)."""
-        from participation.accounts.rules import is_admin
 
         user = request.user
         if not (user.is_active and user.is_staff):
@@ -54,7 +55,6 @@ class StaffAdminSite(admin.AdminSite):
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         """Sign in through allauth (password, then the second factor)."""
-        from participation.accounts.rules import needs_mfa
 
         target = self._safe_next(request)
         if not request.user.is_authenticated:

@@ -102,6 +102,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         return super().has_module_perms(app_label)
 
     def _mfa_satisfied(self) -> bool:
+        # local import: accounts.selectors imports accounts.models (User, RoleGrant),
+        # which imports accounts.selectors
         from participation.accounts.selectors import standing_of
 
         return standing_of(self).mfa_satisfied

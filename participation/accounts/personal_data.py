@@ -24,6 +24,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.selectors import roles_of
+from participation.moderation.models import Block
+from participation.notifications.models import Follow, Notification
 from participation.site_url import absolute_url, site_url
 
 FORMAT_VERSION = 1
@@ -98,20 +100,14 @@ def _mfa_qs(user: Any) -> QuerySet[Any]:
 
 
 def _follow_qs(user: Any) -> QuerySet[Any]:
-    from participation.notifications.models import Follow
-
     return Follow.objects.filter(user=user).order_by("id")
 
 
 def _notification_qs(user: Any) -> QuerySet[Any]:
-    from participation.notifications.models import Notification
-
     return Notification.objects.filter(recipient=user).order_by("id")
 
 
 def _block_qs(user: Any) -> QuerySet[Any]:
-    from participation.moderation.models import Block
-
     return Block.objects.filter(user=user).order_by("id")
 
 

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from participation.accounts.models import Role, RoleGrant, User
+from participation.moderation.models import Block
 
 _CACHE_ATTR = "_participation_standing"
 
@@ -55,7 +56,6 @@ def standing_of(user: Any) -> Standing:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from participation.moderation.models import Block
 
     now = timezone.now()
     active_blocks = Block.objects.filter(user=OuterRef("pk"), lifted_at__isnull=True)

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.models import Role, RoleGrant, User
+from participation.accounts.rules import is_admin
 from participation.accounts.selectors import forget_standing
 from participation.accounts.validators import (
     clean_bio,
@@ -19,14 +20,6 @@ from participation.accounts.validators import (
 from participation.audit.services import record
 from participation.errors import Conflict, DomainError, Invalid, NotAllowed
 from participation.spaces.models import Department, Process
-
-
-def departments_of(user: User) -> list[Department]:
-    return list(
-        Department.objects.filter(
-            official_grants__user=user, official_grants__role=Role.OFFICIAL
-        ).order_by("code")
-    )
 
 
 @transaction.atomic
@@ -76,7 +69,6 @@ def _actor_refusal(actor: User | None) -> DomainError | None:
     """``actor`` None means the operator's command line (trusted)."""
     if actor is None:
         return None
-    from participation.accounts.rules import is_admin
 
     if not is_admin(actor):
         return NotAllowed(_("Only administrators can grant or revoke roles."))

@@ -13,11 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from participation.accounts import personal_data, services
+from participation.accounts import profile as profile_lists
 from participation.accounts.forms import ProfileForm
 from participation.accounts.models import User
 from participation.accounts.selectors import roles_of
 from participation.errors import DomainError
-from participation.spaces.models import ProcessStatus
 
 PROFILE_PROPOSALS_PER_PAGE = 20
 PROFILE_RECENT_COMMENTS = 20
@@ -30,20 +30,16 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     Never shows the e-mail address. Content in draft processes and hidden
     content stay out, as everywhere else in public.
     """
-    from proposals import selectors as proposal_selectors
-
     person = User.objects.filter(pk=pk, is_active=True).first()
     if person is None:
         raise Http404
     proposals = Paginator(
-        proposal_selectors.proposals_by_author(person).exclude(
-            process__status=ProcessStatus.DRAFT
-        ),
+        profile_lists.public_content("proposals", person),
         PROFILE_PROPOSALS_PER_PAGE,
     ).get_page(request.GET.get("page"))
-    comments = proposal_selectors.comments_by_author(person).exclude(
-        proposal__process__status=ProcessStatus.DRAFT
-    )[:PROFILE_RECENT_COMMENTS]
+    comments = profile_lists.public_content("comments", person)[
+        :PROFILE_RECENT_COMMENTS
+    ]
     return render(
         request,
         "accounts/profile.html",
@@ -55,7 +51,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
             "roles": [
                 grant
                 for grant in roles_of(person)
-                if grant.process is None or grant.process.status != ProcessStatus.DRAFT
+                if grant.process is None or grant.process.is_public
             ],
         },
     )

@@ -25,7 +25,7 @@ from participation.moderation.models import (
     ReportStatus,
     reason_label,
 )
-from participation.spaces.models import Process, ProcessStatus
+from participation.spaces.models import Process
 
 DETAILS_PER_ITEM = 5
 HISTORY_PER_ITEM = 10
@@ -55,7 +55,7 @@ def target_for(word: str, pk: int) -> Any:
 
 
 def process_by_slug(slug: str) -> Process:
-    return Process.objects.exclude(status=ProcessStatus.DRAFT).get(slug=slug)
+    return Process.objects.public().get(slug=slug)
 
 
 # --- the queue ------------------------------------------------------------------

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participation.notifications.kinds import render
+
 
 class Follow(models.Model):
     """A user following something (a proposal, a process) to be notified about it."""
@@ -56,7 +58,6 @@ class Notification(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -72,6 +73,4 @@ class Notification(models.Model):
 
     @property
     def message(self) -> str:
-        from participation.notifications.kinds import render
-
         return render(self)

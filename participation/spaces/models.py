@@ -68,6 +68,24 @@ class ProcessStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+def public_process(through: str = "") -> models.Q:
+    """The condition "the process is public" (published or archived, never a
+    draft), for a process or, through ``through`` ("process", "proposal__process"),
+    for what belongs to one. The one spelling of it; querysets use it."""
+    prefix = f"{through}__" if through else ""
+    return ~models.Q(**{f"{prefix}status": ProcessStatus.DRAFT})
+
+
+class ProcessQuerySet(models.QuerySet["Process"]):
+    def public(self) -> ProcessQuerySet:
+        """Processes the public may see: published or archived, never a draft."""
+        return self.filter(public_process())
+
+    def published(self) -> ProcessQuerySet:
+        """Processes open for taking part (published; not archived, not a draft)."""
+        return self.filter(status=ProcessStatus.PUBLISHED)
+
+
 class Process(models.Model):
     """A participatory space (参加プロセス) with dated phases."""
 
@@ -106,6 +124,8 @@ class Process(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = ProcessQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "-created_at"]
         verbose_name = _("process")
@@ -120,6 +140,11 @@ class Process(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == ProcessStatus.PUBLISHED
+
+    @property
+    def is_public(self) -> bool:
+        """Published or archived: the same test as ``Process.objects.public()``."""
+        return self.status != ProcessStatus.DRAFT
 
     def phase_at(self, when: datetime | None = None) -> Phase | None:
         """The phase running at ``when`` (uses prefetched phases when present)."""

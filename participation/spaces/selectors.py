@@ -13,16 +13,12 @@ from participation.spaces.models import (
     Department,
     Phase,
     Process,
-    ProcessStatus,
 )
-
-# The processes the public may see (a draft is for its facilitators only).
-PUBLIC_PROCESS_STATUSES = (ProcessStatus.PUBLISHED, ProcessStatus.ARCHIVED)
 
 
 def public_processes() -> QuerySet[Process]:
     """Public processes with their phases, categories and areas (four queries)."""
-    return Process.objects.filter(status__in=PUBLIC_PROCESS_STATUSES).prefetch_related(
+    return Process.objects.public().prefetch_related(
         Prefetch("phases", queryset=Phase.objects.order_by("starts_at")),
         Prefetch("categories", queryset=Category.objects.order_by("name")),
         Prefetch("areas", queryset=Area.objects.order_by("name")),
@@ -31,7 +27,7 @@ def public_processes() -> QuerySet[Process]:
 
 def public_process(slug: str, *, with_phases: bool = False) -> Process | None:
     """The public process with this slug, or None (one query; two with phases)."""
-    qs = Process.objects.filter(slug=slug, status__in=PUBLIC_PROCESS_STATUSES)
+    qs = Process.objects.public().filter(slug=slug)
     if with_phases:
         qs = qs.prefetch_related("phases")
     return qs.first()

@@ -19,8 +19,19 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from participation.moderation.models import ModerationAction
 from participation.site_url import absolute_url
-from participation.spaces.models import ProcessStatus
+from participation.spaces.models import Department, Process
+from portal.opendata.kpis import MIN_GROUP
+from proposals.models import Comment, Proposal
+from responses.models import (
+    ProgressUpdate,
+    ResponseComment,
+    ResponseRevision,
+    TrackerEntry,
+)
+from responses.selectors import scorecards
+from responses.transitions import Decision
 
 CHUNK = 1000
 PSEUDONYM_SALT = "portal.opendata.person"
@@ -71,17 +82,13 @@ def withheld(body: str, *hidden_or_deleted_at: Any) -> str:
 
 
 def _public_processes() -> Any:
-    from participation.spaces.models import Process
-
-    return Process.objects.exclude(status=ProcessStatus.DRAFT).values("id")
+    return Process.objects.public().values("id")
 
 
 # --- proposals ------------------------------------------------------------------------
 
 
 def _proposal_qs() -> QuerySet:
-    from proposals.models import Proposal
-
     return Proposal.objects.filter(process_id__in=_public_processes()).order_by("id")
 
 
@@ -184,8 +191,6 @@ PROPOSALS = Dataset(
 
 
 def _comment_qs() -> QuerySet:
-    from proposals.models import Comment
-
     return Comment.objects.filter(
         proposal__process_id__in=_public_processes()
     ).order_by("id")
@@ -284,8 +289,6 @@ COMMENTS = Dataset(
 
 
 def _entry_qs() -> QuerySet:
-    from responses.models import TrackerEntry
-
     return TrackerEntry.objects.filter(
         process_id__in=_public_processes(), proposal__hidden_at__isnull=True
     ).order_by("id")
@@ -378,8 +381,6 @@ TRACKER = Dataset(
 
 
 def _revision_qs() -> QuerySet:
-    from responses.models import ResponseRevision
-
     return ResponseRevision.objects.order_by("response_id", "number")
 
 
@@ -453,8 +454,6 @@ RESPONSES = Dataset(
 
 
 def _response_comment_qs() -> QuerySet:
-    from responses.models import ResponseComment
-
     return ResponseComment.objects.filter(
         proposal__process_id__in=_public_processes()
     ).order_by("id")
@@ -522,8 +521,6 @@ RESPONSE_COMMENTS = Dataset(
 
 
 def _progress_qs() -> QuerySet:
-    from responses.models import ProgressUpdate
-
     return ProgressUpdate.objects.filter(
         entry__process_id__in=_public_processes(),
         entry__proposal__hidden_at__isnull=True,
@@ -587,16 +584,12 @@ PROGRESS = Dataset(
 
 
 def _share(part: int, whole: int, *, people: bool = False) -> int | None:
-    from portal.opendata.kpis import MIN_GROUP
-
     if not whole or (people and whole < MIN_GROUP):
         return None
     return round(100 * part / whole)
 
 
 def _scorecard_rows() -> Iterator[list[Any]]:
-    from responses.selectors import scorecards
-
     board = scorecards()
     for figures in [*board.rows, board.total]:
         department = figures.department
@@ -624,14 +617,10 @@ def _scorecard_rows() -> Iterator[list[Any]]:
 
 
 def _decisions() -> list[str]:
-    from responses.transitions import Decision
-
     return list(Decision.values)
 
 
 def _scorecard_fields() -> tuple[Field, ...]:
-    from responses.transitions import Decision
-
     return (
         Field("department", "string", _("Department code; empty for all together.")),
         Field("name", "string", _("Name.")),
@@ -666,8 +655,6 @@ def _scorecard_fields() -> tuple[Field, ...]:
 
 
 def _scorecards() -> Dataset:
-    from participation.spaces.models import Department
-
     return Dataset(
         slug="department_scorecards",
         title=_("Department scorecards"),
@@ -685,8 +672,6 @@ def _scorecards() -> Dataset:
 
 
 def _moderation_qs() -> QuerySet:
-    from participation.moderation.models import ModerationAction
-
     return ModerationAction.objects.filter(process_id__in=_public_processes()).order_by(
         "id"
     )

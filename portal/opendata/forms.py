@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from participation.spaces.models import Process, ProcessStatus
+from participation.spaces.models import Process
 from portal.opendata.kpis import MONTH_CHOICES
 from portal.search.forms import ProcessChoiceField
 
@@ -20,9 +20,7 @@ class StatsForm(forms.Form):
         required=False,
         to_field_name="slug",
         empty_label=_("All processes"),
-        queryset=Process.objects.exclude(status=ProcessStatus.DRAFT).order_by(
-            "position", "-created_at"
-        ),
+        queryset=Process.objects.public().order_by("position", "-created_at"),
         error_messages={"invalid_choice": _("There is no such process.")},
     )
     months = forms.TypedChoiceField(

@@ -28,7 +28,15 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from participation.spaces.models import Process, ProcessStatus
+from participation.spaces.models import Process
+from proposals.models import Comment, Proposal, Support
+from responses.models import ResponseRating, TrackerEntry
+from responses.selectors import (
+    DaysBetween,
+    PercentileCont,
+    has_percentile,
+    percentile,
+)
 
 MIN_GROUP = 5
 MONTH_CHOICES = (6, 12, 24, 36)
@@ -150,7 +158,7 @@ def _percent(part: int, whole: int) -> int | None:
 
 
 def _public_process_ids() -> QuerySet:
-    return Process.objects.exclude(status=ProcessStatus.DRAFT).values("id")
+    return Process.objects.public().values("id")
 
 
 # --- participation (three tables of actions) ------------------------------------------
@@ -161,8 +169,6 @@ def _action_querysets(
 ) -> list[QuerySet]:
     """(uid, month, pid, at) of every proposal, comment and support, as querysets
     whose SQL is combined with UNION ALL."""
-    from proposals.models import Comment, Proposal, Support
-
     tz = timezone.get_current_timezone()
     public = _public_process_ids()
     sets = [
@@ -260,15 +266,9 @@ def _participants_in(process_ids: list[int], since: datetime) -> int:
 
 
 def _content_querysets(process: Process | None) -> dict[str, tuple[QuerySet, str]]:
-    from proposals.models import Comment, Proposal, Support
-
     public = _public_process_ids()
     proposals = Proposal.objects.filter(process_id__in=public, hidden_at__isnull=True)
-    comments = Comment.objects.filter(
-        proposal__process_id__in=public,
-        hidden_at__isnull=True,
-        deleted_at__isnull=True,
-    )
+    comments = Comment.objects.shown().filter(proposal__process_id__in=public)
     supports = Support.objects.filter(proposal__process_id__in=public)
     if process is not None:
         proposals = proposals.filter(process=process)
@@ -306,11 +306,7 @@ def _by_process(qs: QuerySet, process_field: str, since: datetime) -> dict[int, 
 # --- tracker and ratings --------------------------------------------------------------
 
 
-def _tracker_entries(process: Process | None) -> QuerySet | None:
-    try:
-        from responses.models import TrackerEntry
-    except ImportError:  # pragma: no cover - the tracker app is always installed
-        return None
+def _tracker_entries(process: Process | None) -> QuerySet:
     qs = TrackerEntry.objects.filter(
         process_id__in=_public_process_ids(), proposal__hidden_at__isnull=True
     )
@@ -342,13 +338,6 @@ def _answered_by_process(entries: QuerySet) -> dict[int, int | None]:
 
 def _median_days(entries: QuerySet, since: datetime) -> tuple[dict, float | None]:
     """Median days to decision per month of decision, and over the whole window."""
-    from responses.selectors import (
-        DaysBetween,
-        PercentileCont,
-        has_percentile,
-        percentile,
-    )
-
     tz = timezone.get_current_timezone()
     decided = entries.filter(decided_at__gte=since).annotate(
         days=DaysBetween(F("entered_at"), F("decided_at")),
@@ -366,10 +355,6 @@ def _median_days(entries: QuerySet, since: datetime) -> tuple[dict, float | None
 
 
 def _ratings(process: Process | None, since: datetime) -> dict:
-    try:
-        from responses.models import ResponseRating
-    except ImportError:  # pragma: no cover
-        return {}
     tz = timezone.get_current_timezone()
     qs = ResponseRating.objects.filter(updated_at__gte=since)
     if process is not None:
@@ -411,14 +396,8 @@ def _compute(process: Process | None, months: int, now: datetime) -> KpiReport:
     content = _content_querysets(process)
     counts = {name: _by_month(qs, since) for name, (qs, _f) in content.items()}
     entries = _tracker_entries(process)
-    answered = (
-        _answered_by_month_end(entries, starts)
-        if entries is not None
-        else [None] * len(starts)
-    )
-    medians, overall_median = (
-        _median_days(entries, since) if entries is not None else ({}, None)
-    )
+    answered = _answered_by_month_end(entries, starts)
+    medians, overall_median = _median_days(entries, since)
     ratings = _ratings(process, since)
 
     month_rows = []
@@ -473,16 +452,12 @@ def _round(value: float | None) -> float | None:
 
 
 def _process_table(
-    content: dict[str, tuple[QuerySet, str]], entries: QuerySet | None, since: datetime
+    content: dict[str, tuple[QuerySet, str]], entries: QuerySet, since: datetime
 ) -> list[ProcessRow]:
-    processes = list(
-        Process.objects.exclude(status=ProcessStatus.DRAFT).order_by(
-            "position", "-created_at"
-        )
-    )
+    processes = list(Process.objects.public().order_by("position", "-created_at"))
     people = _participants_by_process(since)
     per = {name: _by_process(qs, f, since) for name, (qs, f) in content.items()}
-    answered = _answered_by_process(entries) if entries is not None else {}
+    answered = _answered_by_process(entries)
     rows: list[ProcessRow] = []
     small: list[Process] = []
     for process in processes:

@@ -4,14 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from participation.search.models import DocumentKind
-from participation.spaces.models import Process, ProcessStatus
+from participation.spaces.models import Process
+from participation.templatetags.participation import tr
 from portal.search import selectors
 
 
 class ProcessChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Process) -> str:
-        from participation.templatetags.participation import tr
-
         return str(tr(obj, "title"))
 
 
@@ -41,9 +40,7 @@ class SearchForm(forms.Form):
         required=False,
         to_field_name="slug",
         empty_label=_("All processes"),
-        queryset=Process.objects.exclude(status=ProcessStatus.DRAFT).order_by(
-            "position", "-created_at"
-        ),
+        queryset=Process.objects.public().order_by("position", "-created_at"),
         error_messages={"invalid_choice": _("There is no such process.")},
     )
     status = forms.ChoiceField(

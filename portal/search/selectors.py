@@ -34,7 +34,9 @@ from participation.search.models import (
     DocumentKind,
     SearchDocument,
 )
-from participation.spaces.models import Process, ProcessStatus
+from participation.spaces.models import Process
+from proposals.models import Comment, Proposal
+from responses.models import TrackerEntry
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 6
@@ -229,7 +231,7 @@ def visible_documents() -> QuerySet[SearchDocument]:
     return SearchDocument.objects.filter(
         kind__in=DocumentKind.values,
         proposal_hidden=False,
-        process_id__in=Process.objects.exclude(status=ProcessStatus.DRAFT).values("id"),
+        process_id__in=Process.objects.public().values("id"),
     )
 
 
@@ -425,7 +427,6 @@ class SearchHit:
 def hits(documents: Any, q: str) -> list[SearchHit]:
     """Hydrate a page of documents (a list or sliced queryset) for display, with a
     fixed number of queries: one per kind present on the page, plus processes."""
-    from proposals.models import Comment, Proposal
 
     terms = parse_terms(q)
     docs = list(documents)
@@ -506,6 +507,5 @@ def _hit(
 def _response_entries(entry_ids: list[int]) -> dict[int, Any]:
     if not entry_ids:
         return {}
-    from responses.models import TrackerEntry
 
     return TrackerEntry.objects.select_related("department").in_bulk(entry_ids)

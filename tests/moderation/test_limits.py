@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -28,9 +30,25 @@ def tight(settings):
     }
 
 
+class _CacheSpy:
+    """The cache, recording which of its operations are called."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str):
+        def call(*args, **kwargs):
+            self.calls.append(name)
+            return getattr(cache, name)(*args, **kwargs)
+
+        return call
+
+
 def test_actions_within_the_limit_pass(tight, resident):
     limits.hit(user=resident, action="comment")
+    assert limits.remaining(user=resident, action="comment") == 1
     limits.hit(user=resident, action="comment")
+    assert limits.remaining(user=resident, action="comment") == 0
 
 
 def test_action_over_the_limit_is_refused_with_429(tight, resident):
@@ -47,12 +65,18 @@ def test_limits_are_counted_per_user(tight, resident, resident2):
     limits.hit(user=resident, action="comment")
     limits.hit(user=resident, action="comment")
     limits.hit(user=resident2, action="comment")
+    assert limits.remaining(user=resident2, action="comment") == 1
+    with pytest.raises(RateLimited):
+        limits.hit(user=resident, action="comment")
 
 
 def test_limits_are_counted_per_action(tight, resident):
     limits.hit(user=resident, action="comment")
     limits.hit(user=resident, action="comment")
     limits.hit(user=resident, action="report")
+    assert limits.remaining(user=resident, action="report") == 1
+    with pytest.raises(RateLimited):
+        limits.hit(user=resident, action="comment")
 
 
 def test_a_new_window_starts_a_new_count(tight, resident, monkeypatch):
@@ -60,25 +84,32 @@ def test_a_new_window_starts_a_new_count(tight, resident, monkeypatch):
     monkeypatch.setattr(limits.time, "time", lambda: now)
     limits.hit(user=resident, action="comment")
     limits.hit(user=resident, action="comment")
+    with pytest.raises(RateLimited):
+        limits.hit(user=resident, action="comment")
     monkeypatch.setattr(limits.time, "time", lambda: now + 600)
     limits.hit(user=resident, action="comment")
+    assert limits.remaining(user=resident, action="comment") == 1
 
 
-def test_unconfigured_actions_are_not_limited(resident):
+def test_unconfigured_actions_are_not_limited(resident, monkeypatch):
+    spy = _CacheSpy()
+    monkeypatch.setattr(limits, "cache", spy)
     for _ in range(50):
         limits.hit(user=resident, action="something-else")
+    assert spy.calls == []  # no counter is kept, so none can run out
+    assert limits.remaining(user=resident, action="something-else") is None
 
 
-def test_anonymous_users_are_not_counted(tight):
-    from django.contrib.auth.models import AnonymousUser
-
-    for _ in range(5):
+def test_anonymous_users_are_not_counted(tight, monkeypatch):
+    spy = _CacheSpy()
+    monkeypatch.setattr(limits, "cache", spy)
+    for _ in range(5):  # more than the limit of 2
         limits.hit(user=AnonymousUser(), action="comment")
+    assert spy.calls == []
+    assert limits.remaining(user=AnonymousUser(), action="comment") is None
 
 
 def test_count_stays_exact_when_the_hint_is_lost(tight, resident, monkeypatch):
-    from django.core.cache import cache
-
     now = 1_700_000_400.0
     monkeypatch.setattr(limits.time, "time", lambda: now)
     limits.hit(user=resident, action="comment")

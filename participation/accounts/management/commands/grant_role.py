@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from participation.accounts import services
 from participation.accounts.models import Role, User
+from participation.accounts.selectors import standing_of
 from participation.errors import DomainError
 from participation.spaces.models import Department, Process
 
@@ -90,13 +91,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"{verb} {role} ({scope}) for {user.email}.")
         )
-        if not options["revoke"] and role in Role.values:
-            from participation.accounts.selectors import standing_of
-
-            if not standing_of(user).has_mfa:
-                self.stdout.write(
-                    self.style.WARNING(
-                        "This person has no two-factor authentication yet: staff "
-                        "actions stay off until they set it up at /accounts/2fa/."
-                    )
+        needs_mfa = not options["revoke"] and role in Role.values
+        if needs_mfa and not standing_of(user).has_mfa:
+            self.stdout.write(
+                self.style.WARNING(
+                    "This person has no two-factor authentication yet: staff "
+                    "actions stay off until they set it up at /accounts/2fa/."
                 )
+            )
