@@ -9,7 +9,8 @@ broadcasts for after commit. Bad input raises a domain error and changes nothing
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -215,6 +216,55 @@ def _broadcast(entry: TrackerEntry, change: str) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A notification to send with a change: its kind, who gets it, and data beyond
+    what :func:`_notify` always adds (title, department, actor)."""
+
+    kind: str
+    recipients: set[int]
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _record_change(
+    *,
+    entry: TrackerEntry,
+    kind: str,
+    actor: Any,
+    at: datetime,
+    action: str,
+    before: dict[str, Any],
+    change: str,
+    notice: Notice | None,
+    event_data: dict[str, Any] | None = None,
+    previous_department: Department | None = None,
+    audit_extra: dict[str, Any] | None = None,
+) -> None:
+    """The tail of every write to a locked entry, in this order: the public timeline
+    event (``kind``), the save, the audit event (``before`` → the snapshot after,
+    plus ``audit_extra``), the notification (none when ``notice`` is None) and the
+    live broadcast (``change``)."""
+    _event(
+        entry,
+        kind,
+        actor=actor,
+        at=at,
+        previous_department=previous_department,
+        data=event_data,
+    )
+    entry.save()
+    audit.record(
+        actor=actor,
+        action=action,
+        target=entry,
+        before=before,
+        after=_snapshot(entry) | (audit_extra or {}),
+    )
+    if notice is not None:
+        _notify(entry, notice.recipients, notice.kind, actor=actor, **notice.data)
+    _broadcast(entry, change)
+
+
 # --- Entering the tracker ---------------------------------------------------------
 def _enter(
     proposal: Proposal, *, via: str, actor: Any = None, note: str = ""
@@ -320,30 +370,22 @@ def tracker_assign(
     locked.assigned_at = now
     # A new department hears about an overdue proposal afresh.
     locked.overdue_notified_at = None
-    kind = EventKind.REASSIGNED if previous is not None else EventKind.ASSIGNED
-    _event(
-        locked,
-        kind,
+    _record_change(
+        entry=locked,
+        kind=EventKind.REASSIGNED if previous is not None else EventKind.ASSIGNED,
         actor=actor,
         at=now,
         previous_department=previous,
-        data={"note": note} if note else {},
-    )
-    locked.save()
-    audit.record(
-        actor=actor,
+        event_data={"note": note} if note else {},
         action="tracker.reassign" if previous is not None else "tracker.assign",
-        target=locked,
         before=before,
-        after=_snapshot(locked) | {"note": note},
+        audit_extra={"note": note},
+        notice=Notice(
+            "proposal.assigned",
+            _audience(locked) | _department_officials(department.pk),
+        ),
+        change="assigned",
     )
-    _notify(
-        locked,
-        _audience(locked) | _department_officials(department.pk),
-        "proposal.assigned",
-        actor=actor,
-    )
-    _broadcast(locked, "assigned")
     return locked
 
 
@@ -360,24 +402,21 @@ def tracker_claim(
     locked.department = department
     locked.assigned_at = now
     locked.overdue_notified_at = None
-    _event(locked, EventKind.CLAIMED, actor=actor, at=now)
-    locked.save()
-    audit.record(
+    _record_change(
+        entry=locked,
+        kind=EventKind.CLAIMED,
         actor=actor,
+        at=now,
         action="tracker.claim",
-        target=locked,
         before=before,
-        after=_snapshot(locked),
+        notice=Notice(
+            "proposal.assigned",
+            _audience(locked)
+            | _department_officials(department.pk)
+            | _coordinators(locked),
+        ),
+        change="assigned",
     )
-    _notify(
-        locked,
-        _audience(locked)
-        | _department_officials(department.pk)
-        | _coordinators(locked),
-        "proposal.assigned",
-        actor=actor,
-    )
-    _broadcast(locked, "assigned")
     return locked
 
 
@@ -423,29 +462,22 @@ def tracker_set_status(
     locked.decision = status
     locked.decision_changed_at = now
     locked.acknowledged_at = locked.acknowledged_at or now
-    _event(
-        locked,
-        EventKind.STATUS,
+    _record_change(
+        entry=locked,
+        kind=EventKind.STATUS,
         actor=actor,
         at=now,
-        data={"from": previous, "to": status, **({"note": note} if note else {})},
-    )
-    locked.save()
-    audit.record(
-        actor=actor,
+        event_data={"from": previous, "to": status, **({"note": note} if note else {})},
         action="tracker.status",
-        target=locked,
         before=before,
-        after=_snapshot(locked) | {"note": note},
+        audit_extra={"note": note},
+        notice=Notice(
+            "tracker.status_changed",
+            _audience(locked),
+            {"status": _label(Decision.choices, status)},
+        ),
+        change="status",
     )
-    _notify(
-        locked,
-        _audience(locked),
-        "tracker.status_changed",
-        actor=actor,
-        status=_label(Decision.choices, status),
-    )
-    _broadcast(locked, "status")
     return locked
 
 
@@ -605,28 +637,23 @@ def response_publish(
         member.referred_to = referred_to
         member.response = response
         _open_implementation(member)
-        _event(
-            member,
-            EventKind.PUBLISHED,
+        _record_change(
+            entry=member,
+            kind=EventKind.PUBLISHED,
             actor=actor,
             at=now,
-            data={
+            event_data={
                 "decision": decision,
                 "response": response.pk,
                 "revision": 1,
                 "covers": len(group),
             },
-        )
-        member.save()
-        audit.record(
-            actor=actor,
             action="response.publish",
-            target=member,
             before=before,
-            after=_snapshot(member) | {"revision": 1, "body": body, "covers": covered},
+            audit_extra={"revision": 1, "body": body, "covers": covered},
+            notice=Notice("response.published", _audience(member)),
+            change="published",
         )
-        _notify(member, _audience(member), "response.published", actor=actor)
-        _broadcast(member, "published")
     return response
 
 
@@ -722,29 +749,23 @@ def response_revise(
         member.decision_changed_at = now
         member.referred_to = referred_to
         _open_implementation(member)
-        _event(
-            member,
-            EventKind.REVISED,
+        _record_change(
+            entry=member,
+            kind=EventKind.REVISED,
             actor=actor,
             at=now,
-            data={
+            event_data={
                 "number": number,
                 "decision": decision,
                 "previous_decision": current.decision,
                 "note": change_note,
             },
-        )
-        member.save()
-        audit.record(
-            actor=actor,
             action="response.revise",
-            target=member,
             before=before | {"revision": current.number, "body": current.body},
-            after=_snapshot(member)
-            | {"revision": number, "body": body, "change_note": change_note},
+            audit_extra={"revision": number, "body": body, "change_note": change_note},
+            notice=Notice("response.revised", _audience(member)),
+            change="revised",
         )
-        _notify(member, _audience(member), "response.revised", actor=actor)
-        _broadcast(member, "revised")
     return revision
 
 
@@ -879,37 +900,26 @@ def progress_post(
         Implementation.STALLED: EventKind.STALLED,
     }
     kind = kinds.get(status, EventKind.PROGRESS)
-    if status == Implementation.COMPLETED:
+    completed = status == Implementation.COMPLETED
+    if completed:
         locked.completed_at = now
         locked.completion_round += 1
-    _event(
-        locked,
-        kind,
+    _record_change(
+        entry=locked,
+        kind=kind,
         actor=actor,
         at=now,
-        data={"status": status, "percent": value, "update": update.pk},
-    )
-    locked.save()
-    audit.record(
-        actor=actor,
-        action="tracker.complete"
-        if status == Implementation.COMPLETED
-        else "tracker.progress",
-        target=locked,
+        event_data={"status": status, "percent": value, "update": update.pk},
+        action="tracker.complete" if completed else "tracker.progress",
         before=before,
-        after=_snapshot(locked) | {"update": update.pk, "body": body},
+        audit_extra={"update": update.pk, "body": body},
+        notice=Notice(
+            "tracker.completed" if completed else "tracker.progress",
+            _audience(locked),
+            {"status": _label(Implementation.choices, status), "percent": value},
+        ),
+        change=kind,
     )
-    _notify(
-        locked,
-        _audience(locked),
-        "tracker.completed"
-        if status == Implementation.COMPLETED
-        else "tracker.progress",
-        actor=actor,
-        status=_label(Implementation.choices, status),
-        percent=value,
-    )
-    _broadcast(locked, kind)
     return update
 
 
@@ -977,24 +987,26 @@ def outcome_check(
         locked.first_disputed_at = locked.first_disputed_at or now
     else:
         locked.disputed_at = None
-    kind = EventKind.DISPUTED if verdict == Verdict.DISPUTED else EventKind.CONFIRMED
-    _event(locked, kind, actor=user, at=now, data={"check": check.pk})
-    locked.save()
-    audit.record(
+    is_dispute = verdict == Verdict.DISPUTED
+    kind = EventKind.DISPUTED if is_dispute else EventKind.CONFIRMED
+    _record_change(
+        entry=locked,
+        kind=kind,
         actor=user,
-        action="tracker.dispute" if verdict == Verdict.DISPUTED else "tracker.confirm",
-        target=locked,
+        at=now,
+        event_data={"check": check.pk},
+        action="tracker.dispute" if is_dispute else "tracker.confirm",
         before=before,
-        after=_snapshot(locked) | {"reason": reason},
-    )
-    if verdict == Verdict.DISPUTED:
-        _notify(
-            locked,
-            _department_officials(locked.department_id) | _audience(locked),
+        audit_extra={"reason": reason},
+        # A confirmation tells no one; a dispute tells the department.
+        notice=Notice(
             "tracker.disputed",
-            actor=user,
+            _department_officials(locked.department_id) | _audience(locked),
         )
-    _broadcast(locked, kind)
+        if is_dispute
+        else None,
+        change=kind,
+    )
     return check
 
 
@@ -1043,28 +1055,18 @@ def dispute_answer(
     if reopen:
         locked.implementation = Implementation.IN_PROGRESS
         locked.completed_at = None
-    _event(
-        locked,
-        EventKind.DISPUTE_ANSWERED,
+    _record_change(
+        entry=locked,
+        kind=EventKind.DISPUTE_ANSWERED,
         actor=actor,
         at=now,
-        data={"answer": answer.pk, "reopened": reopen},
-    )
-    locked.save()
-    audit.record(
-        actor=actor,
+        event_data={"answer": answer.pk, "reopened": reopen},
         action="tracker.dispute_answer",
-        target=locked,
         before=before,
-        after=_snapshot(locked) | {"answer": answer.pk, "body": body},
+        audit_extra={"answer": answer.pk, "body": body},
+        notice=Notice("tracker.dispute_answered", disputer_ids | _audience(locked)),
+        change="dispute_answered",
     )
-    _notify(
-        locked,
-        disputer_ids | _audience(locked),
-        "tracker.dispute_answered",
-        actor=actor,
-    )
-    _broadcast(locked, "dispute_answered")
     return answer
 
 
