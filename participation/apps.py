@@ -8,6 +8,8 @@ class Config(AppConfig):
     verbose_name = _("Participation")
 
     def ready(self) -> None:
+        # Imported here, not at the top: site_url reads the sites app's model, which
+        # is not loaded yet when Django imports this AppConfig (app loading order).
         from django.db.models.signals import post_migrate
 
         from participation.site_url import sync_site

@@ -1,0 +1,139 @@
+"""The tracker document: a proposal's fate as one JSON-ready dict, every milestone
+timestamped. ``/proposals/<id>/tracker.json`` serves it; the view adds only HTTP
+(the 404s, the CORS header). Links are on SITE_URL (``participation.site_url``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+
+from participation.site_url import absolute_url
+from proposals.models import Proposal
+from responses import selectors
+from responses.models import TrackerEntry
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def tracker_document(proposal: Proposal) -> dict[str, Any]:
+    """The document of ``proposal`` (version 1), generated now."""
+    data = selectors.document_data(proposal)
+    entry: TrackerEntry | None = data["entry"]
+    document: dict[str, Any] = {
+        "version": 1,
+        "generated_at": _iso(timezone.now()),
+        "proposal": {
+            "id": proposal.pk,
+            "title": proposal.title,
+            "url": absolute_url(proposal.get_absolute_url()),
+            "process": {
+                "slug": proposal.process.slug,
+                "title": proposal.process.title,
+                "title_en": proposal.process.title_en,
+            },
+            "author": proposal.author.real_name,
+            "state": proposal.state,
+            "submitted_at": _iso(proposal.created_at),
+            "support_count": proposal.support_count,
+            "support_threshold": proposal.process.support_threshold,
+            "threshold_reached_at": _iso(proposal.threshold_reached_at),
+        },
+        "milestones": [
+            {
+                "kind": step.kind,
+                "label": str(step.label),
+                "at": _iso(step.at),
+                "summary": step.text,
+                "state": step.state,
+            }
+            for step in data["steps"]
+        ],
+        "tracker": None,
+    }
+    if entry is not None:
+        dept = entry.department
+        tracker: dict[str, Any] = {
+            "entered_at": _iso(entry.entered_at),
+            "entered_via": entry.entered_via,
+            "department": None
+            if dept is None
+            else {
+                "code": dept.code,
+                "name": dept.name,
+                "name_en": dept.name_en,
+                "url": absolute_url(dept.get_absolute_url()),
+            },
+            "assigned_at": _iso(entry.assigned_at),
+            "response_due_at": _iso(entry.response_due_at),
+            "overdue": entry.is_overdue,
+            "days_overdue": entry.days_overdue,
+            "acknowledged_at": _iso(entry.acknowledged_at),
+            "decision": entry.decision,
+            "decision_label": entry.get_decision_display(),
+            "decided_at": _iso(entry.decided_at),
+            "days_to_decision": entry.days_to_decision,
+            "answered_on_time": entry.answered_on_time,
+            "referred_to": entry.referred_to or None,
+            "implementation": entry.implementation or None,
+            "implementation_percent": entry.implementation_percent,
+            "completed_at": _iso(entry.completed_at),
+            "disputed": entry.is_disputed,
+            "disputed_at": _iso(entry.disputed_at),
+            "outcome_checks": data["checks"],
+            "progress_updates": [
+                {
+                    "date": update.happened_on.isoformat(),
+                    "status": update.status,
+                    "percent": update.percent,
+                    "text": update.body,
+                    "link": update.link or None,
+                    "official": update.author_name,
+                    "posted_at": _iso(update.created_at),
+                }
+                for update in data["progress"]
+            ],
+            "dispute_answers": [
+                {
+                    "text": answer.body,
+                    "reopened": answer.reopened,
+                    "official": answer.author_name,
+                    "answered_at": _iso(answer.created_at),
+                }
+                for answer in data["answers"]
+            ],
+            "response": None,
+        }
+        if entry.response is not None:
+            ratings = data["ratings"]
+            tracker["response"] = {
+                "id": entry.response_id,
+                "url": absolute_url(entry.response.get_absolute_url()),
+                "published_at": _iso(entry.response.published_at),
+                "revised_at": _iso(entry.response.revised_at),
+                "covers_proposals": data["covers"],
+                "ratings": {
+                    "count": ratings.count,
+                    "clear": ratings.clear,
+                    "satisfied": ratings.satisfied,
+                },
+                "revisions": [
+                    {
+                        "number": revision.number,
+                        "decision": revision.decision,
+                        "text": revision.body,
+                        "referred_to": revision.referred_to or None,
+                        "change_note": revision.change_note or None,
+                        "official": revision.author_name,
+                        "department": revision.department_name,
+                        "published_at": _iso(revision.created_at),
+                    }
+                    for revision in data["revisions"]
+                ],
+            }
+        document["tracker"] = tracker
+    return document

@@ -1,0 +1,57 @@
+"""Every write to the response tracker.
+
+Each function checks permission and state (``rules.py`` refusals, ``transitions.py``),
+writes inside a transaction with the entry row locked, appends the public timeline
+event and the audit event (before/after), and schedules notifications and live
+broadcasts for after commit. Bad input raises a domain error and changes nothing.
+
+One module per topic, all re-exported here (``from responses import services``):
+
+- ``tracking``: entering the tracker, assignment, statuses before a decision, overdue
+- ``answers``: publishing a response and revising it
+- ``implementation``: progress updates up to completion
+- ``feedback``: residents confirm or dispute the outcome, rate and discuss a response
+- ``_shared``: the helpers they share, among them ``_record_change``, the tail of
+  every write (event, save, audit, notification, broadcast)
+"""
+
+from responses.services.answers import response_publish, response_revise
+from responses.services.feedback import (
+    dispute_answer,
+    outcome_check,
+    response_comment_create,
+    response_comment_delete,
+    response_rate,
+)
+from responses.services.implementation import progress_post
+from responses.services.tracking import (
+    handling_department_id,
+    notify_overdue,
+    on_threshold_reached,
+    tracker_assign,
+    tracker_claim,
+    tracker_forward,
+    tracker_set_status,
+)
+
+__all__ = [
+    # tracking
+    "handling_department_id",
+    "on_threshold_reached",
+    "tracker_forward",
+    "tracker_assign",
+    "tracker_claim",
+    "tracker_set_status",
+    "notify_overdue",
+    # answers
+    "response_publish",
+    "response_revise",
+    # implementation
+    "progress_post",
+    # feedback
+    "outcome_check",
+    "dispute_answer",
+    "response_rate",
+    "response_comment_create",
+    "response_comment_delete",
+]

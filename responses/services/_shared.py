@@ -1,0 +1,219 @@
+"""What every tracker write shares: input checks, the locked entry, its snapshot for
+the audit, the timeline event, who hears of a change, the live broadcast, and
+:func:`_record_change`, the tail that records a change in that order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from participation.accounts.selectors import (
+    facilitators_of_process,
+    officials_of_department,
+)
+from participation.audit import services as audit
+from participation.errors import DomainError, Invalid
+from participation.live import broadcast
+from participation.notifications import services as notifications
+from participation.spaces.models import Department
+from participation.text import clean_text
+from proposals.live import PROPOSAL
+from responses import clock
+from responses.live import TRACKER
+from responses.models import TrackerEntry, TrackerEvent
+
+
+# --- Checks, the locked entry and its timeline ----------------------------------------
+def _raise(refusal: DomainError | None) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+def _text(value: str, *, field: str, low: int, high: int, message: Any = None) -> str:
+    value = clean_text(value)
+    if len(value) < low:
+        raise Invalid(
+            (
+                message
+                or _("Please write at least %(min)d characters (you wrote %(n)d).")
+            )
+            % {"min": low, "n": len(value)},
+            code="too_short",
+            field_errors={field: ["too_short"]},
+        )
+    if len(value) > high:
+        raise Invalid(
+            _("Please write at most %(max)d characters (you wrote %(n)d).")
+            % {"max": high, "n": len(value)},
+            code="too_long",
+            field_errors={field: ["too_long"]},
+        )
+    return value
+
+
+def _lock(entry: TrackerEntry | int) -> TrackerEntry:
+    pk = entry if isinstance(entry, int) else entry.pk
+    return (
+        TrackerEntry.objects.select_for_update(of=("self",))
+        .select_related("proposal", "department", "process", "response")
+        .get(pk=pk)
+    )
+
+
+def _label(choices: Any, value: str) -> str:
+    """A status label in the site's language, captured into notification data."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(dict(choices).get(value, value))
+
+
+def _dept_name(department: Department | None) -> str:
+    return department.name if department is not None else ""
+
+
+def _snapshot(entry: TrackerEntry) -> dict[str, Any]:
+    return {
+        "department": entry.department.code if entry.department else None,
+        "decision": entry.decision,
+        "implementation": entry.implementation,
+        "percent": entry.implementation_percent,
+        "response": entry.response_id,
+        "referred_to": entry.referred_to,
+        "disputed": entry.disputed_at is not None,
+    }
+
+
+def _event(
+    entry: TrackerEntry,
+    kind: str,
+    *,
+    actor: Any = None,
+    at: Any = None,
+    department: Department | None = None,
+    previous_department: Department | None = None,
+    data: dict[str, Any] | None = None,
+) -> TrackerEvent:
+    at = at or clock.now()
+    event = TrackerEvent.objects.create(
+        entry=entry,
+        kind=kind,
+        created_at=at,
+        actor_name=str(getattr(actor, "real_name", "") or ""),
+        department=department if department is not None else entry.department,
+        previous_department=previous_department,
+        data=data or {},
+    )
+    entry.last_update_at = at
+    entry.last_update_kind = kind
+    return event
+
+
+def _audience(entry: TrackerEntry) -> set[int]:
+    """The proposal's author and followers (supporters follow when they support)."""
+    return {entry.proposal.author_id, *notifications.follower_ids(entry.proposal)}
+
+
+def _department_officials(department_id: int | None) -> set[int]:
+    if department_id is None:
+        return set()
+    return set(officials_of_department(department_id).values_list("pk", flat=True))
+
+
+def _coordinators(entry: TrackerEntry) -> set[int]:
+    return set(facilitators_of_process(entry.process_id).values_list("pk", flat=True))
+
+
+def _notify(
+    entry: TrackerEntry,
+    recipients: Iterable[int],
+    kind: str,
+    *,
+    actor: Any = None,
+    **data: Any,
+) -> None:
+    notifications.notify(
+        recipient_ids=recipients,
+        kind=kind,
+        actor=actor,
+        url=entry.get_absolute_url(),
+        data={
+            "title": entry.proposal.title,
+            "department": _dept_name(entry.department),
+            **({"actor": actor.real_name} if getattr(actor, "real_name", "") else {}),
+            **data,
+        },
+    )
+
+
+def _broadcast(entry: TrackerEntry, change: str) -> None:
+    broadcast.send(
+        PROPOSAL.name(entry.proposal_id),
+        "proposal.tracker_changed",
+        {
+            "proposal_id": entry.proposal_id,
+            "change": change,
+            "decision": entry.decision,
+            "implementation": entry.implementation,
+        },
+    )
+    broadcast.send(
+        TRACKER.name(),
+        "tracker.row_changed",
+        {"proposal_id": entry.proposal_id},
+    )
+
+
+# --- The tail of every write ----------------------------------------------------------
+@dataclass(frozen=True)
+class Notice:
+    """A notification to send with a change: its kind, who gets it, and data beyond
+    what :func:`_notify` always adds (title, department, actor)."""
+
+    kind: str
+    recipients: set[int]
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _record_change(
+    *,
+    entry: TrackerEntry,
+    kind: str,
+    actor: Any,
+    at: datetime,
+    action: str,
+    before: dict[str, Any],
+    change: str,
+    notice: Notice | None,
+    event_data: dict[str, Any] | None = None,
+    previous_department: Department | None = None,
+    audit_extra: dict[str, Any] | None = None,
+) -> None:
+    """The tail of every write to a locked entry, in this order: the public timeline
+    event (``kind``), the save, the audit event (``before`` → the snapshot after,
+    plus ``audit_extra``), the notification (none when ``notice`` is None) and the
+    live broadcast (``change``)."""
+    _event(
+        entry,
+        kind,
+        actor=actor,
+        at=at,
+        previous_department=previous_department,
+        data=event_data,
+    )
+    entry.save()
+    audit.record(
+        actor=actor,
+        action=action,
+        target=entry,
+        before=before,
+        after=_snapshot(entry) | (audit_extra or {}),
+    )
+    if notice is not None:
+        _notify(entry, notice.recipients, notice.kind, actor=actor, **notice.data)
+    _broadcast(entry, change)

@@ -1,0 +1,332 @@
+"""A department's published answer: the first publication (one response may cover
+several proposals) and its revisions, earlier ones staying public.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from participation.errors import Conflict, Invalid
+from participation.text import clean_text
+from responses import clock, rules
+from responses.models import (
+    BODY_MAX,
+    CHANGE_NOTE_MIN,
+    REASON_MIN,
+    REFERRED_TO_MAX,
+    RESPONSE_MIN,
+    EventKind,
+    Response,
+    ResponseRevision,
+    TrackerEntry,
+)
+from responses.services._shared import (
+    Notice,
+    _audience,
+    _lock,
+    _raise,
+    _record_change,
+    _snapshot,
+    _text,
+)
+from responses.transitions import (
+    ACCEPTING,
+    DECIDED,
+    NEEDS_REASON,
+    Decision,
+    Implementation,
+    decision_allowed,
+)
+
+MAX_GROUP = 50
+
+
+def _check_decision(decision: str) -> None:
+    if decision not in DECIDED:
+        raise Invalid(
+            _("Choose a decision."), field_errors={"decision": ["invalid_choice"]}
+        )
+
+
+def _check_body(decision: str, body: str) -> str:
+    if decision in NEEDS_REASON:
+        return _reason_text(decision, body)
+    return _text(body, field="body", low=RESPONSE_MIN, high=BODY_MAX)
+
+
+def _reason_text(decision: str, body: str) -> str:
+    value = clean_text(body)
+    if len(value) < REASON_MIN:
+        raise Invalid(
+            _(
+                "A decision of “%(decision)s” needs a written reason of at least "
+                "%(min)d characters (you wrote %(n)d)."
+            )
+            % {
+                "decision": dict(Decision.choices)[decision],
+                "min": REASON_MIN,
+                "n": len(value),
+            },
+            code="reason_too_short",
+            field_errors={"body": ["reason_too_short"]},
+        )
+    return _text(value, field="body", low=REASON_MIN, high=BODY_MAX)
+
+
+def _check_referred_to(decision: str, referred_to: str) -> str:
+    if decision != Decision.REFERRED:
+        return ""
+    value = clean_text(referred_to)
+    if len(value) < 2:
+        raise Invalid(
+            _(
+                "Name the body the proposal is referred to (for example a city or a "
+                "national ministry)."
+            ),
+            code="referred_to_missing",
+            field_errors={"referred_to": ["required"]},
+        )
+    return _text(value, field="referred_to", low=2, high=REFERRED_TO_MAX)
+
+
+def _open_implementation(entry: TrackerEntry) -> None:
+    if entry.decision in ACCEPTING and entry.implementation == Implementation.NONE:
+        entry.implementation = Implementation.NOT_STARTED
+        entry.implementation_percent = 0
+
+
+def _lock_group(main: TrackerEntry, ids: Iterable[int]) -> list[TrackerEntry]:
+    wanted = sorted({int(i) for i in ids} - {main.pk})
+    if len(wanted) > MAX_GROUP:
+        raise Invalid(
+            _("One response can cover at most %(n)d proposals.") % {"n": MAX_GROUP + 1},
+            field_errors={"also": ["too_many"]},
+        )
+    if not wanted:
+        return []
+    others = list(
+        TrackerEntry.objects.select_for_update(of=("self",))
+        .select_related("proposal", "department", "process")
+        .filter(pk__in=wanted)
+        .order_by("pk")
+    )
+    if len(others) != len(wanted):
+        raise Invalid(
+            _("Some of the proposals to cover are not in the tracker."),
+            field_errors={"also": ["invalid_choice"]},
+        )
+    for other in others:
+        if other.department_id != main.department_id:
+            raise Invalid(
+                _("“%(title)s” is not assigned to the same department.")
+                % {"title": other.proposal.title},
+                code="wrong_department",
+                field_errors={"also": ["wrong_department"]},
+            )
+        if other.response_id is not None:
+            raise Conflict(
+                _("“%(title)s” already has a published response.")
+                % {"title": other.proposal.title},
+                code="already_published",
+            )
+        if other.proposal.is_hidden:
+            raise Invalid(
+                _("“%(title)s” is hidden.") % {"title": other.proposal.title},
+                field_errors={"also": ["hidden"]},
+            )
+    return others
+
+
+@transaction.atomic
+def response_publish(
+    *,
+    actor: Any,
+    entry: TrackerEntry,
+    decision: str,
+    body: str,
+    referred_to: str = "",
+    also: Iterable[int] = (),
+) -> Response:
+    """Publish a department's decision and its reasons, optionally as one answer
+    covering several similar proposals (each still counts on its own)."""
+    locked = _lock(entry)
+    _raise(rules.publish_refusal(actor, locked))
+    _check_decision(decision)
+    body = _check_body(decision, body)
+    referred_to = _check_referred_to(decision, referred_to)
+    group = [locked, *_lock_group(locked, also)]
+    for member in group:
+        if not decision_allowed(member.decision, decision):
+            raise Invalid(
+                _("“%(title)s” cannot go from “%(old)s” to “%(new)s”.")
+                % {
+                    "title": member.proposal.title,
+                    "old": member.get_decision_display(),
+                    "new": dict(Decision.choices)[decision],
+                },
+                code="invalid_transition",
+            )
+    now = clock.now()
+    department = locked.department
+    assert department is not None  # the refusal requires an assignment
+    response = Response.objects.create(
+        department=department, published_at=now, revision_count=1
+    )
+    revision = ResponseRevision.objects.create(
+        response=response,
+        number=1,
+        decision=decision,
+        body=body,
+        referred_to=referred_to,
+        author=actor,
+        author_name=actor.real_name,
+        department_name=department.name,
+        department_name_en=department.name_en,
+        created_at=now,
+    )
+    response.current = revision
+    response.save(update_fields=["current"])
+    covered = [member.proposal_id for member in group]
+    for member in group:
+        before = _snapshot(member)
+        member.decision = decision
+        member.decision_changed_at = now
+        member.decided_at = member.decided_at or now
+        member.acknowledged_at = member.acknowledged_at or now
+        member.referred_to = referred_to
+        member.response = response
+        _open_implementation(member)
+        _record_change(
+            entry=member,
+            kind=EventKind.PUBLISHED,
+            actor=actor,
+            at=now,
+            event_data={
+                "decision": decision,
+                "response": response.pk,
+                "revision": 1,
+                "covers": len(group),
+            },
+            action="response.publish",
+            before=before,
+            audit_extra={"revision": 1, "body": body, "covers": covered},
+            notice=Notice("response.published", _audience(member)),
+            change="published",
+        )
+    return response
+
+
+@transaction.atomic
+def response_revise(
+    *,
+    actor: Any,
+    entry: TrackerEntry,
+    decision: str,
+    body: str,
+    change_note: str,
+    referred_to: str = "",
+    base_revision: int | None = None,
+) -> ResponseRevision:
+    """Write a new revision of the published response; earlier ones stay public."""
+    locked = _lock(entry)
+    _raise(rules.revise_refusal(actor, locked))
+    assert locked.response_id is not None  # the refusal requires a response
+    response = Response.objects.select_for_update().get(pk=locked.response_id)
+    current = ResponseRevision.objects.get(pk=response.current_id or 0)
+    if base_revision is not None and base_revision != response.revision_count:
+        raise Conflict(
+            _(
+                "The response was revised meanwhile (now revision %(n)d). Review the "
+                "latest version and try again."
+            )
+            % {"n": response.revision_count},
+            code="stale_revision",
+        )
+    _check_decision(decision)
+    if decision != current.decision and not decision_allowed(
+        current.decision, decision
+    ):
+        raise Invalid(
+            _("The decision cannot go from “%(old)s” to “%(new)s”.")
+            % {
+                "old": current.get_decision_display(),
+                "new": dict(Decision.choices)[decision],
+            },
+            code="invalid_transition",
+            field_errors={"decision": ["invalid_transition"]},
+        )
+    body = _check_body(decision, body)
+    referred_to = _check_referred_to(decision, referred_to)
+    change_note = _text(
+        change_note,
+        field="change_note",
+        low=CHANGE_NOTE_MIN,
+        high=500,
+        message=_(
+            "Say what changed and why in at least %(min)d characters (you wrote %(n)d)."
+        ),
+    )
+    if (
+        body == current.body
+        and decision == current.decision
+        and referred_to == current.referred_to
+    ):
+        raise Invalid(
+            _("This revision changes nothing. Edit the decision or the text."),
+            code="unchanged",
+        )
+    now = clock.now()
+    department = locked.department
+    assert department is not None
+    number = response.revision_count + 1
+    revision = ResponseRevision.objects.create(
+        response=response,
+        number=number,
+        decision=decision,
+        body=body,
+        referred_to=referred_to,
+        change_note=change_note,
+        author=actor,
+        author_name=actor.real_name,
+        department_name=department.name,
+        department_name_en=department.name_en,
+        created_at=now,
+    )
+    response.current = revision
+    response.revision_count = number
+    response.revised_at = now
+    response.save(update_fields=["current", "revision_count", "revised_at"])
+    members = list(
+        TrackerEntry.objects.select_for_update(of=("self",))
+        .select_related("proposal", "department", "process")
+        .filter(response=response)
+        .order_by("pk")
+    )
+    for member in members:
+        before = _snapshot(member)
+        member.decision = decision
+        member.decision_changed_at = now
+        member.referred_to = referred_to
+        _open_implementation(member)
+        _record_change(
+            entry=member,
+            kind=EventKind.REVISED,
+            actor=actor,
+            at=now,
+            event_data={
+                "number": number,
+                "decision": decision,
+                "previous_decision": current.decision,
+                "note": change_note,
+            },
+            action="response.revise",
+            before=before | {"revision": current.number, "body": current.body},
+            audit_extra={"revision": number, "body": body, "change_note": change_note},
+            notice=Notice("response.revised", _audience(member)),
+            change="revised",
+        )
+    return revision
