@@ -12,18 +12,15 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.selectors import (
     facilitators_of_process,
     officials_of_department,
 )
 from participation.audit import services as audit
-from participation.errors import DomainError, Invalid
 from participation.live import broadcast
 from participation.notifications import services as notifications
 from participation.spaces.models import Department
-from participation.text import clean_text
 from proposals.live import PROPOSAL
 from responses import clock
 from responses.live import TRACKER
@@ -31,33 +28,6 @@ from responses.models import TrackerEntry, TrackerEvent
 
 
 # --- Checks, the locked entry and its timeline ----------------------------------------
-def _raise(refusal: DomainError | None) -> None:
-    if refusal is not None:
-        raise refusal
-
-
-def _text(value: str, *, field: str, low: int, high: int, message: Any = None) -> str:
-    value = clean_text(value)
-    if len(value) < low:
-        raise Invalid(
-            (
-                message
-                or _("Please write at least %(min)d characters (you wrote %(n)d).")
-            )
-            % {"min": low, "n": len(value)},
-            code="too_short",
-            field_errors={field: ["too_short"]},
-        )
-    if len(value) > high:
-        raise Invalid(
-            _("Please write at most %(max)d characters (you wrote %(n)d).")
-            % {"max": high, "n": len(value)},
-            code="too_long",
-            field_errors={field: ["too_long"]},
-        )
-    return value
-
-
 def _lock(entry: TrackerEntry | int) -> TrackerEntry:
     pk = entry if isinstance(entry, int) else entry.pk
     return (

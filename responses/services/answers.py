@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid
 from participation.text import clean_text
 from responses import clock, rules
@@ -28,10 +29,8 @@ from responses.services._shared import (
     Notice,
     _audience,
     _lock,
-    _raise,
     _record_change,
     _snapshot,
-    _text,
 )
 from responses.transitions import (
     ACCEPTING,
@@ -55,7 +54,7 @@ def _check_decision(decision: str) -> None:
 def _check_body(decision: str, body: str) -> str:
     if decision in NEEDS_REASON:
         return _reason_text(decision, body)
-    return _text(body, field="body", low=RESPONSE_MIN, high=BODY_MAX)
+    return check_length(body, field="body", low=RESPONSE_MIN, high=BODY_MAX)
 
 
 def _reason_text(decision: str, body: str) -> str:
@@ -74,7 +73,7 @@ def _reason_text(decision: str, body: str) -> str:
             code="reason_too_short",
             field_errors={"body": ["reason_too_short"]},
         )
-    return _text(value, field="body", low=REASON_MIN, high=BODY_MAX)
+    return check_length(value, field="body", low=REASON_MIN, high=BODY_MAX)
 
 
 def _check_referred_to(decision: str, referred_to: str) -> str:
@@ -90,7 +89,7 @@ def _check_referred_to(decision: str, referred_to: str) -> str:
             code="referred_to_missing",
             field_errors={"referred_to": ["required"]},
         )
-    return _text(value, field="referred_to", low=2, high=REFERRED_TO_MAX)
+    return check_length(value, field="referred_to", low=2, high=REFERRED_TO_MAX)
 
 
 def _open_implementation(entry: TrackerEntry) -> None:
@@ -154,7 +153,7 @@ def response_publish(
     """Publish a department's decision and its reasons, optionally as one answer
     covering several similar proposals (each still counts on its own)."""
     locked = _lock(entry)
-    _raise(rules.publish_refusal(actor, locked))
+    refuse(rules.publish_refusal(actor, locked))
     _check_decision(decision)
     body = _check_body(decision, body)
     referred_to = _check_referred_to(decision, referred_to)
@@ -233,7 +232,7 @@ def response_revise(
 ) -> ResponseRevision:
     """Write a new revision of the published response; earlier ones stay public."""
     locked = _lock(entry)
-    _raise(rules.revise_refusal(actor, locked))
+    refuse(rules.revise_refusal(actor, locked))
     assert locked.response_id is not None  # the refusal requires a response
     response = Response.objects.select_for_update().get(pk=locked.response_id)
     current = ResponseRevision.objects.get(pk=response.current_id or 0)
@@ -261,12 +260,12 @@ def response_revise(
         )
     body = _check_body(decision, body)
     referred_to = _check_referred_to(decision, referred_to)
-    change_note = _text(
+    change_note = check_length(
         change_note,
         field="change_note",
         low=CHANGE_NOTE_MIN,
         high=500,
-        message=_(
+        too_short=_(
             "Say what changed and why in at least %(min)d characters (you wrote %(n)d)."
         ),
     )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid, NotAllowed
 from participation.live import broadcast
 from participation.moderation import limits
@@ -40,10 +41,8 @@ from responses.services._shared import (
     _audience,
     _department_officials,
     _lock,
-    _raise,
     _record_change,
     _snapshot,
-    _text,
 )
 from responses.transitions import Implementation, implementation_allowed
 
@@ -56,24 +55,24 @@ def outcome_check(
     """The author or a supporter confirms or disputes a completed implementation.
     A dispute raises a public flag that only an official's answer clears."""
     locked = _lock(entry)
-    _raise(rules.outcome_refusal(user, locked))
+    refuse(rules.outcome_refusal(user, locked))
     if verdict not in Verdict.values:
         raise Invalid(
             _("Confirm or dispute the completion."),
             field_errors={"verdict": ["invalid_choice"]},
         )
     if verdict == Verdict.DISPUTED:
-        reason = _text(
+        reason = check_length(
             reason,
             field="reason",
             low=DISPUTE_MIN,
             high=PROGRESS_MAX,
-            message=_(
+            too_short=_(
                 "Say what is not done in at least %(min)d characters (you wrote %(n)d)."
             ),
         )
     else:
-        reason = _text(reason, field="reason", low=0, high=PROGRESS_MAX)
+        reason = check_length(reason, field="reason", low=0, high=PROGRESS_MAX)
     now = clock.now()
     check = OutcomeCheck.objects.filter(
         entry=locked, user=user, round=locked.completion_round
@@ -142,13 +141,13 @@ def dispute_answer(
     """An official answers the open disputes in public; the flag clears. With
     ``reopen`` the implementation goes back to in progress."""
     locked = _lock(entry)
-    _raise(rules.dispute_answer_refusal(actor, locked))
-    body = _text(
+    refuse(rules.dispute_answer_refusal(actor, locked))
+    body = check_length(
         body,
         field="body",
         low=REASON_MIN,
         high=BODY_MAX,
-        message=_(
+        too_short=_(
             "Answer the dispute in at least %(min)d characters (you wrote %(n)d)."
         ),
     )
@@ -201,7 +200,7 @@ def response_rate(
     *, user: Any, response: Response, clear: bool, satisfied: bool
 ) -> ResponseRating:
     """Rate a response (one rating per resident, changeable)."""
-    _raise(rules.rate_refusal(user, response))
+    refuse(rules.rate_refusal(user, response))
     if not isinstance(clear, bool) or not isinstance(satisfied, bool):
         raise Invalid(
             _("Say whether the response is clear and whether it satisfies you.")
@@ -237,13 +236,13 @@ def response_rate(
 def response_comment_create(
     *, author: Any, response: Response, proposal: Proposal, body: str
 ) -> ResponseComment:
-    _raise(rules.response_comment_refusal(author, response))
+    refuse(rules.response_comment_refusal(author, response))
     entry = TrackerEntry.objects.filter(proposal=proposal, response=response).first()
     if entry is None:
         raise Invalid(_("This response does not answer that proposal."))
     if proposal.is_hidden:
         raise Invalid(_("This proposal is hidden."), code="hidden")
-    body = _text(body, field="body", low=COMMENT_MIN, high=COMMENT_MAX)
+    body = check_length(body, field="body", low=COMMENT_MIN, high=COMMENT_MAX)
     since = timezone.now() - timedelta(seconds=settings.DUPLICATE_TEXT_WINDOW_SECONDS)
     if ResponseComment.objects.filter(
         author=author, response=response, body=body, created_at__gte=since

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid
 from participation.text import clean_text
 from responses import clock, rules
@@ -27,10 +28,8 @@ from responses.services._shared import (
     _audience,
     _label,
     _lock,
-    _raise,
     _record_change,
     _snapshot,
-    _text,
 )
 from responses.transitions import Implementation, implementation_allowed
 
@@ -116,7 +115,7 @@ def progress_post(
 ) -> ProgressUpdate:
     """Post a dated implementation step; ``completed`` marks the work done."""
     locked = _lock(entry)
-    _raise(rules.progress_refusal(actor, locked))
+    refuse(rules.progress_refusal(actor, locked))
     if status not in PROGRESS_STATUSES:
         raise Invalid(
             _("Choose in progress, stalled or completed."),
@@ -134,18 +133,18 @@ def progress_post(
         )
     value = _check_percent(status, percent)
     if status == Implementation.STALLED:
-        body = _text(
+        body = check_length(
             body,
             field="body",
             low=REASON_MIN,
             high=PROGRESS_MAX,
-            message=_(
+            too_short=_(
                 "Explain why the work is stalled in at least %(min)d characters (you "
                 "wrote %(n)d)."
             ),
         )
     else:
-        body = _text(body, field="body", low=PROGRESS_MIN, high=PROGRESS_MAX)
+        body = check_length(body, field="body", low=PROGRESS_MIN, high=PROGRESS_MAX)
     link = _check_link(link)
     day = _check_date(locked, happened_on)
     latest = locked.progress_updates.order_by("-created_at", "-id").first()

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from participation.audit import services as audit
+from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid
 from participation.spaces.models import Department
 from proposals.models import Proposal
@@ -27,10 +28,8 @@ from responses.services._shared import (
     _label,
     _lock,
     _notify,
-    _raise,
     _record_change,
     _snapshot,
-    _text,
 )
 from responses.transitions import DECIDED, Decision, decision_allowed
 
@@ -106,8 +105,8 @@ def on_threshold_reached(proposal: Proposal) -> None:
 @transaction.atomic
 def tracker_forward(*, actor: Any, proposal: Proposal, note: str = "") -> TrackerEntry:
     """A facilitator or admin puts a proposal in the tracker before its threshold."""
-    _raise(rules.forward_refusal(actor, proposal))
-    note = _text(note, field="note", low=0, high=500)
+    refuse(rules.forward_refusal(actor, proposal))
+    note = check_length(note, field="note", low=0, high=500)
     entry = _enter(proposal, via=EntryVia.FORWARDED, actor=actor, note=note)
     _notify(entry, _audience(entry), "tracker.forwarded", actor=actor)
     return entry
@@ -120,7 +119,7 @@ def tracker_assign(
 ) -> TrackerEntry:
     """Assign (or reassign) a tracked proposal to a department."""
     locked = _lock(entry)
-    _raise(rules.assign_refusal(actor, locked))
+    refuse(rules.assign_refusal(actor, locked))
     if department is None:
         raise Invalid(
             _("Choose the department that will answer."),
@@ -132,7 +131,7 @@ def tracker_assign(
             % {"department": locked.department_label},
             code="already_assigned",
         )
-    note = _text(note, field="note", low=0, high=500)
+    note = check_length(note, field="note", low=0, high=500)
     before = _snapshot(locked)
     previous = locked.department
     now = clock.now()
@@ -165,7 +164,7 @@ def tracker_claim(
 ) -> TrackerEntry:
     """An official takes an unassigned proposal for their department."""
     locked = _lock(entry)
-    _raise(rules.claim_refusal(actor, locked, department.pk if department else None))
+    refuse(rules.claim_refusal(actor, locked, department.pk if department else None))
     assert department is not None  # the refusal covers a missing department
     before = _snapshot(locked)
     now = clock.now()
@@ -197,7 +196,7 @@ def tracker_set_status(
 ) -> TrackerEntry:
     """Acknowledge a proposal or put it under review. Decisions need a response."""
     locked = _lock(entry)
-    _raise(rules.status_refusal(actor, locked))
+    refuse(rules.status_refusal(actor, locked))
     if status in DECIDED:
         raise Invalid(
             _("A decision is made by publishing a response with its reasons."),
@@ -225,7 +224,7 @@ def tracker_set_status(
             code="invalid_transition",
             field_errors={"status": ["invalid_transition"]},
         )
-    note = _text(note, field="note", low=0, high=500)
+    note = check_length(note, field="note", low=0, high=500)
     before = _snapshot(locked)
     now = clock.now()
     previous = locked.decision
