@@ -18,6 +18,7 @@ from meetings import fragments, services
 from meetings import rules as live_rules
 from meetings.live import SESSION
 from meetings.models import LiveSession, Opinion, SessionTheme
+from participation.accounts.types import Viewer
 from participation.errors import DomainError, Invalid
 from participation.live.consumers import (
     CLOSE_NOT_ALLOWED,
@@ -35,7 +36,7 @@ AUDIENCE_PROJECTOR = "projector"
 AUDIENCE_FACILITATOR = "facilitator"
 
 
-def _session_access(session_id: int, user: Any) -> tuple[bool | None, bool]:
+def _session_access(session_id: int, user: Viewer) -> tuple[bool | None, bool]:
     """(visible — None when missing, may facilitate) for ``user``."""
 
     session = (
@@ -235,7 +236,7 @@ def _guest_of(session_data: dict[str, Any]) -> live_rules.Guest | None:
 
 
 def _action_post(
-    session_id: int, user: Any, data: dict[str, Any], content: dict
+    session_id: int, user: Viewer, data: dict[str, Any], content: dict
 ) -> None:
 
     body = content.get("body")
@@ -248,7 +249,7 @@ def _action_post(
 
 
 def _action_toggle(name: str) -> Callable[..., None]:
-    def run(session_id: int, user: Any, data: dict[str, Any], content: dict) -> None:
+    def run(session_id: int, user: Viewer, data: dict[str, Any], content: dict) -> None:
 
         opinion = _load_opinion(session_id, content)
         on = content.get("on") is True
@@ -261,7 +262,7 @@ def _action_toggle(name: str) -> Callable[..., None]:
 
 
 def _action_hide(
-    session_id: int, user: Any, data: dict[str, Any], content: dict
+    session_id: int, user: Viewer, data: dict[str, Any], content: dict
 ) -> None:
 
     code, reason = content.get("reason_code"), content.get("reason")
@@ -274,14 +275,14 @@ def _action_hide(
 
 
 def _action_unhide(
-    session_id: int, user: Any, data: dict[str, Any], content: dict
+    session_id: int, user: Viewer, data: dict[str, Any], content: dict
 ) -> None:
 
     services.opinion_unhide(actor=user, opinion=_load_opinion(session_id, content))
 
 
 def _action_theme(
-    session_id: int, user: Any, data: dict[str, Any], content: dict
+    session_id: int, user: Viewer, data: dict[str, Any], content: dict
 ) -> None:
 
     opinion = _load_opinion(session_id, content)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from meetings import selectors as live_selectors
 from meetings.models import LiveSession, Opinion
+from participation.accounts.types import Viewer
 
 
 @dataclass
@@ -27,7 +28,7 @@ class OpinionFragment:
 def render_opinion(
     opinion: Any,
     *,
-    viewer: Any,
+    viewer: Viewer,
     language: str,
     facilitator: bool,
     projector: bool = False,

@@ -24,6 +24,7 @@ from meetings.models import (
 )
 from participation.accounts.rules import is_admin, is_moderator_of
 from participation.accounts.selectors import standing_of
+from participation.accounts.types import Viewer
 from participation.errors import DomainError, NotAllowed, PhaseClosed
 
 Refusal = DomainError | None
@@ -52,7 +53,7 @@ def _process_of(session: LiveSession) -> Any:
     return session.process
 
 
-def session_view_refusal(user: Any, session: LiveSession) -> Refusal:
+def session_view_refusal(user: Viewer, session: LiveSession) -> Refusal:
     """Sessions of published and archived processes are public; sessions of draft
     processes only for those who facilitate them."""
     if _process_of(session).is_public:
@@ -62,7 +63,7 @@ def session_view_refusal(user: Any, session: LiveSession) -> Refusal:
     return NotAllowed(_("This session is not public."), code="not_public")
 
 
-def facilitate_refusal(user: Any, session: LiveSession | Any) -> Refusal:
+def facilitate_refusal(user: Viewer, session: LiveSession | Any) -> Refusal:
     """May ``user`` run ``session`` (or create one in a process): open, close,
     highlight, pin, hide, group by theme, draft proposals?"""
     standing = standing_of(user)
@@ -85,7 +86,7 @@ def facilitate_refusal(user: Any, session: LiveSession | Any) -> Refusal:
     )
 
 
-def session_create_refusal(user: Any, process: Any) -> Refusal:
+def session_create_refusal(user: Viewer, process: Any) -> Refusal:
     refusal = facilitate_refusal(user, process)
     if refusal:
         return refusal
@@ -98,7 +99,7 @@ def session_create_refusal(user: Any, process: Any) -> Refusal:
 
 
 def opinion_post_refusal(
-    user: Any, session: LiveSession, guest: Guest | None
+    user: Viewer, session: LiveSession, guest: Guest | None
 ) -> Refusal:
     """May this person (a signed-in user, or a guest who gave a name) post now?"""
     if session.status != SessionStatus.OPEN:
@@ -131,7 +132,7 @@ def opinion_post_refusal(
     return None
 
 
-def guest_join_refusal(user: Any, session: LiveSession) -> Refusal:
+def guest_join_refusal(user: Viewer, session: LiveSession) -> Refusal:
     if getattr(user, "is_authenticated", False):
         return NotAllowed(
             _("You are logged in: you take part under your account's name."),
@@ -147,7 +148,7 @@ def guest_join_refusal(user: Any, session: LiveSession) -> Refusal:
     return None
 
 
-def draft_refusal(user: Any, opinion: Opinion) -> Refusal:
+def draft_refusal(user: Viewer, opinion: Opinion) -> Refusal:
     """May ``user`` draft a proposal from ``opinion``?"""
     refusal = facilitate_refusal(user, opinion.session)
     if refusal:
@@ -178,7 +179,7 @@ def draft_of(opinion: Opinion) -> ProposalDraft | None:
         return None
 
 
-def draft_decide_refusal(user: Any, draft: ProposalDraft) -> Refusal:
+def draft_decide_refusal(user: Viewer, draft: ProposalDraft) -> Refusal:
     """Only the credited author decides on a draft, and only once."""
     standing = standing_of(user)
     if not standing.is_authenticated or draft.opinion.author_id != user.pk:
@@ -195,7 +196,7 @@ def draft_decide_refusal(user: Any, draft: ProposalDraft) -> Refusal:
     return None
 
 
-def can_see_hidden(user: Any, session: LiveSession) -> bool:
+def can_see_hidden(user: Viewer, session: LiveSession) -> bool:
     """Whether ``user`` may read the text of hidden opinions of ``session``."""
     return standing_of(user).is_authenticated and bool(is_moderator_of(user, session))
 
@@ -212,7 +213,7 @@ can_draft_proposal = _predicate(draft_refusal, "can_draft_proposal")
 
 
 @rules.predicate
-def can_post_opinion(user: Any, session: LiveSession) -> bool:
+def can_post_opinion(user: Viewer, session: LiveSession) -> bool:
     """For signed-in users (guests are checked with their server-side name)."""
     return opinion_post_refusal(user, session, None) is None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -29,6 +30,7 @@ from meetings.models import (
 )
 from meetings.rules import Guest
 from participation.accounts.rules import is_any_official, is_moderator_of
+from participation.accounts.types import Actor, Viewer, signed_in
 from participation.audit import services as audit
 from participation.checks import check_length, refuse, too_long
 from participation.errors import Conflict, DomainError, Invalid, NotAllowed
@@ -136,7 +138,7 @@ def _snapshot(session: LiveSession) -> dict[str, Any]:
 @transaction.atomic
 def session_create(
     *,
-    actor: Any,
+    actor: Actor,
     process: Any,
     title: str,
     starts_at: datetime | None,
@@ -178,7 +180,7 @@ def _locked_session(session: LiveSession) -> LiveSession:
 @transaction.atomic
 def session_edit(
     *,
-    actor: Any,
+    actor: Actor,
     session: LiveSession,
     title: str,
     starts_at: datetime | None,
@@ -219,7 +221,7 @@ def session_edit(
     return locked
 
 
-def _transition(actor: Any, session: LiveSession, to: str) -> LiveSession:
+def _transition(actor: Actor, session: LiveSession, to: str) -> LiveSession:
     locked = _locked_session(session)
     refuse(rules.facilitate_refusal(actor, locked))
     if not locked.can_become(to):
@@ -234,7 +236,7 @@ def _transition(actor: Any, session: LiveSession, to: str) -> LiveSession:
     return _after_transition(actor, locked, before)
 
 
-def _after_transition(actor: Any, locked: LiveSession, before: str) -> LiveSession:
+def _after_transition(actor: Actor, locked: LiveSession, before: str) -> LiveSession:
     locked.save()
     audit.record(
         actor=actor,
@@ -248,7 +250,7 @@ def _after_transition(actor: Any, locked: LiveSession, before: str) -> LiveSessi
 
 
 @transaction.atomic
-def session_open(*, actor: Any, session: LiveSession) -> LiveSession:
+def session_open(*, actor: Actor, session: LiveSession) -> LiveSession:
     locked = _locked_session(session)
     refuse(rules.facilitate_refusal(actor, locked))
     if not locked.can_become(SessionStatus.OPEN):
@@ -263,7 +265,7 @@ def session_open(*, actor: Any, session: LiveSession) -> LiveSession:
 
 @transaction.atomic
 def session_close(
-    *, actor: Any, session: LiveSession, summary: str = ""
+    *, actor: Actor, session: LiveSession, summary: str = ""
 ) -> LiveSession:
     """Close the session: its opinions become the public, dated minutes."""
     locked = _locked_session(session)
@@ -294,7 +296,7 @@ def session_close(
 
 
 @transaction.atomic
-def session_cancel(*, actor: Any, session: LiveSession) -> LiveSession:
+def session_cancel(*, actor: Actor, session: LiveSession) -> LiveSession:
     return _transition(actor, session, SessionStatus.CANCELLED)
 
 
@@ -322,12 +324,12 @@ def guest_identity(*, name: str, key: str) -> Guest:
     return Guest(name=name, key=key)
 
 
-def guest_join(*, user: Any, session: LiveSession, name: str, key: str) -> Guest:
+def guest_join(*, user: Actor, session: LiveSession, name: str, key: str) -> Guest:
     refuse(rules.guest_join_refusal(user, session))
     return guest_identity(name=name, key=key)
 
 
-def _role_badge(user: Any, session: LiveSession) -> str:
+def _role_badge(user: Viewer, session: LiveSession) -> str:
     if not getattr(user, "is_authenticated", False):
         return ""
     if is_moderator_of(user, session):
@@ -352,22 +354,19 @@ def opinion_post(
     *,
     session: LiveSession,
     body: str,
-    author: Any = None,
+    author: Actor | None = None,
     guest: Guest | None = None,
 ) -> Opinion:
     """Post an opinion as a signed-in user (``author``) or as a ``guest``."""
-    from django.contrib.auth.models import AnonymousUser
-
-    user: Any = (
-        author if getattr(author, "is_authenticated", False) else AnonymousUser()
-    )
+    person = signed_in(author)
+    user: Viewer = person or AnonymousUser()
     locked = _locked_session(session)
     refuse(rules.opinion_post_refusal(user, locked, guest))
     body = _check_opinion_body(body)
-    is_user = user.is_authenticated
+    is_user = person is not None
     mine = Opinion.objects.filter(session=locked, body=body)
     mine = (
-        mine.filter(author=user)
+        mine.filter(author=person)
         if is_user
         else mine.filter(author__isnull=True, guest_key=guest.key if guest else "")
     )
@@ -378,7 +377,7 @@ def opinion_post(
     limits.hit(user=user if is_user else guest, action="opinion")
     opinion = Opinion.objects.create(
         session=locked,
-        author=user if is_user else None,
+        author=person,
         guest_name="" if is_user else guest.name,  # type: ignore[union-attr]
         guest_key="" if is_user else guest.key,  # type: ignore[union-attr]
         body=body,
@@ -396,7 +395,7 @@ def _locked_opinion(opinion: Opinion) -> Opinion:
     )
 
 
-def _facilitation_refusal(actor: Any, session: LiveSession) -> DomainError | None:
+def _facilitation_refusal(actor: Actor, session: LiveSession) -> DomainError | None:
     refusal = rules.facilitate_refusal(actor, session)
     if refusal:
         return refusal
@@ -406,7 +405,7 @@ def _facilitation_refusal(actor: Any, session: LiveSession) -> DomainError | Non
 
 
 def _opinion_changed(
-    actor: Any, opinion: Opinion, action: str, before: dict, after: dict
+    actor: Actor, opinion: Opinion, action: str, before: dict, after: dict
 ) -> None:
     audit.record(
         actor=actor,
@@ -421,7 +420,7 @@ def _opinion_changed(
 
 
 @transaction.atomic
-def opinion_highlight(*, actor: Any, opinion: Opinion, highlighted: bool) -> Opinion:
+def opinion_highlight(*, actor: Actor, opinion: Opinion, highlighted: bool) -> Opinion:
     locked = _locked_opinion(opinion)
     refuse(_facilitation_refusal(actor, locked.session))
     if locked.is_hidden and highlighted:
@@ -436,7 +435,7 @@ def opinion_highlight(*, actor: Any, opinion: Opinion, highlighted: bool) -> Opi
 
 
 @transaction.atomic
-def opinion_pin(*, actor: Any, opinion: Opinion, pinned: bool) -> Opinion:
+def opinion_pin(*, actor: Actor, opinion: Opinion, pinned: bool) -> Opinion:
     locked = _locked_opinion(opinion)
     refuse(_facilitation_refusal(actor, locked.session))
     if locked.is_hidden and pinned:
@@ -476,7 +475,7 @@ def _hide_reason(reason_code: str, reason: str) -> str:
 
 @transaction.atomic
 def opinion_hide(
-    *, actor: Any, opinion: Opinion, reason_code: str, reason: str = ""
+    *, actor: Actor, opinion: Opinion, reason_code: str, reason: str = ""
 ) -> Opinion:
     """Hide an opinion with a public reason; its place shows who hid it and why."""
     locked = _locked_opinion(opinion)
@@ -514,7 +513,7 @@ def opinion_hide(
 
 
 @transaction.atomic
-def opinion_unhide(*, actor: Any, opinion: Opinion) -> Opinion:
+def opinion_unhide(*, actor: Actor, opinion: Opinion) -> Opinion:
     locked = _locked_opinion(opinion)
     refuse(_facilitation_refusal(actor, locked.session))
     if not locked.is_hidden:
@@ -538,7 +537,7 @@ def opinion_unhide(*, actor: Any, opinion: Opinion) -> Opinion:
 
 @transaction.atomic
 def opinion_set_theme(
-    *, actor: Any, opinion: Opinion, theme: SessionTheme | None
+    *, actor: Actor, opinion: Opinion, theme: SessionTheme | None
 ) -> Opinion:
     locked = _locked_opinion(opinion)
     refuse(_facilitation_refusal(actor, locked.session))
@@ -557,7 +556,7 @@ def opinion_set_theme(
 
 
 @transaction.atomic
-def theme_create(*, actor: Any, session: LiveSession, name: str) -> SessionTheme:
+def theme_create(*, actor: Actor, session: LiveSession, name: str) -> SessionTheme:
     locked = _locked_session(session)
     refuse(_facilitation_refusal(actor, locked))
     name = check_length(
@@ -597,7 +596,7 @@ def theme_create(*, actor: Any, session: LiveSession, name: str) -> SessionTheme
 
 
 @transaction.atomic
-def theme_delete(*, actor: Any, theme: SessionTheme) -> None:
+def theme_delete(*, actor: Actor, theme: SessionTheme) -> None:
     """Remove a theme; its opinions become unthemed (they are never deleted)."""
     session = _locked_session(theme.session)
     refuse(_facilitation_refusal(actor, session))
@@ -614,7 +613,7 @@ def theme_delete(*, actor: Any, theme: SessionTheme) -> None:
 
 @transaction.atomic
 def opinion_draft_proposal(
-    *, actor: Any, opinion: Opinion, title: str, body: str
+    *, actor: Actor, opinion: Opinion, title: str, body: str
 ) -> ProposalDraft:
     """A facilitator drafts a proposal from an opinion; its author is asked to
     review and publish it under their own name."""
@@ -671,7 +670,7 @@ def _locked_draft(draft: ProposalDraft) -> ProposalDraft:
     )
 
 
-def draft_check_decidable(*, actor: Any, draft: ProposalDraft) -> ProposalDraft:
+def draft_check_decidable(*, actor: Actor, draft: ProposalDraft) -> ProposalDraft:
     """Lock the draft and check ``actor`` may decide it (call inside a transaction)."""
     locked = _locked_draft(draft)
     refuse(rules.draft_decide_refusal(actor, locked))
@@ -679,7 +678,7 @@ def draft_check_decidable(*, actor: Any, draft: ProposalDraft) -> ProposalDraft:
 
 
 @transaction.atomic
-def draft_decline(*, actor: Any, draft: ProposalDraft) -> ProposalDraft:
+def draft_decline(*, actor: Actor, draft: ProposalDraft) -> ProposalDraft:
     locked = draft_check_decidable(actor=actor, draft=draft)
     locked.status = DraftStatus.DECLINED
     locked.decided_at = timezone.now()
@@ -693,7 +692,7 @@ def draft_decline(*, actor: Any, draft: ProposalDraft) -> ProposalDraft:
 @transaction.atomic
 def draft_publish(
     *,
-    author: Any,
+    author: Actor,
     draft: ProposalDraft,
     title: str,
     body: str,

@@ -9,6 +9,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.utils.translation import gettext_lazy as _
 
+from participation.accounts.types import Viewer
 from participation.live.consumers import (
     CLOSE_NOT_ALLOWED,
     CLOSE_NOT_FOUND,
@@ -35,7 +36,7 @@ def _proposal_process_status(proposal_id: int) -> str | None:
     return row
 
 
-def _proposal_visibility(proposal_id: int, user: Any) -> bool | None:
+def _proposal_visibility(proposal_id: int, user: Viewer) -> bool | None:
 
     proposal = Proposal.objects.select_related("process").filter(pk=proposal_id).first()
     if proposal is None:

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import ngettext, npgettext
 
 from participation.accounts.rules import is_moderator_of
+from participation.accounts.types import Viewer
 from participation.live.fragments import render_public
 from proposals import selectors as proposal_selectors
 from proposals.models import Comment, Proposal
@@ -25,7 +26,7 @@ class CommentFragment:
     html: str
 
 
-def proposal_visible_to(proposal: Any, user: Any) -> bool:
+def proposal_visible_to(proposal: Any, user: Viewer) -> bool:
     """The same test as the proposal page: draft processes are for their
     facilitators only; everything else has a public page (hidden content shows as
     a placeholder)."""
@@ -36,7 +37,7 @@ def proposal_visible_to(proposal: Any, user: Any) -> bool:
     return bool(is_moderator_of(user, proposal))
 
 
-def comment_subtree(comment_id: int, viewer: Any) -> tuple[Any, Any] | None:
+def comment_subtree(comment_id: int, viewer: Viewer) -> tuple[Any, Any] | None:
     """The proposal and the ``CommentNode`` of one comment with its replies and the
     viewer's votes (three queries: the comment with its proposal, replies, votes)."""
     comment = proposal_selectors.comment_with_proposal(comment_id)

@@ -9,22 +9,23 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.personal_data import Section, _values, register
+from participation.accounts.types import Viewer
 from proposals.models import Comment, CommentVote, Proposal, Support
 
 
-def _proposal_qs(user: Any) -> QuerySet[Any]:
+def _proposal_qs(user: Viewer) -> QuerySet[Any]:
     return Proposal.objects.filter(author=user).order_by("id")
 
 
-def _comment_qs(user: Any) -> QuerySet[Any]:
+def _comment_qs(user: Viewer) -> QuerySet[Any]:
     return Comment.objects.filter(author=user).order_by("id")
 
 
-def _support_qs(user: Any) -> QuerySet[Any]:
+def _support_qs(user: Viewer) -> QuerySet[Any]:
     return Support.objects.filter(user=user).order_by("id")
 
 
-def _vote_qs(user: Any) -> QuerySet[Any]:
+def _vote_qs(user: Viewer) -> QuerySet[Any]:
     return CommentVote.objects.filter(user=user).order_by("id")
 
 

@@ -18,13 +18,14 @@ from participation.accounts.rules import (
     is_moderator_of,
 )
 from participation.accounts.selectors import standing_of
+from participation.accounts.types import Viewer
 from participation.errors import DomainError, NotAllowed, PhaseClosed
 from proposals.models import Comment, Proposal
 
 Refusal = DomainError | None
 
 
-def participation_refusal(user: Any) -> Refusal:
+def participation_refusal(user: Viewer) -> Refusal:
     standing = standing_of(user)
     if not standing.is_authenticated:
         return NotAllowed(_("Please log in to take part."), code="not_authenticated")
@@ -45,7 +46,7 @@ def _phase_allows(process: Any, flag: str) -> bool:
     return bool(phase is not None and getattr(phase, flag))
 
 
-def proposal_create_refusal(user: Any, process: Any) -> Refusal:
+def proposal_create_refusal(user: Viewer, process: Any) -> Refusal:
     refusal = participation_refusal(user)
     if refusal:
         return refusal
@@ -68,7 +69,7 @@ def _proposal_open_refusal(proposal: Proposal) -> Refusal:
     return None
 
 
-def proposal_edit_refusal(user: Any, proposal: Proposal) -> Refusal:
+def proposal_edit_refusal(user: Viewer, proposal: Proposal) -> Refusal:
     standing = standing_of(user)
     if not standing.is_authenticated or proposal.author_id != user.pk:
         return NotAllowed(_("Only the author can edit a proposal."))
@@ -86,7 +87,7 @@ def proposal_edit_refusal(user: Any, proposal: Proposal) -> Refusal:
     return None
 
 
-def proposal_withdraw_refusal(user: Any, proposal: Proposal) -> Refusal:
+def proposal_withdraw_refusal(user: Viewer, proposal: Proposal) -> Refusal:
     standing = standing_of(user)
     if not standing.is_authenticated or proposal.author_id != user.pk:
         return NotAllowed(_("Only the author can withdraw a proposal."))
@@ -95,7 +96,7 @@ def proposal_withdraw_refusal(user: Any, proposal: Proposal) -> Refusal:
     return None
 
 
-def support_refusal(user: Any, proposal: Proposal) -> Refusal:
+def support_refusal(user: Viewer, proposal: Proposal) -> Refusal:
     refusal = participation_refusal(user) or _proposal_open_refusal(proposal)
     if refusal:
         return refusal
@@ -110,11 +111,11 @@ def support_refusal(user: Any, proposal: Proposal) -> Refusal:
     return None
 
 
-def _is_staff_for(user: Any, proposal: Proposal) -> bool:
+def _is_staff_for(user: Viewer, proposal: Proposal) -> bool:
     return bool(is_moderator_of(user, proposal) or is_any_official(user))
 
 
-def comment_refusal(user: Any, proposal: Proposal) -> Refusal:
+def comment_refusal(user: Viewer, proposal: Proposal) -> Refusal:
     refusal = participation_refusal(user) or _proposal_open_refusal(proposal)
     if refusal:
         return refusal
@@ -129,7 +130,7 @@ def comment_refusal(user: Any, proposal: Proposal) -> Refusal:
     return None
 
 
-def comment_edit_refusal(user: Any, comment: Comment) -> Refusal:
+def comment_edit_refusal(user: Viewer, comment: Comment) -> Refusal:
     standing = standing_of(user)
     if not standing.is_authenticated or comment.author_id != user.pk:
         return NotAllowed(_("Only the author can edit a comment."))
@@ -140,7 +141,7 @@ def comment_edit_refusal(user: Any, comment: Comment) -> Refusal:
     return participation_refusal(user)
 
 
-def comment_delete_refusal(user: Any, comment: Comment) -> Refusal:
+def comment_delete_refusal(user: Viewer, comment: Comment) -> Refusal:
     standing = standing_of(user)
     if not standing.is_authenticated or comment.author_id != user.pk:
         return NotAllowed(_("Only the author can delete a comment."))
@@ -149,7 +150,7 @@ def comment_delete_refusal(user: Any, comment: Comment) -> Refusal:
     return None
 
 
-def comment_vote_refusal(user: Any, comment: Comment) -> Refusal:
+def comment_vote_refusal(user: Viewer, comment: Comment) -> Refusal:
     refusal = participation_refusal(user) or _proposal_open_refusal(comment.proposal)
     if refusal:
         return refusal

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Mod
 
+from participation.accounts.types import Actor, Viewer, signed_in
 from participation.spaces.models import Phase, Process, public_process
 from proposals.models import (
     Alignment,
@@ -86,7 +87,7 @@ def _filtered(
 
 def proposal_list(process: Process, filters: ProposalFilters) -> QuerySet[Proposal]:
     """Proposals of a process for the list page; hidden ones are left out."""
-    qs = Proposal.objects.filter(
+    qs: QuerySet[Proposal] = Proposal.objects.filter(
         process=process, hidden_at__isnull=True
     ).select_related("author", "category", "area")
     qs = _filtered(
@@ -151,7 +152,7 @@ def proposal_for_page(pk: int) -> Proposal:
     ).get(pk=pk)
 
 
-def proposals_by_author(user: Any) -> QuerySet[Proposal]:
+def proposals_by_author(user: Actor) -> QuerySet[Proposal]:
     return (
         Proposal.objects.filter(author=user, hidden_at__isnull=True)
         .select_related("process")
@@ -159,7 +160,7 @@ def proposals_by_author(user: Any) -> QuerySet[Proposal]:
     )
 
 
-def comments_by_author(user: Any) -> QuerySet[Comment]:
+def comments_by_author(user: Actor) -> QuerySet[Comment]:
     return (
         Comment.objects.shown()
         .filter(author=user, proposal__hidden_at__isnull=True)
@@ -168,18 +169,20 @@ def comments_by_author(user: Any) -> QuerySet[Comment]:
     )
 
 
-def has_supported(user: Any, proposal: Proposal) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def has_supported(user: Viewer, proposal: Proposal) -> bool:
+    person = signed_in(user)
+    if person is None:
         return False
-    return Support.objects.filter(user=user, proposal=proposal).exists()
+    return Support.objects.filter(user=person, proposal=proposal).exists()
 
 
-def supported_ids(user: Any, proposal_ids: list[int]) -> set[int]:
+def supported_ids(user: Viewer, proposal_ids: list[int]) -> set[int]:
     """Which of these proposals the user supports (one query, none if anonymous)."""
-    if not getattr(user, "is_authenticated", False) or not proposal_ids:
+    person = signed_in(user)
+    if person is None or not proposal_ids:
         return set()
     return set(
-        Support.objects.filter(user=user, proposal_id__in=proposal_ids).values_list(
+        Support.objects.filter(user=person, proposal_id__in=proposal_ids).values_list(
             "proposal_id", flat=True
         )
     )
@@ -205,7 +208,7 @@ def _score_key(node: CommentNode) -> tuple[int, int]:
 
 
 def comment_tree(
-    proposal: Proposal, viewer: Any, *, order: str = "oldest"
+    proposal: Proposal, viewer: Viewer, *, order: str = "oldest"
 ) -> list[CommentNode]:
     """All comments of a proposal as a tree, with the viewer's votes: two queries.
 
@@ -219,10 +222,11 @@ def comment_tree(
         .order_by("created_at", "id")
     )
     votes: dict[int, int] = {}
-    if getattr(viewer, "is_authenticated", False) and comments:
+    person = signed_in(viewer)
+    if person is not None and comments:
         votes = dict(
             CommentVote.objects.filter(
-                user=viewer, comment__proposal=proposal
+                user=person, comment__proposal=proposal
             ).values_list("comment_id", "value")
         )
     nodes = {c.pk: CommentNode(c, votes.get(c.pk, 0)) for c in comments}
@@ -240,18 +244,19 @@ def comment_tree(
     return roots
 
 
-def _votes_of(viewer: Any, comment_ids: list[int]) -> dict[int, int]:
-    if not getattr(viewer, "is_authenticated", False) or not comment_ids:
+def _votes_of(viewer: Viewer, comment_ids: list[int]) -> dict[int, int]:
+    person = signed_in(viewer)
+    if person is None or not comment_ids:
         return {}
     return dict(
-        CommentVote.objects.filter(user=viewer, comment_id__in=comment_ids).values_list(
+        CommentVote.objects.filter(user=person, comment_id__in=comment_ids).values_list(
             "comment_id", "value"
         )
     )
 
 
 def comment_subtrees(
-    roots: Sequence[Comment], viewer: Any, *, proposal: Proposal | None = None
+    roots: Sequence[Comment], viewer: Viewer, *, proposal: Proposal | None = None
 ) -> list[CommentNode]:
     """These comments, each with every reply below it and the viewer's votes: two
     queries (replies, votes; one for anonymous viewers) whatever the size of the
@@ -286,7 +291,7 @@ def comment_subtrees(
 
 
 def comment_subtree(
-    comment: Comment, viewer: Any, *, proposal: Proposal | None = None
+    comment: Comment, viewer: Viewer, *, proposal: Proposal | None = None
 ) -> CommentNode:
     """One comment with its replies and the viewer's votes (see comment_subtrees)."""
     return comment_subtrees([comment], viewer, proposal=proposal)[0]

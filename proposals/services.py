@@ -7,7 +7,6 @@ transaction, and schedules notifications and live broadcasts for after commit.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.selectors import standing_of
+from participation.accounts.types import Actor
 from participation.audit import services as audit
 from participation.checks import check_length, refuse
 from participation.errors import Conflict, DomainError, Invalid
@@ -59,7 +59,7 @@ def _check_scope(
         )
 
 
-def _check_duplicate_proposal(author: Any, title: str) -> None:
+def _check_duplicate_proposal(author: Actor, title: str) -> None:
     since = timezone.now() - timedelta(seconds=settings.DUPLICATE_TEXT_WINDOW_SECONDS)
     if Proposal.objects.filter(
         author=author, title=title, created_at__gte=since
@@ -72,7 +72,7 @@ def _check_duplicate_proposal(author: Any, title: str) -> None:
 @transaction.atomic
 def proposal_create(
     *,
-    author: Any,
+    author: Actor,
     process: Process,
     title: str,
     body: str,
@@ -109,7 +109,7 @@ def proposal_create(
 @transaction.atomic
 def proposal_edit(
     *,
-    actor: Any,
+    actor: Actor,
     proposal: Proposal,
     title: str,
     body: str,
@@ -142,7 +142,7 @@ def proposal_edit(
 
 
 @transaction.atomic
-def proposal_withdraw(*, actor: Any, proposal: Proposal) -> Proposal:
+def proposal_withdraw(*, actor: Actor, proposal: Proposal) -> Proposal:
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     refuse(rules.proposal_withdraw_refusal(actor, locked))
     locked.state = ProposalState.WITHDRAWN
@@ -163,7 +163,7 @@ def proposal_withdraw(*, actor: Any, proposal: Proposal) -> Proposal:
     return locked
 
 
-def support_add(*, user: Any, proposal: Proposal) -> bool:
+def support_add(*, user: Actor, proposal: Proposal) -> bool:
     """Support a proposal. Returns False if the user already supported it."""
     refuse(rules.support_refusal(user, proposal))
     limits.hit(user=user, action="support")
@@ -183,7 +183,7 @@ def support_add(*, user: Any, proposal: Proposal) -> bool:
 
 
 @transaction.atomic
-def support_remove(*, user: Any, proposal: Proposal) -> bool:
+def support_remove(*, user: Actor, proposal: Proposal) -> bool:
     """Withdraw one's support. Allowed while supports are being collected."""
     refuse(rules.support_refusal(user, proposal))
     deleted, _n = Support.objects.filter(proposal=proposal, user=user).delete()
@@ -217,7 +217,7 @@ def _broadcast_counts(proposal_id: int) -> None:
     )
 
 
-def _role_badge(user: Any, proposal: Proposal) -> tuple[str, int | None]:
+def _role_badge(user: Actor, proposal: Proposal) -> tuple[str, int | None]:
     standing = standing_of(user)
     if standing.department_ids and standing.mfa_satisfied:
         # Badge the department handling this proposal when the official belongs to
@@ -234,7 +234,7 @@ def _role_badge(user: Any, proposal: Proposal) -> tuple[str, int | None]:
     return "", None
 
 
-def _check_duplicate_comment(author: Any, proposal: Proposal, body: str) -> None:
+def _check_duplicate_comment(author: Actor, proposal: Proposal, body: str) -> None:
     since = timezone.now() - timedelta(seconds=settings.DUPLICATE_TEXT_WINDOW_SECONDS)
     if Comment.objects.filter(
         author=author, body=body, created_at__gte=since, deleted_at__isnull=True
@@ -245,7 +245,7 @@ def _check_duplicate_comment(author: Any, proposal: Proposal, body: str) -> None
         )
 
 
-def _check_links_allowed(author: Any, body: str) -> None:
+def _check_links_allowed(author: Actor, body: str) -> None:
     free = settings.NEW_ACCOUNT_LINK_FREE_COMMENTS
     if not free or not contains_url(body):
         return
@@ -266,7 +266,7 @@ def _check_links_allowed(author: Any, body: str) -> None:
 @transaction.atomic
 def comment_create(
     *,
-    author: Any,
+    author: Actor,
     proposal: Proposal,
     body: str,
     alignment: str = Alignment.NEUTRAL,
@@ -338,7 +338,7 @@ def comment_create(
 
 @transaction.atomic
 def comment_edit(
-    *, actor: Any, comment: Comment, body: str, alignment: str | None = None
+    *, actor: Actor, comment: Comment, body: str, alignment: str | None = None
 ) -> Comment:
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     refuse(rules.comment_edit_refusal(actor, locked))
@@ -360,7 +360,7 @@ def comment_edit(
 
 
 @transaction.atomic
-def comment_delete(*, actor: Any, comment: Comment) -> Comment:
+def comment_delete(*, actor: Actor, comment: Comment) -> Comment:
     """Delete by the author: the row stays as a placeholder so replies keep context."""
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     refuse(rules.comment_delete_refusal(actor, locked))
@@ -378,7 +378,7 @@ def comment_delete(*, actor: Any, comment: Comment) -> Comment:
 
 
 @transaction.atomic
-def comment_vote(*, user: Any, comment: Comment, value: int) -> int:
+def comment_vote(*, user: Actor, comment: Comment, value: int) -> int:
     """Vote +1/-1; voting the same way again removes the vote. Returns the vote now
     held (1, -1 or 0)."""
     if value not in (1, -1):
@@ -416,13 +416,13 @@ def comment_vote(*, user: Any, comment: Comment, value: int) -> int:
     return result
 
 
-def proposal_follow(*, user: Any, proposal: Proposal) -> bool:
+def proposal_follow(*, user: Actor, proposal: Proposal) -> bool:
     if not getattr(user, "is_authenticated", False):
         raise DomainError(_("Please log in to follow proposals."))
     return notifications.follow(user=user, target=proposal)
 
 
-def proposal_unfollow(*, user: Any, proposal: Proposal) -> bool:
+def proposal_unfollow(*, user: Actor, proposal: Proposal) -> bool:
     if not getattr(user, "is_authenticated", False):
         raise DomainError(_("Please log in to follow proposals."))
     return notifications.unfollow(user=user, target=proposal)

@@ -22,6 +22,7 @@ from participation.accounts.rules import (
     is_process_facilitator,
 )
 from participation.accounts.selectors import standing_of
+from participation.accounts.types import Viewer, signed_in
 from participation.errors import Conflict, DomainError, Invalid, NotAllowed
 from proposals.models import Proposal, Support
 from proposals.rules import participation_refusal
@@ -31,13 +32,13 @@ from responses.transitions import ACCEPTING, Implementation
 Refusal = DomainError | None
 
 
-def _login_refusal(user: Any) -> Refusal:
+def _login_refusal(user: Viewer) -> Refusal:
     if not standing_of(user).is_authenticated:
         return NotAllowed(_("Please log in first."), code="not_authenticated")
     return None
 
 
-def _mfa_refusal(user: Any) -> Refusal:
+def _mfa_refusal(user: Viewer) -> Refusal:
     standing = standing_of(user)
     if standing.is_staff_role and not standing.mfa_satisfied:
         return NotAllowed(
@@ -56,19 +57,19 @@ def _proposal_refusal(proposal: Proposal) -> Refusal:
     return None
 
 
-def is_coordinator(user: Any, entry: Any) -> bool:
+def is_coordinator(user: Viewer, entry: Any) -> bool:
     """Admins and the facilitators of the proposal's process route proposals."""
     return bool(is_admin(user) or is_process_facilitator(user, entry))
 
 
-def is_department_staff(user: Any, entry: TrackerEntry) -> bool:
+def is_department_staff(user: Viewer, entry: TrackerEntry) -> bool:
     """Officials of the assigned department, and admins, answer for it."""
     if is_admin(user):
         return True
     return entry.department_id is not None and is_official_of(user, entry.department_id)
 
 
-def _department_refusal(user: Any, entry: TrackerEntry) -> Refusal:
+def _department_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
     refusal = _login_refusal(user)
     if refusal:
         return refusal
@@ -106,7 +107,7 @@ def _department_refusal(user: Any, entry: TrackerEntry) -> Refusal:
     )
 
 
-def forward_refusal(user: Any, proposal: Proposal) -> Refusal:
+def forward_refusal(user: Viewer, proposal: Proposal) -> Refusal:
     refusal = _login_refusal(user)
     if refusal:
         return refusal
@@ -132,7 +133,7 @@ def forward_refusal(user: Any, proposal: Proposal) -> Refusal:
     return None
 
 
-def assign_refusal(user: Any, entry: TrackerEntry) -> Refusal:
+def assign_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
     refusal = _login_refusal(user)
     if refusal:
         return refusal
@@ -147,7 +148,9 @@ def assign_refusal(user: Any, entry: TrackerEntry) -> Refusal:
     return _proposal_refusal(entry.proposal)
 
 
-def claim_refusal(user: Any, entry: TrackerEntry, department_id: int | None) -> Refusal:
+def claim_refusal(
+    user: Viewer, entry: TrackerEntry, department_id: int | None
+) -> Refusal:
     refusal = _login_refusal(user) or _mfa_refusal(user)
     if refusal:
         return refusal
@@ -168,11 +171,11 @@ def claim_refusal(user: Any, entry: TrackerEntry, department_id: int | None) -> 
     return None
 
 
-def status_refusal(user: Any, entry: TrackerEntry) -> Refusal:
+def status_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
     return _department_refusal(user, entry)
 
 
-def publish_refusal(user: Any, entry: TrackerEntry) -> Refusal:
+def publish_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
     refusal = _department_refusal(user, entry)
     if refusal:
         return refusal
@@ -187,7 +190,7 @@ def publish_refusal(user: Any, entry: TrackerEntry) -> Refusal:
     return None
 
 
-def revise_refusal(user: Any, entry: TrackerEntry) -> Refusal:
+def revise_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
     refusal = _department_refusal(user, entry)
     if refusal:
         return refusal
@@ -198,7 +201,7 @@ def revise_refusal(user: Any, entry: TrackerEntry) -> Refusal:
     return None
 
 
-def progress_refusal(user: Any, entry: TrackerEntry) -> Refusal:
+def progress_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
     refusal = _department_refusal(user, entry)
     if refusal:
         return refusal
@@ -221,15 +224,16 @@ def progress_refusal(user: Any, entry: TrackerEntry) -> Refusal:
     return None
 
 
-def is_author_or_supporter(user: Any, entry: TrackerEntry) -> bool:
-    if not standing_of(user).is_authenticated:
+def is_author_or_supporter(user: Viewer, entry: TrackerEntry) -> bool:
+    person = signed_in(user)
+    if person is None or not standing_of(person).is_authenticated:
         return False
-    if entry.proposal.author_id == user.pk:
+    if entry.proposal.author_id == person.pk:
         return True
-    return Support.objects.filter(proposal_id=entry.proposal_id, user=user).exists()
+    return Support.objects.filter(proposal_id=entry.proposal_id, user=person).exists()
 
 
-def outcome_refusal(user: Any, entry: TrackerEntry) -> Refusal:
+def outcome_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
     refusal = participation_refusal(user)
     if refusal:
         return refusal
@@ -251,7 +255,7 @@ def outcome_refusal(user: Any, entry: TrackerEntry) -> Refusal:
     return None
 
 
-def dispute_answer_refusal(user: Any, entry: TrackerEntry) -> Refusal:
+def dispute_answer_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
     refusal = _department_refusal(user, entry)
     if refusal:
         return refusal
@@ -262,7 +266,7 @@ def dispute_answer_refusal(user: Any, entry: TrackerEntry) -> Refusal:
     return None
 
 
-def rate_refusal(user: Any, response: Response) -> Refusal:
+def rate_refusal(user: Viewer, response: Response) -> Refusal:
     refusal = participation_refusal(user)
     if refusal:
         return refusal
@@ -274,7 +278,7 @@ def rate_refusal(user: Any, response: Response) -> Refusal:
     return None
 
 
-def response_comment_refusal(user: Any, response: Response) -> Refusal:
+def response_comment_refusal(user: Viewer, response: Response) -> Refusal:
     return participation_refusal(user)
 
 
@@ -283,7 +287,7 @@ def _predicate(refusal_fn: Any, name: str) -> Any:
 
 
 @rules.predicate
-def can_claim(user: Any, entry: TrackerEntry) -> bool:
+def can_claim(user: Viewer, entry: TrackerEntry) -> bool:
     if entry is None or entry.department_id is not None:
         return False
     standing = standing_of(user)
@@ -291,7 +295,7 @@ def can_claim(user: Any, entry: TrackerEntry) -> bool:
 
 
 @rules.predicate
-def can_manage(user: Any, entry: TrackerEntry) -> bool:
+def can_manage(user: Viewer, entry: TrackerEntry) -> bool:
     """Sees the staff console of an entry: coordinators, department staff, and
     officials who could claim it."""
     if entry is None:

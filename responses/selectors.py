@@ -35,6 +35,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from participation.accounts.types import Viewer, signed_in
 from participation.spaces.models import Area, Category, Department, Process
 from proposals.models import Proposal
 from responses.diff import render_diff
@@ -453,7 +454,7 @@ def timeline(proposal: Proposal, entry: TrackerEntry | None) -> list[Step]:
     return steps
 
 
-def panel(proposal: Proposal, user: Any) -> Panel:
+def panel(proposal: Proposal, user: Viewer) -> Panel:
     """Everything the tracker panel of a proposal page shows, in a fixed number of
     queries (about ten when the proposal has a response)."""
     data = Panel(proposal=proposal)
@@ -501,9 +502,10 @@ def panel(proposal: Proposal, user: Any) -> Panel:
         .order_by("pk")
     )
     data.ratings = rating_summary(response)
-    if authenticated:
+    person = signed_in(user)
+    if person is not None:
         data.my_rating = ResponseRating.objects.filter(
-            response=response, user=user
+            response=response, user=person
         ).first()
     data.comment_count = (
         ResponseComment.objects.shown().filter(response=response).count()

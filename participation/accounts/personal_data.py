@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.selectors import roles_of
+from participation.accounts.types import Viewer
 from participation.moderation.models import Block
 from participation.notifications.models import Follow, Notification
 from participation.site_url import absolute_url, site_url
@@ -56,7 +57,7 @@ def _values(qs: QuerySet[Any], *fields: str) -> Iterator[dict[str, Any]]:
     return qs.values(*fields).iterator(chunk_size=_CHUNK)
 
 
-def account_summary(user: Any) -> dict[str, Any]:
+def account_summary(user: Viewer) -> dict[str, Any]:
     """The account itself: what is public (name, reading, bio) and what is not."""
     return {
         "id": user.pk,
@@ -71,7 +72,7 @@ def account_summary(user: Any) -> dict[str, Any]:
     }
 
 
-def role_rows(user: Any) -> list[dict[str, Any]]:
+def role_rows(user: Viewer) -> list[dict[str, Any]]:
     return [
         {
             "role": grant.role,
@@ -87,31 +88,31 @@ def role_rows(user: Any) -> list[dict[str, Any]]:
 # --- core sections ---------------------------------------------------------------
 
 
-def _email_qs(user: Any) -> QuerySet[Any]:
+def _email_qs(user: Viewer) -> QuerySet[Any]:
     from allauth.account.models import EmailAddress
 
     return EmailAddress.objects.filter(user=user).order_by("id")
 
 
-def _mfa_qs(user: Any) -> QuerySet[Any]:
+def _mfa_qs(user: Viewer) -> QuerySet[Any]:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user).order_by("id")
 
 
-def _follow_qs(user: Any) -> QuerySet[Any]:
+def _follow_qs(user: Viewer) -> QuerySet[Any]:
     return Follow.objects.filter(user=user).order_by("id")
 
 
-def _notification_qs(user: Any) -> QuerySet[Any]:
+def _notification_qs(user: Viewer) -> QuerySet[Any]:
     return Notification.objects.filter(recipient=user).order_by("id")
 
 
-def _block_qs(user: Any) -> QuerySet[Any]:
+def _block_qs(user: Viewer) -> QuerySet[Any]:
     return Block.objects.filter(user=user).order_by("id")
 
 
-def _follow_rows(user: Any) -> Iterator[dict[str, Any]]:
+def _follow_rows(user: Viewer) -> Iterator[dict[str, Any]]:
     for row in _values(
         _follow_qs(user),
         "content_type__app_label",
@@ -184,7 +185,7 @@ register(
 # --- the page and the download ------------------------------------------------------
 
 
-def overview(user: Any) -> list[tuple[Section, int]]:
+def overview(user: Viewer) -> list[tuple[Section, int]]:
     """Each section with its count: one query per section."""
     return [(section, section.count(user)) for section in sections()]
 
@@ -193,7 +194,7 @@ def _dump(value: Any) -> str:
     return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
-def export_chunks(user: Any) -> Iterator[str]:
+def export_chunks(user: Viewer) -> Iterator[str]:
     """The whole export as JSON text, produced piece by piece for streaming."""
     head = {
         "format": "participation-personal-data",

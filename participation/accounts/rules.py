@@ -7,6 +7,7 @@ from typing import Any
 import rules
 
 from participation.accounts.selectors import standing_of
+from participation.accounts.types import Viewer
 
 
 def process_id_of(obj: Any) -> int | None:
@@ -25,30 +26,30 @@ def process_id_of(obj: Any) -> int | None:
 
 
 @rules.predicate
-def is_verified(user: Any) -> bool:
+def is_verified(user: Viewer) -> bool:
     return standing_of(user).is_verified
 
 
 @rules.predicate
-def is_blocked(user: Any) -> bool:
+def is_blocked(user: Viewer) -> bool:
     return standing_of(user).is_blocked
 
 
 @rules.predicate
-def is_admin(user: Any) -> bool:
+def is_admin(user: Viewer) -> bool:
     """Administrator role, with MFA satisfied."""
     standing = standing_of(user)
     return standing.is_admin_role and standing.mfa_satisfied
 
 
 @rules.predicate
-def is_site_facilitator(user: Any) -> bool:
+def is_site_facilitator(user: Viewer) -> bool:
     standing = standing_of(user)
     return standing.is_site_facilitator_role and standing.mfa_satisfied
 
 
 @rules.predicate
-def is_process_facilitator(user: Any, obj: Any) -> bool:
+def is_process_facilitator(user: Viewer, obj: Any) -> bool:
     """Facilitator of the process the object belongs to (or of the whole site)."""
     standing = standing_of(user)
     if not standing.mfa_satisfied:
@@ -59,7 +60,7 @@ def is_process_facilitator(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def is_any_facilitator(user: Any) -> bool:
+def is_any_facilitator(user: Viewer) -> bool:
     standing = standing_of(user)
     return standing.mfa_satisfied and bool(
         standing.is_site_facilitator_role or standing.facilitator_process_ids
@@ -67,12 +68,12 @@ def is_any_facilitator(user: Any) -> bool:
 
 
 @rules.predicate
-def is_any_official(user: Any) -> bool:
+def is_any_official(user: Viewer) -> bool:
     standing = standing_of(user)
     return standing.mfa_satisfied and bool(standing.department_ids)
 
 
-def is_official_of(user: Any, department_id: int | None) -> bool:
+def is_official_of(user: Viewer, department_id: int | None) -> bool:
     standing = standing_of(user)
     return (
         department_id is not None
@@ -82,7 +83,7 @@ def is_official_of(user: Any, department_id: int | None) -> bool:
 
 
 @rules.predicate
-def needs_mfa(user: Any) -> bool:
+def needs_mfa(user: Viewer) -> bool:
     """A staff member who has not yet set up MFA."""
     standing = standing_of(user)
     return standing.is_staff_role and not standing.mfa_satisfied

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -13,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from participation.accounts.models import Role, RoleGrant, User
+from participation.accounts.types import Actor, Viewer, signed_in
 from participation.moderation.models import Block
 
 _CACHE_ATTR = "_participation_standing"
@@ -49,9 +49,10 @@ class Standing:
 ANONYMOUS = Standing()
 
 
-def standing_of(user: Any) -> Standing:
+def standing_of(viewer: Viewer | None) -> Standing:
     """Return (and cache on the user object) the user's standing: two queries."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    user = signed_in(viewer)
+    if user is None:
         return ANONYMOUS
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
@@ -125,7 +126,7 @@ def standing_of(user: Any) -> Standing:
     return standing
 
 
-def forget_standing(user: Any) -> None:
+def forget_standing(user: Viewer) -> None:
     """Drop the cached standing (after a grant, a block or an MFA change)."""
     if user is not None and hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
@@ -145,7 +146,7 @@ def facilitators_of_process(process_id: int) -> QuerySet[User]:
     ).distinct()
 
 
-def roles_of(user: Any) -> list[RoleGrant]:
+def roles_of(user: Actor) -> list[RoleGrant]:
     """The person's role grants with their process and department: one query."""
     return list(
         RoleGrant.objects.filter(user_id=user.pk)

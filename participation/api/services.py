@@ -6,13 +6,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.selectors import standing_of
+from participation.accounts.types import Actor
 from participation.api.models import PersonalAccessToken, Scope
 from participation.audit.services import record
 from participation.errors import Invalid, NotAllowed
@@ -36,7 +36,7 @@ class NewToken:
     raw: str  # shown once, never stored
 
 
-def _clean_scopes(user: Any, scopes: list[str]) -> list[str]:
+def _clean_scopes(user: Actor, scopes: list[str]) -> list[str]:
     unknown = [s for s in scopes if s not in Scope.values]
     if unknown:
         raise Invalid(
@@ -62,7 +62,7 @@ def _clean_scopes(user: Any, scopes: list[str]) -> list[str]:
 
 @transaction.atomic
 def token_create(
-    *, user: Any, name: str, scopes: list[str], expires_in_days: int | None = None
+    *, user: Actor, name: str, scopes: list[str], expires_in_days: int | None = None
 ) -> NewToken:
     """Create a token for ``user``. The raw token is returned once and never stored."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -124,7 +124,7 @@ def token_create(
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: PersonalAccessToken) -> PersonalAccessToken:
+def token_revoke(*, actor: Actor, token: PersonalAccessToken) -> PersonalAccessToken:
     locked = PersonalAccessToken.objects.select_for_update().get(pk=token.pk)
     if not getattr(actor, "is_authenticated", False) or locked.user_id != actor.pk:
         raise NotAllowed(_("You can only revoke your own tokens."))

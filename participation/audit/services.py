@@ -7,6 +7,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from participation.accounts.types import Actor
 from participation.audit.models import AuditEvent
 from participation.middleware import current_request_id
 
@@ -21,7 +22,7 @@ def _jsonable(value: Any) -> Any:
 
 def record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     target: models.Model | None = None,
     before: dict[str, Any] | None = None,

@@ -45,6 +45,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from participation.accounts.types import Viewer
 from participation.errors import DomainError, RateLimited
 from participation.live import selectors as live_selectors
 
@@ -198,7 +199,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     logged = True
 
     group = ""
-    user: Any = None
+    user: Viewer = None
     language = "en"
     joined = False
     # Keys of the browser session a consumer needs on every message (re-read from

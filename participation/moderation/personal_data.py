@@ -3,20 +3,19 @@ made and the facilitator notes they pinned. Blocks are a core section already.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from participation.accounts import personal_data
+from participation.accounts.types import Viewer
 from participation.moderation.models import FacilitatorNote, Report
 
 
-def _reports(user: Any) -> QuerySet[Report]:
+def _reports(user: Viewer) -> QuerySet[Report]:
     return Report.objects.filter(reporter=user).order_by("id")
 
 
-def _notes(user: Any) -> QuerySet[FacilitatorNote]:
+def _notes(user: Viewer) -> QuerySet[FacilitatorNote]:
     return FacilitatorNote.objects.filter(author=user).order_by("id")
 
 

@@ -24,12 +24,13 @@ from participation.accounts.rules import (
     is_site_facilitator,
 )
 from participation.accounts.selectors import standing_of
+from participation.accounts.types import Viewer
 from participation.errors import Conflict, DomainError, Invalid, NotAllowed
 
 Refusal = DomainError | None
 
 
-def report_refusal(user: Any, target: Any) -> Refusal:
+def report_refusal(user: Viewer, target: Any) -> Refusal:
     """May ``user`` report ``target``? (Reporting twice is checked by the service,
     which needs the database.)"""
     standing = standing_of(user)
@@ -58,7 +59,7 @@ def report_refusal(user: Any, target: Any) -> Refusal:
     return None
 
 
-def moderate_refusal(user: Any, target: Any) -> Refusal:
+def moderate_refusal(user: Viewer, target: Any) -> Refusal:
     """May ``user`` use the facilitator tools (hide, unhide, dismiss, notes, close
     comments, block the author) on ``target``, a proposal, a comment or a process?"""
     standing = standing_of(user)
@@ -85,7 +86,7 @@ def moderate_refusal(user: Any, target: Any) -> Refusal:
     )
 
 
-def block_refusal(user: Any, subject: Any, target: Any | None) -> Refusal:
+def block_refusal(user: Viewer, subject: Any, target: Any | None) -> Refusal:
     """May ``user`` block ``subject``? With ``target`` (content by the subject) the
     facilitators of its process may; without, only site facilitators and admins."""
     if target is not None:
@@ -117,7 +118,7 @@ def block_refusal(user: Any, subject: Any, target: Any | None) -> Refusal:
     return None
 
 
-def lift_block_refusal(user: Any, block: Any) -> Refusal:
+def lift_block_refusal(user: Viewer, block: Any) -> Refusal:
     standing = standing_of(user)
     if not standing.is_authenticated:
         return NotAllowed(_("Please log in."), code="not_authenticated")
@@ -149,7 +150,7 @@ can_lift_block = _predicate(lift_block_refusal, "can_lift_block")
 
 
 @rules.predicate
-def can_view_site_queue(user: Any) -> bool:
+def can_view_site_queue(user: Viewer) -> bool:
     return bool(
         (is_site_facilitator(user) or is_admin(user))
         and not standing_of(user).is_blocked

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from participation.accounts.types import Viewer
 from participation.moderation import registry
 from participation.moderation.models import (
     ActionKind,
@@ -274,7 +275,7 @@ def pinned_notes(proposal: Any) -> dict[Key, FacilitatorNote]:
     return cached
 
 
-def reported_keys(user: Any, proposal: Any) -> set[Key]:
+def reported_keys(user: Viewer, proposal: Any) -> set[Key]:
     """What ``user`` has reported on a proposal page (the proposal and its
     comments): one query per page, cached on the proposal object."""
     if not getattr(user, "is_authenticated", False):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.models import User
 from participation.accounts.selectors import facilitators_of_process, forget_standing
+from participation.accounts.types import Actor
 from participation.audit.services import record
 from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid
@@ -74,7 +75,7 @@ def _lock(target: models.Model) -> Any:
     return manager.select_for_update().get(pk=target.pk)
 
 
-def _lock_to_moderate(actor: Any, target: models.Model) -> Any:
+def _lock_to_moderate(actor: Actor, target: models.Model) -> Any:
     """``target`` (reportable content) locked, once ``actor`` may moderate it."""
     kind_of(target)
     locked = _lock(target)
@@ -148,7 +149,7 @@ def _target_filter(target: models.Model) -> dict[str, Any]:
     }
 
 
-def _resolve_reports(target: models.Model, status: str, actor: Any) -> int:
+def _resolve_reports(target: models.Model, status: str, actor: Actor) -> int:
     return Report.objects.filter(
         status=ReportStatus.OPEN, **_target_filter(target)
     ).update(status=status, resolved_at=timezone.now(), resolved_by=actor)
@@ -157,7 +158,7 @@ def _resolve_reports(target: models.Model, status: str, actor: Any) -> int:
 def _log(
     *,
     kind: str,
-    actor: Any,
+    actor: Actor | None,
     process_id: int | None,
     target: Any = None,
     subject: Any = None,
@@ -188,7 +189,7 @@ def _log(
 
 
 def _log_on(
-    kind: str, actor: Any, content: Any, *, reason: str = "", reason_code: str = ""
+    kind: str, actor: Actor, content: Any, *, reason: str = "", reason_code: str = ""
 ) -> ModerationAction:
     """A log row about a piece of content: its process, its author as subject."""
     return _log(
@@ -221,7 +222,7 @@ def queue_url(process: Any) -> str:
 
 @transaction.atomic
 def report_create(
-    *, reporter: Any, target: models.Model, reason: str, details: str = ""
+    *, reporter: Actor, target: models.Model, reason: str, details: str = ""
 ) -> Report:
     """Report a proposal or a comment, once. At ``MODERATION_AUTO_HIDE_REPORTS`` open
     reports the content is hidden at once, pending review, and the facilitators of
@@ -325,7 +326,7 @@ def _auto_hide(target: Any, proposal: Any, open_reports: int) -> None:
 
 @transaction.atomic
 def content_hide(
-    *, actor: Any, target: models.Model, reason_code: str, reason: str = ""
+    *, actor: Actor, target: models.Model, reason_code: str, reason: str = ""
 ) -> Any:
     """Hide content with a reason, or confirm an automatic hide. Open reports on it
     are upheld."""
@@ -361,7 +362,7 @@ def content_hide(
 
 
 @transaction.atomic
-def content_unhide(*, actor: Any, target: models.Model, reason: str = "") -> Any:
+def content_unhide(*, actor: Actor, target: models.Model, reason: str = "") -> Any:
     """Restore hidden content. Open reports on it are dismissed."""
     locked = _lock_to_moderate(actor, target)
     reason = _text(reason, field="reason", high=REASON_MAX)
@@ -387,7 +388,7 @@ def content_unhide(*, actor: Any, target: models.Model, reason: str = "") -> Any
 
 
 @transaction.atomic
-def reports_dismiss(*, actor: Any, target: models.Model, reason: str = "") -> int:
+def reports_dismiss(*, actor: Actor, target: models.Model, reason: str = "") -> int:
     """Dismiss the open reports on content; content hidden automatically because of
     them is restored. Returns how many reports were dismissed."""
     locked = _lock_to_moderate(actor, target)
@@ -428,7 +429,7 @@ def reports_dismiss(*, actor: Any, target: models.Model, reason: str = "") -> in
 @transaction.atomic
 def user_block(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     reason: str,
     days: int | None = None,
@@ -511,7 +512,7 @@ def user_block(
 
 
 @transaction.atomic
-def block_lift(*, actor: Any, block: Block, reason: str = "") -> Block:
+def block_lift(*, actor: Actor, block: Block, reason: str = "") -> Block:
     locked = Block.objects.select_for_update().select_related("user").get(pk=block.pk)
     refuse(rules.lift_block_refusal(actor, locked))
     reason = _text(reason, field="reason", high=REASON_MAX)
@@ -542,7 +543,7 @@ def block_lift(*, actor: Any, block: Block, reason: str = "") -> Block:
 
 
 @transaction.atomic
-def note_pin(*, actor: Any, target: models.Model, body: str) -> FacilitatorNote:
+def note_pin(*, actor: Actor, target: models.Model, body: str) -> FacilitatorNote:
     """Pin a signed facilitator note on a proposal or a comment thread; a note
     already pinned there is replaced (and kept in the history)."""
     kind_of(target)
@@ -593,7 +594,7 @@ def note_pin(*, actor: Any, target: models.Model, body: str) -> FacilitatorNote:
 
 
 @transaction.atomic
-def note_remove(*, actor: Any, note: FacilitatorNote) -> FacilitatorNote:
+def note_remove(*, actor: Actor, note: FacilitatorNote) -> FacilitatorNote:
     locked = FacilitatorNote.objects.select_for_update().get(pk=note.pk)
     refuse(rules.moderate_refusal(actor, locked))
     if locked.removed_at is not None:
@@ -630,7 +631,7 @@ def _proposal_only(proposal: Any) -> None:
 def _set_comments_state(
     locked: Any,
     *,
-    actor: Any,
+    actor: Actor,
     closed_at: Any,
     reason: str,
     kind: str,
@@ -666,7 +667,7 @@ def _set_comments_state(
 
 
 @transaction.atomic
-def comments_close(*, actor: Any, proposal: models.Model, reason: str) -> Any:
+def comments_close(*, actor: Actor, proposal: models.Model, reason: str) -> Any:
     _proposal_only(proposal)
     locked = _lock(proposal)
     refuse(rules.moderate_refusal(actor, locked))
@@ -687,7 +688,7 @@ def comments_close(*, actor: Any, proposal: models.Model, reason: str) -> Any:
 
 
 @transaction.atomic
-def comments_reopen(*, actor: Any, proposal: models.Model, reason: str = "") -> Any:
+def comments_reopen(*, actor: Actor, proposal: models.Model, reason: str = "") -> Any:
     _proposal_only(proposal)
     locked = _lock(proposal)
     refuse(rules.moderate_refusal(actor, locked))

@@ -9,12 +9,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from participation.accounts.types import Actor
 from participation.live import broadcast
 from participation.notifications.live import USER
 from participation.notifications.models import Follow, Notification
 
 
-def follow(*, user: Any, target: models.Model) -> bool:
+def follow(*, user: Actor, target: models.Model) -> bool:
     """Follow ``target``; returns False when already following."""
     ct = ContentType.objects.get_for_model(target)
     try:
@@ -25,7 +26,7 @@ def follow(*, user: Any, target: models.Model) -> bool:
     return True
 
 
-def unfollow(*, user: Any, target: models.Model) -> bool:
+def unfollow(*, user: Actor, target: models.Model) -> bool:
     ct = ContentType.objects.get_for_model(target)
     deleted, _ = Follow.objects.filter(
         user=user, content_type=ct, object_id=target.pk
@@ -33,7 +34,7 @@ def unfollow(*, user: Any, target: models.Model) -> bool:
     return bool(deleted)
 
 
-def is_following(*, user: Any, target: models.Model) -> bool:
+def is_following(*, user: Actor, target: models.Model) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     ct = ContentType.objects.get_for_model(target)
@@ -55,7 +56,7 @@ def notify(
     *,
     recipient_ids: Iterable[int],
     kind: str,
-    actor: Any = None,
+    actor: Actor | None = None,
     url: str = "",
     data: dict[str, Any] | None = None,
 ) -> int:
@@ -84,7 +85,7 @@ def notify(
     return len(ids)
 
 
-def mark_read(*, user: Any, notification_ids: Iterable[int] | None = None) -> int:
+def mark_read(*, user: Actor, notification_ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
@@ -95,7 +96,7 @@ def mark_read(*, user: Any, notification_ids: Iterable[int] | None = None) -> in
     return changed
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: Actor) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -17,6 +17,7 @@ from participation.accounts.selectors import (
     facilitators_of_process,
     officials_of_department,
 )
+from participation.accounts.types import Actor
 from participation.audit import services as audit
 from participation.live import broadcast
 from participation.notifications import services as notifications
@@ -63,7 +64,7 @@ def _event(
     entry: TrackerEntry,
     kind: str,
     *,
-    actor: Any = None,
+    actor: Actor | None = None,
     at: Any = None,
     department: Department | None = None,
     previous_department: Department | None = None,
@@ -104,7 +105,7 @@ def _notify(
     recipients: Iterable[int],
     kind: str,
     *,
-    actor: Any = None,
+    actor: Actor | None = None,
     **data: Any,
 ) -> None:
     notifications.notify(
@@ -115,7 +116,11 @@ def _notify(
         data={
             "title": entry.proposal.title,
             "department": _dept_name(entry.department),
-            **({"actor": actor.real_name} if getattr(actor, "real_name", "") else {}),
+            **(
+                {"actor": actor.real_name}
+                if actor is not None and actor.real_name
+                else {}
+            ),
             **data,
         },
     )
@@ -154,7 +159,7 @@ def _record_change(
     *,
     entry: TrackerEntry,
     kind: str,
-    actor: Any,
+    actor: Actor,
     at: datetime,
     action: str,
     before: dict[str, Any],

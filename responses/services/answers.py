@@ -5,11 +5,11 @@ several proposals) and its revisions, earlier ones staying public.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from participation.accounts.types import Actor
 from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid
 from participation.text import clean_text
@@ -143,7 +143,7 @@ def _lock_group(main: TrackerEntry, ids: Iterable[int]) -> list[TrackerEntry]:
 @transaction.atomic
 def response_publish(
     *,
-    actor: Any,
+    actor: Actor,
     entry: TrackerEntry,
     decision: str,
     body: str,
@@ -222,7 +222,7 @@ def response_publish(
 @transaction.atomic
 def response_revise(
     *,
-    actor: Any,
+    actor: Actor,
     entry: TrackerEntry,
     decision: str,
     body: str,

@@ -5,13 +5,13 @@ the department's answer to a dispute), rating a response, commenting on it.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participation.accounts.types import Actor
 from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid, NotAllowed
 from participation.live import broadcast
@@ -50,7 +50,7 @@ from responses.transitions import Implementation, implementation_allowed
 # --- Residents check the outcome ------------------------------------------------------
 @transaction.atomic
 def outcome_check(
-    *, user: Any, entry: TrackerEntry, verdict: str, reason: str = ""
+    *, user: Actor, entry: TrackerEntry, verdict: str, reason: str = ""
 ) -> OutcomeCheck:
     """The author or a supporter confirms or disputes a completed implementation.
     A dispute raises a public flag that only an official's answer clears."""
@@ -136,7 +136,7 @@ def outcome_check(
 
 @transaction.atomic
 def dispute_answer(
-    *, actor: Any, entry: TrackerEntry, body: str, reopen: bool = False
+    *, actor: Actor, entry: TrackerEntry, body: str, reopen: bool = False
 ) -> DisputeAnswer:
     """An official answers the open disputes in public; the flag clears. With
     ``reopen`` the implementation goes back to in progress."""
@@ -197,7 +197,7 @@ def dispute_answer(
 # --- Residents rate and discuss a response --------------------------------------------
 @transaction.atomic
 def response_rate(
-    *, user: Any, response: Response, clear: bool, satisfied: bool
+    *, user: Actor, response: Response, clear: bool, satisfied: bool
 ) -> ResponseRating:
     """Rate a response (one rating per resident, changeable)."""
     refuse(rules.rate_refusal(user, response))
@@ -234,7 +234,7 @@ def response_rate(
 
 @transaction.atomic
 def response_comment_create(
-    *, author: Any, response: Response, proposal: Proposal, body: str
+    *, author: Actor, response: Response, proposal: Proposal, body: str
 ) -> ResponseComment:
     refuse(rules.response_comment_refusal(author, response))
     entry = TrackerEntry.objects.filter(proposal=proposal, response=response).first()
@@ -272,7 +272,9 @@ def response_comment_create(
 
 
 @transaction.atomic
-def response_comment_delete(*, actor: Any, comment: ResponseComment) -> ResponseComment:
+def response_comment_delete(
+    *, actor: Actor, comment: ResponseComment
+) -> ResponseComment:
     locked = ResponseComment.objects.select_for_update().get(pk=comment.pk)
     if not getattr(actor, "is_authenticated", False) or locked.author_id != actor.pk:
         raise NotAllowed(_("Only the author can delete a comment."))

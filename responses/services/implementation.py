@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participation.accounts.types import Actor
 from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid
 from participation.text import clean_text
@@ -105,7 +106,7 @@ def _check_date(entry: TrackerEntry, happened_on: date | None) -> date:
 @transaction.atomic
 def progress_post(
     *,
-    actor: Any,
+    actor: Actor,
     entry: TrackerEntry,
     status: str,
     percent: Any,

@@ -6,11 +6,11 @@ decision, and the overdue reminder.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from participation.accounts.types import Actor
 from participation.audit import services as audit
 from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid
@@ -36,7 +36,7 @@ from responses.transitions import DECIDED, Decision, decision_allowed
 
 # --- Entering the tracker ---------------------------------------------------------
 def _enter(
-    proposal: Proposal, *, via: str, actor: Any = None, note: str = ""
+    proposal: Proposal, *, via: str, actor: Actor | None = None, note: str = ""
 ) -> TrackerEntry:
     at = clock.now()
     if via == EntryVia.THRESHOLD and proposal.threshold_reached_at is not None:
@@ -103,7 +103,9 @@ def on_threshold_reached(proposal: Proposal) -> None:
 
 
 @transaction.atomic
-def tracker_forward(*, actor: Any, proposal: Proposal, note: str = "") -> TrackerEntry:
+def tracker_forward(
+    *, actor: Actor, proposal: Proposal, note: str = ""
+) -> TrackerEntry:
     """A facilitator or admin puts a proposal in the tracker before its threshold."""
     refuse(rules.forward_refusal(actor, proposal))
     note = check_length(note, field="note", low=0, high=500)
@@ -115,7 +117,7 @@ def tracker_forward(*, actor: Any, proposal: Proposal, note: str = "") -> Tracke
 # --- Assignment ----------------------------------------------------------------------
 @transaction.atomic
 def tracker_assign(
-    *, actor: Any, entry: TrackerEntry, department: Department | None, note: str = ""
+    *, actor: Actor, entry: TrackerEntry, department: Department | None, note: str = ""
 ) -> TrackerEntry:
     """Assign (or reassign) a tracked proposal to a department."""
     locked = _lock(entry)
@@ -160,7 +162,7 @@ def tracker_assign(
 
 @transaction.atomic
 def tracker_claim(
-    *, actor: Any, entry: TrackerEntry, department: Department | None
+    *, actor: Actor, entry: TrackerEntry, department: Department | None
 ) -> TrackerEntry:
     """An official takes an unassigned proposal for their department."""
     locked = _lock(entry)
@@ -192,7 +194,7 @@ def tracker_claim(
 # --- Status without a decision --------------------------------------------------------
 @transaction.atomic
 def tracker_set_status(
-    *, actor: Any, entry: TrackerEntry, status: str, note: str = ""
+    *, actor: Actor, entry: TrackerEntry, status: str, note: str = ""
 ) -> TrackerEntry:
     """Acknowledge a proposal or put it under review. Decisions need a response."""
     locked = _lock(entry)
