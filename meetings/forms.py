@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from meetings import services
@@ -79,15 +80,20 @@ class SessionForm(forms.Form):
             del self.fields["process"]
 
 
+def _opinion_help() -> str:
+    return _("At most %(n)d characters. Everyone sees it at once, under your name.") % {
+        "n": OPINION_MAX
+    }
+
+
 class OpinionForm(forms.Form):
     body = forms.CharField(
         label=_("Your opinion"),
         max_length=OPINION_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": OPINION_MAX}),
-        help_text=_(
-            "At most %(n)d characters. Everyone sees it at once, under your name."
-        )
-        % {"n": OPINION_MAX},
+        # Formatted when shown, in the reader's language (a lazy string formatted
+        # here would be fixed in the language active when the module was imported).
+        help_text=lazy(_opinion_help, str)(),
         error_messages={"required": _("Please write your opinion.")},
     )
 

@@ -477,3 +477,16 @@ def test_guest_posting_before_giving_a_name_is_sent_back_to_the_name_form(
     assert response.status_code == 302
     assert response["Location"].endswith("#opinion-form")
     assert not Opinion.objects.exists()
+
+
+def test_the_opinion_help_is_in_the_readers_language():
+    from django.utils import translation
+
+    from meetings.forms import OpinionForm
+
+    with translation.override("en"):
+        english = str(OpinionForm().fields["body"].help_text)
+    with translation.override("ja"):
+        japanese = str(OpinionForm().fields["body"].help_text)
+    assert english.startswith("At most 400 characters")
+    assert japanese.startswith("400文字以内")
