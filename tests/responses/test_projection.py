@@ -17,13 +17,14 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from participation import csvwriter
 from participation.site_url import absolute_url
 from portal.opendata import datasets
-from responses import selectors
+from responses import selectors, views
 from responses.models import TrackerEntry
 
 NOW = datetime(2026, 12, 2, 14, 59, 30, 123456, tzinfo=UTC)
@@ -225,3 +226,18 @@ def test_the_api_summary_is_what_it_was():
     assert [repr(selectors.entry_summary(e)) for e in entries] == [
         repr(entry_summary_before(e)) for e in entries
     ]
+
+
+def queries_of(rows: Any) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        list(rows)
+    return len(queries)
+
+
+def test_the_doors_make_the_queries_they_made():
+    filters = selectors.TrackerFilters()
+    assert queries_of(views._csv_rows(selectors.csv_rows(filters))) == queries_of(
+        csv_rows_before(selectors.csv_rows(filters))
+    )
+    assert queries_of(datasets.TRACKER.rows()) == queries_of(opendata_rows_before())
+    assert queries_of(datasets.TRACKER.rows()) == 1
