@@ -57,7 +57,7 @@ screenshots: compilemessages
 lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	DJANGO_DEBUG=1 $(BIN)/mypy $$(find participation proposals responses meetings portal -name services.py -o -name selectors.py -o -name rules.py -o -name document.py -o -path '*/services/*.py')
+	DJANGO_DEBUG=1 $(BIN)/mypy $$(find participation proposals responses meetings portal -name services.py -o -name selectors.py -o -name rules.py -o -name document.py -o -name projection.py -o -path '*/services/*.py')
 	$(BIN)/lint-imports --no-cache
 
 format: $(BIN)/.installed

@@ -14,6 +14,32 @@ from participation.site_url import absolute_url
 from proposals.models import Proposal
 from responses import selectors
 from responses.models import TrackerEntry
+from responses.projection import entry_fields
+
+# The document's fields of the one projection of an entry (its names are the
+# projection's; the document writes instants in ISO 8601 and empty text as null).
+DOCUMENT_KEYS = (
+    "entered_at",
+    "entered_via",
+    "department",
+    "assigned_at",
+    "response_due_at",
+    "overdue",
+    "days_overdue",
+    "acknowledged_at",
+    "decision",
+    "decision_label",
+    "decided_at",
+    "days_to_decision",
+    "answered_on_time",
+    "referred_to",
+    "implementation",
+    "implementation_percent",
+    "completed_at",
+    "disputed",
+    "disputed_at",
+    "response_id",
+)
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -57,33 +83,34 @@ def tracker_document(proposal: Proposal) -> dict[str, Any]:
     }
     if entry is not None:
         dept = entry.department
+        f = entry_fields(entry, DOCUMENT_KEYS)
         tracker: dict[str, Any] = {
-            "entered_at": _iso(entry.entered_at),
-            "entered_via": entry.entered_via,
+            "entered_at": _iso(f["entered_at"]),
+            "entered_via": f["entered_via"],
             "department": None
             if dept is None
             else {
-                "code": dept.code,
+                "code": f["department"],
                 "name": dept.name,
                 "name_en": dept.name_en,
                 "url": absolute_url(dept.get_absolute_url()),
             },
-            "assigned_at": _iso(entry.assigned_at),
-            "response_due_at": _iso(entry.response_due_at),
-            "overdue": entry.is_overdue,
-            "days_overdue": entry.days_overdue,
-            "acknowledged_at": _iso(entry.acknowledged_at),
-            "decision": entry.decision,
-            "decision_label": entry.get_decision_display(),
-            "decided_at": _iso(entry.decided_at),
-            "days_to_decision": entry.days_to_decision,
-            "answered_on_time": entry.answered_on_time,
-            "referred_to": entry.referred_to or None,
-            "implementation": entry.implementation or None,
-            "implementation_percent": entry.implementation_percent,
-            "completed_at": _iso(entry.completed_at),
-            "disputed": entry.is_disputed,
-            "disputed_at": _iso(entry.disputed_at),
+            "assigned_at": _iso(f["assigned_at"]),
+            "response_due_at": _iso(f["response_due_at"]),
+            "overdue": f["overdue"],
+            "days_overdue": f["days_overdue"],
+            "acknowledged_at": _iso(f["acknowledged_at"]),
+            "decision": f["decision"],
+            "decision_label": f["decision_label"],
+            "decided_at": _iso(f["decided_at"]),
+            "days_to_decision": f["days_to_decision"],
+            "answered_on_time": f["answered_on_time"],
+            "referred_to": f["referred_to"] or None,
+            "implementation": f["implementation"] or None,
+            "implementation_percent": f["implementation_percent"],
+            "completed_at": _iso(f["completed_at"]),
+            "disputed": f["disputed"],
+            "disputed_at": _iso(f["disputed_at"]),
             "outcome_checks": data["checks"],
             "progress_updates": [
                 {
@@ -111,7 +138,7 @@ def tracker_document(proposal: Proposal) -> dict[str, Any]:
         if entry.response is not None:
             ratings = data["ratings"]
             tracker["response"] = {
-                "id": entry.response_id,
+                "id": f["response_id"],
                 "url": absolute_url(entry.response.get_absolute_url()),
                 "published_at": _iso(entry.response.published_at),
                 "revised_at": _iso(entry.response.revised_at),

@@ -53,6 +53,7 @@ from responses.models import (
     Verdict,
     department_label,
 )
+from responses.projection import entry_fields
 from responses.transitions import ACCEPTING, Decision, Implementation
 
 SORTS = ("due", "age", "newest", "supports", "updated")
@@ -257,22 +258,27 @@ def csv_rows(filters: TrackerFilters) -> Iterator[TrackerEntry]:
 
 
 # --- Summaries for other doors (API, proposal cards) ----------------------------------
+# The API's tracker summary (participation.api.serializers.TrackerSummarySerializer):
+# its fields of the one projection of an entry, under the projection's names.
+SUMMARY_KEYS = (
+    "decision",
+    "decision_label",
+    "implementation",
+    "implementation_percent",
+    "department",
+    "department_name",
+    "entered_at",
+    "response_due_at",
+    "decided_at",
+    "overdue",
+    "days_overdue",
+    "disputed",
+    "response_id",
+)
+
+
 def entry_summary(entry: TrackerEntry) -> dict[str, Any]:
-    return {
-        "decision": entry.decision,
-        "decision_label": entry.get_decision_display(),
-        "implementation": entry.implementation,
-        "implementation_percent": entry.implementation_percent,
-        "department": entry.department.code if entry.department else None,
-        "department_name": entry.department_label,
-        "entered_at": entry.entered_at,
-        "response_due_at": entry.response_due_at,
-        "decided_at": entry.decided_at,
-        "overdue": entry.is_overdue,
-        "days_overdue": entry.days_overdue,
-        "disputed": entry.is_disputed,
-        "response_id": entry.response_id,
-    }
+    return entry_fields(entry, SUMMARY_KEYS)
 
 
 def summaries(proposal_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -11,6 +11,7 @@ visitors are sent to log in.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -44,6 +45,7 @@ from responses.models import (
     TrackerEntry,
     Verdict,
 )
+from responses.projection import entry_fields
 from responses.transitions import Implementation
 
 PER_PAGE = 25
@@ -125,63 +127,51 @@ def tracker(request: HttpRequest) -> HttpResponse:
     )
 
 
-CSV_COLUMNS = [
-    "proposal_id",
-    "title",
-    "url",
-    "process",
-    "category",
-    "area",
-    "department",
-    "decision",
-    "implementation",
-    "implementation_percent",
-    "entered_at",
-    "entered_via",
-    "response_due_at",
-    "decided_at",
-    "days_to_decision",
-    "answered_on_time",
-    "overdue",
-    "days_overdue",
-    "referred_to",
-    "disputed",
-    "supports",
-    "last_update_at",
-    "last_update",
-]
+# The CSV's columns: (column, projection key); "url" is the door's own (absolute).
+CSV_FIELDS = (
+    ("proposal_id", "proposal_id"),
+    ("title", "title"),
+    ("url", "url"),
+    ("process", "process"),
+    ("category", "category"),
+    ("area", "area"),
+    ("department", "department"),
+    ("decision", "decision"),
+    ("implementation", "implementation"),
+    ("implementation_percent", "implementation_percent"),
+    ("entered_at", "entered_at"),
+    ("entered_via", "entered_via"),
+    ("response_due_at", "response_due_at"),
+    ("decided_at", "decided_at"),
+    ("days_to_decision", "days_to_decision"),
+    ("answered_on_time", "answered_on_time"),
+    ("overdue", "overdue"),
+    ("days_overdue", "days_overdue"),
+    ("referred_to", "referred_to"),
+    ("disputed", "disputed"),
+    ("supports", "support_count"),
+    ("last_update_at", "last_update_at"),
+    ("last_update", "last_update_kind"),
+)
+CSV_COLUMNS = [column for column, _key in CSV_FIELDS]
+_CSV_KEYS = [key for _column, key in CSV_FIELDS if key != "url"]
+
+
+def _csv_value(value: Any) -> Any:
+    """The tracker CSV's own spelling: instants in ISO 8601, yes/no for booleans
+    (the one CSV writer writes None as an empty cell)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 def _csv_rows(rows: Iterator[TrackerEntry]) -> Iterator[list[Any]]:
     for entry in rows:
-        proposal = entry.proposal
-        yield [
-            proposal.pk,
-            proposal.title,
-            absolute_url(proposal.get_absolute_url()),
-            entry.process.slug,
-            proposal.category.slug if proposal.category else "",
-            proposal.area.slug if proposal.area else "",
-            entry.department.code if entry.department else "",
-            entry.decision,
-            entry.implementation,
-            ""
-            if entry.implementation_percent is None
-            else entry.implementation_percent,
-            entry.entered_at.isoformat(),
-            entry.entered_via,
-            entry.response_due_at.isoformat(),
-            entry.decided_at.isoformat() if entry.decided_at else "",
-            "" if entry.days_to_decision is None else entry.days_to_decision,
-            {True: "yes", False: "no", None: ""}[entry.answered_on_time],
-            "yes" if entry.is_overdue else "no",
-            entry.days_overdue,
-            entry.referred_to,
-            "yes" if entry.is_disputed else "no",
-            proposal.support_count,
-            entry.last_update_at.isoformat(),
-            entry.last_update_kind,
-        ]
+        values = entry_fields(entry, _CSV_KEYS)
+        values["url"] = absolute_url(entry.proposal.get_absolute_url())
+        yield [_csv_value(values[key]) for _column, key in CSV_FIELDS]
 
 
 @require_GET

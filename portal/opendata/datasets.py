@@ -24,12 +24,14 @@ from participation.site_url import absolute_url
 from participation.spaces.models import Department, Process
 from portal.opendata.kpis import MIN_GROUP
 from proposals.models import Comment, Proposal
+from responses import clock
 from responses.models import (
     ProgressUpdate,
     ResponseComment,
     ResponseRevision,
     TrackerEntry,
 )
+from responses.projection import entry_fields
 from responses.selectors import scorecards
 from responses.transitions import Decision
 
@@ -295,60 +297,43 @@ def _entry_qs() -> QuerySet:
 
 
 def _tracker_rows() -> Iterator[list[Any]]:
+    """The dataset's fields (named as the projection names them) of each entry, by
+    the one projection of an entry; "overdue" as of one instant for the whole file,
+    the department's code empty when unassigned."""
     now = timezone.now()
-    rows = (
+    keys = [field.name for field in TRACKER.fields]
+    entries = (
         _entry_qs()
-        .values_list(
-            "proposal_id",
-            "process__slug",
-            "department__code",
-            "entered_at",
-            "entered_via",
-            "response_due_at",
-            "decision",
-            "decided_at",
-            "referred_to",
-            "response_id",
-            "implementation",
-            "implementation_percent",
-            "completed_at",
-            "disputed_at",
-        )
+        .select_related("process", "department")
+        .only(*_TRACKER_COLUMNS)
         .iterator(chunk_size=CHUNK)
     )
-    for (
-        proposal_id,
-        process,
-        department,
-        entered_at,
-        entered_via,
-        due,
-        decision,
-        decided_at,
-        referred_to,
-        response_id,
-        implementation,
-        percent,
-        completed_at,
-        disputed_at,
-    ) in rows:
-        yield [
-            proposal_id,
-            process,
-            department or "",
-            entered_at,
-            entered_via,
-            due,
-            decision,
-            decided_at,
-            decided_at is None and due < now,
-            referred_to,
-            response_id,
-            implementation,
-            percent,
-            completed_at,
-            disputed_at is not None,
-        ]
+    for entry in entries:
+        with clock.frozen(now):
+            values = entry_fields(entry, keys)
+        values["department"] = values["department"] or ""
+        yield [values[key] for key in keys]
+
+
+# What the rows read of an entry (one query, as before).
+_TRACKER_COLUMNS = (
+    "proposal",
+    "process",
+    "process__slug",
+    "department",
+    "department__code",
+    "entered_at",
+    "entered_via",
+    "response_due_at",
+    "decision",
+    "decided_at",
+    "referred_to",
+    "response",
+    "implementation",
+    "implementation_percent",
+    "completed_at",
+    "disputed_at",
+)
 
 
 TRACKER = Dataset(

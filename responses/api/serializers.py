@@ -19,6 +19,7 @@ from participation.api.serializers import (
     person_ref,
 )
 from participation.text import render_markdown
+from responses.projection import entry_fields
 
 
 class TrackerProposalSerializer(serializers.Serializer):
@@ -36,22 +37,35 @@ class TrackerRowSerializer(TrackerSummarySerializer):
     last_update_kind = serializers.CharField()
 
 
+# A tracker row's own fields of the one projection of an entry, as
+# (field of TrackerRowSerializer or its ``proposal``, projection key).
+ROW_PROPOSAL_FIELDS = (
+    ("id", "proposal_id"),
+    ("title", "title"),
+    ("process", "process"),
+    ("support_count", "support_count"),
+)
+ROW_FIELDS = (
+    ("last_update_at", "last_update_at"),
+    ("last_update_kind", "last_update_kind"),
+)
+
+
 def tracker_row(entry: Any, context: dict[str, Any], summary: dict[str, Any]) -> dict:
     proposal = entry.proposal
+    values = entry_fields(
+        entry, [key for _name, key in (*ROW_PROPOSAL_FIELDS, *ROW_FIELDS)]
+    )
     return {
         **summary,
         "proposal": {
-            "id": proposal.pk,
-            "title": proposal.title,
-            "process": entry.process.slug,
-            "support_count": proposal.support_count,
+            **{name: values[key] for name, key in ROW_PROPOSAL_FIELDS},
             "api_url": absolute(
                 context, reverse("api:proposal-detail", args=[proposal.pk])
             ),
             "url": absolute(context, proposal.get_absolute_url()),
         },
-        "last_update_at": entry.last_update_at,
-        "last_update_kind": entry.last_update_kind,
+        **{name: values[key] for name, key in ROW_FIELDS},
     }
 
 
