@@ -21,6 +21,15 @@ Reconnect: a client connects with ``?since=<last event id>`` (or sends
 ``{"action": "resume", "since": N}``) and receives what it missed, replayed from
 the event log and rendered from the current state; when too much was missed it
 receives ``{"type": "resync"}`` and reloads.
+
+Degrading politely (deploy/README.md, "When Redis is down"):
+
+- **Channel layer unreachable.** When joining the group or receiving from the
+  layer fails (Redis down or silent: the layer's socket timeouts bound the wait),
+  the socket is closed with ``CLOSE_TRY_AGAIN`` (1013, "try again later") and a
+  JSON error with ``reconnect_after``, and so is every other socket of this
+  process that listens to the layer; browsers reconnect with backoff and catch up
+  on what they missed. Logged once per outage.
 """
 
 from __future__ import annotations
@@ -28,10 +37,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from importlib import import_module
 from typing import Any
 from urllib.parse import parse_qs
@@ -44,7 +54,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import RedisError
 
+from participation.cache import OutageLog
 from participation.errors import DomainError, RateLimited
 from participation.live import selectors as live_selectors
 
@@ -53,7 +65,21 @@ logger = logging.getLogger(__name__)
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_NOT_FOUND = 4404
+# Closes after which the browser reconnects (with backoff, at the earliest after
+# the ``reconnect_after`` seconds of the JSON error sent before): static/js/live.js.
+CLOSE_TRY_AGAIN = 1013  # RFC 6455 "Try Again Later": the channel layer is unreachable
 MAX_MESSAGE_CHARS = 4000
+# What an unreachable channel layer raises (channels_redis: redis-py's errors,
+# socket errors, timeouts).
+LAYER_ERRORS: tuple[type[BaseException], ...] = (OSError, RedisError)
+LAYER_LOST = "live.layer_lost"
+
+layer_outage = OutageLog(
+    logger,
+    "Live updates: the channel layer is unreachable; websockets are closed with a "
+    "retry hint until it is back.",
+    "Live updates: the channel layer is reachable again.",
+)
 
 
 def catchup_limit() -> int:
@@ -186,6 +212,23 @@ def _events_since(group: str, since: int) -> live_selectors.CatchUp:
     return live_selectors.events_since(group, since, limit=catchup_limit())
 
 
+# --- sockets of this process ---------------------------------------------------------
+
+
+# Consumers of this process that listen to the channel layer: when the layer is
+# lost for one, it is lost for all of them.
+_listeners: weakref.WeakSet[LiveConsumer] = weakref.WeakSet()
+_closing: set[asyncio.Task[None]] = set()  # kept until done (asyncio holds weakly)
+
+
+def _close_listeners(loop: asyncio.AbstractEventLoop) -> None:
+    for consumer in list(_listeners):
+        if consumer.loop is loop and not consumer.closed:
+            task = loop.create_task(consumer.layer_unavailable())
+            _closing.add(task)
+            task.add_done_callback(_closing.discard)
+
+
 # --- base -----------------------------------------------------------------------------
 
 
@@ -205,6 +248,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     # the session store with the user, see ``refresh_identity``).
     session_keys: tuple[str, ...] = ()
     session_data: dict[str, Any] = {}
+    # Set per connection in __call__.
+    loop: asyncio.AbstractEventLoop | None = None
+    closed = False
 
     @classmethod
     async def encode_json(cls, content: dict[str, Any]) -> str:
@@ -216,6 +262,45 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     # -- connection --
 
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        self.loop = asyncio.get_running_loop()
+        self._listening = asyncio.Event()
+
+        async def send_until_closed(message: dict[str, Any]) -> None:
+            # Nothing goes out after our close (a late event, a second refusal).
+            if self.closed:
+                return
+            if message.get("type") == "websocket.close":
+                self.closed = True
+            await send(message)
+
+        try:
+            await super().__call__(scope, receive, send_until_closed)
+        finally:
+            _listeners.discard(self)
+
+    # channels' AsyncConsumer.__call__ sets ``channel_receive`` to the layer's
+    # receive for this connection's channel, and awaits it alongside the browser's
+    # messages. The layer's function is kept, and the dispatcher gets a guarded
+    # one: it listens only once the socket has joined its group (a refused socket
+    # never waits on the layer), and a lost layer becomes a message that closes
+    # the socket with a retry hint, not an exception (a traceback per socket).
+    @property
+    def channel_receive(self) -> Callable[[], Awaitable[dict[str, Any]]]:
+        return self._receive_from_layer
+
+    @channel_receive.setter
+    def channel_receive(self, receive: Callable[[], Awaitable[dict]]) -> None:
+        self._layer_receive = receive
+
+    async def _receive_from_layer(self) -> dict[str, Any]:
+        await self._listening.wait()
+        try:
+            return await self._layer_receive()
+        except LAYER_ERRORS:
+            self._listening.clear()
+            return {"type": LAYER_LOST}
+
     async def connect(self) -> None:
         self.language = language_of(self.scope)
         self.user = self.scope.get("user") or AnonymousUser()
@@ -224,8 +309,15 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if refusal is not None:
             await self.refuse(*refusal)
             return
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        try:
+            await self.channel_layer.group_add(self.group, self.channel_name)
+        except LAYER_ERRORS:
+            await self.layer_unavailable()
+            return
+        layer_outage.recovered()
         self.joined = True
+        _listeners.add(self)
+        self._listening.set()
         latest = 0
         if self.logged:
             latest = await shared_loads().get(
@@ -241,16 +333,44 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if since is not None and self.logged:
             await self.catch_up(since)
 
+    async def layer_unavailable(self) -> None:
+        """The channel layer cannot be reached: close with a retry hint (the
+        browser reconnects with backoff and catches up), never hang. Every other
+        socket of this process listening to the layer is closed alike."""
+        if self.closed:
+            return
+        self.joined = False  # the layer cannot be told, and the group expires
+        self._listening.clear()
+        _listeners.discard(self)
+        layer_outage.failed()
+        if self.loop is not None:
+            _close_listeners(self.loop)
+        await self.refuse(
+            CLOSE_TRY_AGAIN,
+            "unavailable",
+            self.text(_("Live updates are unavailable for a moment. Reconnecting…")),
+            # Spread the reconnections of a whole room over a few seconds.
+            reconnect_after=random.randint(2, 10),  # noqa: S311
+        )
+
     async def disconnect(self, code: int) -> None:
         if self.joined:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
             self.joined = False
+            await self._leave_group()
 
-    async def refuse(self, code: int, error: str, message: str) -> None:
-        await self.send_json({"type": "error", "code": error, "message": message})
-        if self.joined:
+    async def _leave_group(self) -> None:
+        try:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        except LAYER_ERRORS:  # the group entry expires on its own
+            logger.debug("Could not leave %s: the layer is unreachable.", self.group)
+
+    async def refuse(self, code: int, error: str, message: str, **extra: Any) -> None:
+        await self.send_json(
+            {"type": "error", "code": error, "message": message, **extra}
+        )
+        if self.joined:
             self.joined = False
+            await self._leave_group()
         await self.close(code=code)
 
     async def authorize(self, *, initial: bool) -> tuple[int, str, str] | None:
@@ -305,6 +425,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         message_type = str(message.get("type", ""))
         if message_type.startswith("websocket."):
             await super().dispatch(message)
+            return
+        if message_type == LAYER_LOST:
+            await self.layer_unavailable()
+            return
+        if self.closed:
             return
         await self.handle_event(message)
 
