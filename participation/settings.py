@@ -392,6 +392,15 @@ OPENDATA_LICENCE_URL = env(
 # missed events a reconnecting client may replay before it is told to reload.
 LIVE_EVENT_RETENTION_SECONDS = env_int("LIVE_EVENT_RETENTION_SECONDS", 24 * 3600)
 LIVE_CATCHUP_LIMIT = env_int("LIVE_CATCHUP_LIMIT", 200)
+# Open websockets per server process from one client address (IPv6: one /64) and
+# from one signed-in account; more are refused politely (0: no limit). Per process
+# on purpose (participation/live/consumers.py); a meeting hall behind one NAT
+# address needs about two per participant (the page and the bell).
+LIVE_MAX_SOCKETS_PER_ADDRESS = env_int("LIVE_MAX_SOCKETS_PER_ADDRESS", 200)
+LIVE_MAX_SOCKETS_PER_USER = env_int("LIVE_MAX_SOCKETS_PER_USER", 20)
+# Open websockets per server process in all (and never more than half its file
+# descriptors): about 36 KiB of memory each when idle (measured).
+LIVE_MAX_SOCKETS = env_int("LIVE_MAX_SOCKETS", 10000)
 
 # --- REST API -------------------------------------------------------------------
 # Requests to the API per client and window ("count/seconds"; empty: no limit):
