@@ -471,6 +471,8 @@ def main() -> int:
         "SQLITE_PATH": str(workdir / "db.sqlite3"),
         "DISABLE_ACCOUNT_RATE_LIMITS": "1",
         "RATE_LIMIT_COMMENT": "1000/60",
+        # Every client connects from 127.0.0.1: no per-address socket limit.
+        "LIVE_MAX_SOCKETS_PER_ADDRESS": "0",
         "STATIC_ROOT": str(workdir / "static"),
     }
     redis_url = ""

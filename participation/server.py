@@ -17,6 +17,26 @@ this application is measured and tested with (``make bench-live``):
   websockets (browsers reconnect and catch up on what they missed);
 - ``--no-server-header``: do not advertise the server software.
 
+Descriptors (deploy/README.md, "Websockets and descriptors"): every connection,
+HTTP or websocket, holds a file descriptor, and a process that runs out of them
+stops answering everyone (accept() fails in a loop, a traceback each time: 100 MB
+of log for 1,500 sockets under the default limit of 1,024). So the server
+
+- raises its soft limit on open files to the hard limit (at most
+  ``DESCRIPTOR_TARGET``) before it starts: the systemd unit and compose set
+  65,536, container runtimes usually allow as much as a hard limit;
+- passes ``--limit-concurrency`` (the descriptors less ``RESERVED_DESCRIPTORS``):
+  past that many open connections uvicorn answers new HTTP requests with 503
+  instead of failing for want of descriptors. Measured with uvicorn 0.54: the
+  check counts open websockets but does not apply to websocket upgrades, and
+  while it trips ``/healthz`` answers 503 too; so it is set just below the
+  descriptor limit, as a last guard, never lower (a busy meeting must not make
+  the probes fail). ``--limit-concurrency`` on the command line overrides it.
+
+Websockets are limited by the consumers (``participation/live/consumers.py``): per
+client address, per account, and per process (``LIVE_MAX_SOCKETS``, at most half
+the descriptors), refused politely with a close code the browser understands.
+
 Client addresses: uvicorn replaces the peer's address with the one in
 ``X-Forwarded-For`` (and the scheme with ``X-Forwarded-Proto``) only when the peer
 is a trusted proxy: ``--forwarded-allow-ips``, else ``FORWARDED_ALLOW_IPS``, else
@@ -28,6 +48,7 @@ an operator who sets it gets a warning at start-up.
 from __future__ import annotations
 
 import os
+import resource
 import sys
 from collections.abc import Mapping
 
@@ -50,6 +71,35 @@ DEFAULTS = [
 
 LOOPBACK = "127.0.0.1,::1"
 
+# Open files the server asks for (up to the hard limit).
+DESCRIPTOR_TARGET = 65536
+# Descriptors kept for the process's own use: an idle server holds about 10
+# (measured), the database pool (DB_POOL_MAX_SIZE), Redis connections, streamed
+# exports and log files a few dozen more.
+RESERVED_DESCRIPTORS = 256
+MIN_CONCURRENCY = 64
+# Below this, the server warns at start-up.
+FEW_DESCRIPTORS = 4096
+
+
+def raise_descriptor_limit(target: int = DESCRIPTOR_TARGET) -> int:
+    """Raise the soft limit on open files towards ``target`` (never above the hard
+    limit) and return the soft limit in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = target if hard == resource.RLIM_INFINITY else min(hard, target)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    return target if soft == resource.RLIM_INFINITY else int(soft)
+
+
+def concurrency_limit(descriptors: int) -> int:
+    """uvicorn's ``--limit-concurrency`` for a process with ``descriptors``."""
+    return max(MIN_CONCURRENCY, descriptors - RESERVED_DESCRIPTORS)
+
 
 def trusted_proxies(environ: Mapping[str, str]) -> str:
     """Whose ``X-Forwarded-*`` headers to believe: ``FORWARDED_ALLOW_IPS``, or
@@ -57,12 +107,21 @@ def trusted_proxies(environ: Mapping[str, str]) -> str:
     return environ.get("FORWARDED_ALLOW_IPS", "").strip() or LOOPBACK
 
 
-def arguments(argv: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
+def arguments(
+    argv: list[str],
+    environ: Mapping[str, str] | None = None,
+    *,
+    descriptors: int = 0,
+) -> list[str]:
     """uvicorn's command line: our defaults, then the caller's options (the last
-    occurrence of an option wins), then the application."""
+    occurrence of an option wins), then the application. With ``descriptors`` (the
+    process's limit on open files), also the concurrency limit they allow."""
     environ = os.environ if environ is None else environ
     proxies = ["--forwarded-allow-ips", trusted_proxies(environ)]
-    return [*DEFAULTS, *proxies, *argv, APPLICATION]
+    limits = []
+    if descriptors:
+        limits = ["--limit-concurrency", str(concurrency_limit(descriptors))]
+    return [*DEFAULTS, *proxies, *limits, *argv, APPLICATION]
 
 
 def forwarded_allow_ips(args: list[str]) -> str:
@@ -85,11 +144,23 @@ def _warn_if_everyone_is_trusted(args: list[str]) -> None:
         )
 
 
+def _warn_if_few_descriptors(descriptors: int) -> None:
+    if descriptors < FEW_DESCRIPTORS:
+        print(
+            f"WARNING: this process may open only {descriptors} files (LimitNOFILE, "
+            "ulimit -n); connections and websockets are limited to fit. Allow "
+            f"{DESCRIPTOR_TARGET} (deploy/README.md, 'Websockets and descriptors').",
+            file=sys.stderr,
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     from uvicorn.main import main as uvicorn_main
 
-    args = arguments(sys.argv[1:] if argv is None else argv)
+    descriptors = raise_descriptor_limit()
+    args = arguments(sys.argv[1:] if argv is None else argv, descriptors=descriptors)
     _warn_if_everyone_is_trusted(args)
+    _warn_if_few_descriptors(descriptors)
     uvicorn_main.main(args=args, prog_name="python -m participation.server")
 
 

@@ -34,6 +34,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -103,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: allauth's rate limits fail closed when the cache is unreachable.
+    "participation.accounts.limits.AccountLimitsMiddleware",
 ]
 
 ROOT_URLCONF = "participation.urls"
@@ -172,22 +179,67 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channels ----------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
+# How long to wait for Redis: to connect, and for each answer. A healthy Redis
+# answers in well under a millisecond; one that accepts connections and never
+# answers must not hold a request (deploy/README.md, "When Redis is down").
+REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 1.0)
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 1.0)
+# After a failure the cache does not ask Redis again for this long (it answers
+# with its fallbacks at once; participation/cache.py).
+REDIS_RETRY_SECONDS = env_float("REDIS_RETRY_SECONDS", 5.0)
+# channels_redis waits this long for a message on an idle connection
+# (RedisChannelLayer.brpop_timeout): the layer's socket timeout must be longer,
+# or every quiet websocket would fail with a timeout.
+CHANNEL_LAYER_BLOCKING_SECONDS = 5
+
+
+def redis_cache(
+    url: str,
+    *,
+    prefix: str,
+    connect_timeout: float = REDIS_CONNECT_TIMEOUT,
+    socket_timeout: float = REDIS_SOCKET_TIMEOUT,
+) -> dict:
+    """The cache on Redis at ``url``: degrades to "no cache" while Redis is down,
+    and tells the rate limits (participation/cache.py)."""
+    return {
+        "BACKEND": "participation.cache.ResilientRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {
+            "socket_connect_timeout": connect_timeout,
+            "socket_timeout": socket_timeout,
+        },
+    }
+
+
+def redis_channel_layer(
+    url: str,
+    *,
+    connect_timeout: float = REDIS_CONNECT_TIMEOUT,
+    socket_timeout: float = CHANNEL_LAYER_BLOCKING_SECONDS + REDIS_SOCKET_TIMEOUT,
+) -> dict:
+    """The channel layer on Redis at ``url``. Broadcasts that fail are logged and
+    dropped (live/broadcast.py); websockets close with a retry hint
+    (live/consumers.py)."""
+    host = {
+        "address": url,
+        "socket_connect_timeout": connect_timeout,
+        "socket_timeout": socket_timeout,
+    }
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [host], "capacity": 1500, "expiry": 30},
+    }
+
+
 if REDIS_URL:
     CACHES = {
-        "default": {
-            # Degrades to "no cache" while Redis is down (participation/cache.py).
-            "BACKEND": "participation.cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "participation"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+        "default": redis_cache(
+            REDIS_URL, prefix=env("CACHE_KEY_PREFIX", "participation")
+        )
     }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
-        }
-    }
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
 else:
     # Rate limits must hold across several server processes, so the default cache
     # lives in the database; tests use local memory for speed and isolation.
@@ -340,6 +392,15 @@ OPENDATA_LICENCE_URL = env(
 # missed events a reconnecting client may replay before it is told to reload.
 LIVE_EVENT_RETENTION_SECONDS = env_int("LIVE_EVENT_RETENTION_SECONDS", 24 * 3600)
 LIVE_CATCHUP_LIMIT = env_int("LIVE_CATCHUP_LIMIT", 200)
+# Open websockets per server process from one client address (IPv6: one /64) and
+# from one signed-in account; more are refused politely (0: no limit). Per process
+# on purpose (participation/live/consumers.py); a meeting hall behind one NAT
+# address needs about two per participant (the page and the bell).
+LIVE_MAX_SOCKETS_PER_ADDRESS = env_int("LIVE_MAX_SOCKETS_PER_ADDRESS", 200)
+LIVE_MAX_SOCKETS_PER_USER = env_int("LIVE_MAX_SOCKETS_PER_USER", 20)
+# Open websockets per server process in all (and never more than half its file
+# descriptors): about 36 KiB of memory each when idle (measured).
+LIVE_MAX_SOCKETS = env_int("LIVE_MAX_SOCKETS", 10000)
 
 # --- REST API -------------------------------------------------------------------
 # Requests to the API per client and window ("count/seconds"; empty: no limit):

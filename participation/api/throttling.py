@@ -12,10 +12,17 @@ of each window. On the database cache
 ``incr`` is not atomic, so concurrent requests may be undercounted slightly; a
 throttle against runaway clients does not need more. Writes are also limited per
 action by ``moderation.limits``, exactly.
+
+When Redis is down the throttle **fails open**: the API keeps answering, without a
+request limit, and the outage is logged once (deploy/README.md, "When Redis is
+down"). Reads are public and cheap, writes stay under the action limits' own
+choice, and refusing every API client for the length of a cache outage would take
+the API down with the cache.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -24,7 +31,16 @@ from django.core.cache import cache
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
+from participation.cache import OutageLog, Unavailable, strict
 from participation.moderation.limits import parse_rate
+
+logger = logging.getLogger(__name__)
+outage = OutageLog(
+    logger,
+    "The API request limit (API_RATE_ANON, API_RATE_USER) is off while the cache "
+    "is unreachable: API requests are answered without it until it is back.",
+    "The API request limit is counted again: the cache is reachable.",
+)
 
 
 class RequestRateThrottle(BaseThrottle):
@@ -47,15 +63,26 @@ class RequestRateThrottle(BaseThrottle):
         now = time.time()
         window, left = int(now // period), period - int(now % period)
         key = f"api-rate:{who}:{window}"
-        # One cache operation per request once the window's counter exists.
         try:
-            count = cache.incr(key)
-        except ValueError:  # the window's first request (or a lost race for it)
-            count = 1 if cache.add(key, 1, timeout=left + 5) else cache.incr(key)
+            with strict():
+                count = self.count(key, timeout=left + 5)
+        except Unavailable:
+            outage.failed()
+            return True  # fail open: see the module docstring
+        outage.recovered()
         if count > limit:
             self.retry_after = left
             return False
         return True
+
+    @staticmethod
+    def count(key: str, *, timeout: int) -> int:
+        """This request's number in the window."""
+        # One cache operation per request once the window's counter exists.
+        try:
+            return cache.incr(key)
+        except ValueError:  # the window's first request (or a lost race for it)
+            return 1 if cache.add(key, 1, timeout=timeout) else cache.incr(key)
 
     def wait(self) -> float | None:
         return self.retry_after

@@ -21,17 +21,44 @@ Reconnect: a client connects with ``?since=<last event id>`` (or sends
 ``{"action": "resume", "since": N}``) and receives what it missed, replayed from
 the event log and rendered from the current state; when too much was missed it
 receives ``{"type": "resync"}`` and reloads.
+
+Degrading politely (deploy/README.md, "Websockets and descriptors" and "When Redis
+is down"):
+
+- **Too many sockets.** Each server process counts its open sockets per client
+  address (IPv6 by /64, as allauth counts addresses) and per signed-in account,
+  and refuses more than ``LIVE_MAX_SOCKETS_PER_ADDRESS`` /
+  ``LIVE_MAX_SOCKETS_PER_USER``: the socket is closed with ``CLOSE_TOO_MANY`` and
+  a JSON error with ``reconnect_after``; a refusal is logged once per address or
+  account per minute. The counter is per process on purpose: what it protects,
+  the descriptors of one process (``LimitNOFILE``), is per process too, it costs
+  no network round trip on connect, and it cannot leak counts when a process
+  dies or stop working when Redis does. Across processes one client may hold
+  (processes x limit) sockets; nginx's ``limit_conn`` bounds the total.
+- **Too many sockets in all.** A process accepts at most ``LIVE_MAX_SOCKETS``
+  (and never more than half its descriptors, so that pages keep being served);
+  past that a socket is closed with ``CLOSE_TRY_AGAIN`` and ``reconnect_after``.
+- **Channel layer unreachable.** When joining the group or receiving from the
+  layer fails (Redis down or silent: the layer's socket timeouts bound the wait),
+  the socket is closed with ``CLOSE_TRY_AGAIN`` (1013, "try again later") and a
+  JSON error with ``reconnect_after``, and so is every other socket of this
+  process that listens to the layer; browsers reconnect with backoff and catch up
+  on what they missed. Logged once per outage.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import ipaddress
 import json
 import logging
+import random
+import resource
 import time
 import weakref
-from collections import OrderedDict
-from collections.abc import Callable
+from collections import Counter, OrderedDict
+from collections.abc import Awaitable, Callable
 from importlib import import_module
 from typing import Any
 from urllib.parse import parse_qs
@@ -44,8 +71,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import RedisError
 
 from participation.accounts.types import Viewer
+from participation.cache import OutageLog
 from participation.errors import DomainError, RateLimited
 from participation.live import selectors as live_selectors
 
@@ -54,7 +83,24 @@ logger = logging.getLogger(__name__)
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_NOT_FOUND = 4404
+# Closes after which the browser reconnects (with backoff, at the earliest after
+# the ``reconnect_after`` seconds of the JSON error sent before): static/js/live.js.
+CLOSE_TRY_AGAIN = 1013  # RFC 6455 "Try Again Later": the channel layer is unreachable
+CLOSE_TOO_MANY = 4429  # too many sockets from this address or account
 MAX_MESSAGE_CHARS = 4000
+# Seconds a browser refused for too many sockets waits before trying again.
+TOO_MANY_RECONNECT_AFTER = 30
+# What an unreachable channel layer raises (channels_redis: redis-py's errors,
+# socket errors, timeouts).
+LAYER_ERRORS: tuple[type[BaseException], ...] = (OSError, RedisError)
+LAYER_LOST = "live.layer_lost"
+
+layer_outage = OutageLog(
+    logger,
+    "Live updates: the channel layer is unreachable; websockets are closed with a "
+    "retry hint until it is back.",
+    "Live updates: the channel layer is reachable again.",
+)
 
 
 def catchup_limit() -> int:
@@ -187,6 +233,108 @@ def _events_since(group: str, since: int) -> live_selectors.CatchUp:
     return live_selectors.events_since(group, since, limit=catchup_limit())
 
 
+# --- sockets of this process ---------------------------------------------------------
+
+
+def max_sockets_per_address() -> int:
+    return int(getattr(settings, "LIVE_MAX_SOCKETS_PER_ADDRESS", 200))
+
+
+def max_sockets_per_user() -> int:
+    return int(getattr(settings, "LIVE_MAX_SOCKETS_PER_USER", 20))
+
+
+@functools.cache
+def _half_the_descriptors() -> int:
+    """Half this process's limit on open files (read once, after the server has
+    raised it): the other half stays for HTTP, the database and files."""
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    return 0 if soft == resource.RLIM_INFINITY else soft // 2
+
+
+def max_sockets() -> int:
+    """Open websockets this process accepts in all (0: no limit)."""
+    limits = [
+        int(getattr(settings, "LIVE_MAX_SOCKETS", 10000)),
+        _half_the_descriptors(),
+    ]
+    positive = [limit for limit in limits if limit > 0]
+    return min(positive) if positive else 0
+
+
+def address_key(scope: dict[str, Any]) -> str | None:
+    """The client's address as counted: IPv4 as is, IPv6 by its /64 network (one
+    host's share); None when the server does not know it (a Unix socket)."""
+    client = scope.get("client")
+    if not client:
+        return None
+    host = str(client[0])
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return f"address {host}"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return f"address {address.ipv4_mapped}"
+        return f"address {ipaddress.IPv6Network((address, 64), strict=False)}"
+    return f"address {address}"
+
+
+class SocketCounts:
+    """Open websockets per key (client address, account) in this process."""
+
+    LOG_EVERY = 60.0  # seconds between two log lines about one key
+    LOG_KEYS = 4096  # keys remembered for that
+
+    def __init__(self) -> None:
+        self.open: Counter[str] = Counter()
+        self._logged: OrderedDict[str, float] = OrderedDict()
+
+    def claim(self, claims: list[tuple[str, int]]) -> tuple[str, int] | None:
+        """Count one more socket for each ``(key, limit)`` (a limit of 0: none),
+        or, when one is at its limit, count nothing and return that claim."""
+        for key, limit in claims:
+            if limit > 0 and self.open[key] >= limit:
+                return key, limit
+        for key, _limit in claims:
+            self.open[key] += 1
+        return None
+
+    def release(self, keys: tuple[str, ...]) -> None:
+        for key in keys:
+            self.open[key] -= 1
+            if self.open[key] <= 0:
+                del self.open[key]
+
+    def first_refusal_in_a_while(self, key: str) -> bool:
+        """Whether a refusal for ``key`` should be logged (once a minute)."""
+        now = time.monotonic()
+        last = self._logged.get(key)
+        if last is not None and now - last < self.LOG_EVERY:
+            return False
+        self._logged[key] = now
+        self._logged.move_to_end(key)
+        while len(self._logged) > self.LOG_KEYS:
+            self._logged.popitem(last=False)
+        return True
+
+
+sockets = SocketCounts()
+ALL_SOCKETS = "all clients"
+# Consumers of this process that listen to the channel layer: when the layer is
+# lost for one, it is lost for all of them.
+_listeners: weakref.WeakSet[LiveConsumer] = weakref.WeakSet()
+_closing: set[asyncio.Task[None]] = set()  # kept until done (asyncio holds weakly)
+
+
+def _close_listeners(loop: asyncio.AbstractEventLoop) -> None:
+    for consumer in list(_listeners):
+        if consumer.loop is loop and not consumer.closed:
+            task = loop.create_task(consumer.layer_unavailable())
+            _closing.add(task)
+            task.add_done_callback(_closing.discard)
+
+
 # --- base -----------------------------------------------------------------------------
 
 
@@ -206,6 +354,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     # the session store with the user, see ``refresh_identity``).
     session_keys: tuple[str, ...] = ()
     session_data: dict[str, Any] = {}
+    # Set per connection in __call__.
+    loop: asyncio.AbstractEventLoop | None = None
+    closed = False
+    counted: tuple[str, ...] = ()  # keys this socket is counted under (SocketCounts)
 
     @classmethod
     async def encode_json(cls, content: dict[str, Any]) -> str:
@@ -217,16 +369,83 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     # -- connection --
 
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        self.loop = asyncio.get_running_loop()
+        self._listening = asyncio.Event()
+
+        async def send_until_closed(message: dict[str, Any]) -> None:
+            # Nothing goes out after our close (a late event, a second refusal).
+            if self.closed:
+                return
+            if message.get("type") == "websocket.close":
+                self.closed = True
+            await send(message)
+
+        try:
+            await super().__call__(scope, receive, send_until_closed)
+        finally:
+            _listeners.discard(self)
+            sockets.release(self.counted)
+            self.counted = ()
+
+    # channels' AsyncConsumer.__call__ sets ``channel_receive`` to the layer's
+    # receive for this connection's channel, and awaits it alongside the browser's
+    # messages. The layer's function is kept, and the dispatcher gets a guarded
+    # one: it listens only once the socket has joined its group (a refused socket
+    # never waits on the layer), and a lost layer becomes a message that closes
+    # the socket with a retry hint, not an exception (a traceback per socket).
+    @property
+    def channel_receive(self) -> Callable[[], Awaitable[dict[str, Any]]]:
+        return self._receive_from_layer
+
+    @channel_receive.setter
+    def channel_receive(self, receive: Callable[[], Awaitable[dict]]) -> None:
+        self._layer_receive = receive
+
+    async def _receive_from_layer(self) -> dict[str, Any]:
+        await self._listening.wait()
+        try:
+            return await self._layer_receive()
+        except LAYER_ERRORS:
+            self._listening.clear()
+            return {"type": LAYER_LOST}
+
+    def socket_claims(self) -> list[tuple[str, int]]:
+        """What this socket counts against: its address, its account and the
+        process's total (``ALL_SOCKETS``), in that order."""
+        claims = []
+        address = address_key(self.scope)
+        if address is not None:
+            claims.append((address, max_sockets_per_address()))
+        if getattr(self.user, "is_authenticated", False):
+            claims.append((f"user {self.user.pk}", max_sockets_per_user()))
+        claims.append((ALL_SOCKETS, max_sockets()))
+        return claims
+
     async def connect(self) -> None:
         self.language = language_of(self.scope)
         self.user = self.scope.get("user") or AnonymousUser()
+        claims = self.socket_claims()
+        over = sockets.claim(claims)
+        if over is None:
+            self.counted = tuple(key for key, _limit in claims)
         await self.accept()
+        if over is not None:
+            await self.too_many(*over)
+            return
         refusal = await self.authorize(initial=True)
         if refusal is not None:
             await self.refuse(*refusal)
             return
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        try:
+            await self.channel_layer.group_add(self.group, self.channel_name)
+        except LAYER_ERRORS:
+            await self.layer_unavailable()
+            return
+        layer_outage.recovered()
         self.joined = True
+        _listeners.add(self)
+        self._listening.set()
         latest = 0
         if self.logged:
             latest = await shared_loads().get(
@@ -242,16 +461,73 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if since is not None and self.logged:
             await self.catch_up(since)
 
+    async def too_many(self, key: str, limit: int) -> None:
+        """Refuse a socket over a limit: politely, and logged once a minute."""
+        if sockets.first_refusal_in_a_while(key):
+            logger.warning(
+                "Refusing websockets for %s: %d open in this process (the "
+                "limit); not logged again for them for a minute.",
+                key,
+                limit,
+            )
+        if key == ALL_SOCKETS:
+            await self.refuse(
+                CLOSE_TRY_AGAIN,
+                "busy",
+                self.text(_("The server is busy. Live updates will reconnect…")),
+                reconnect_after=random.randint(10, 30),  # noqa: S311
+            )
+            return
+        await self.refuse(
+            CLOSE_TOO_MANY,
+            "too_many_connections",
+            self.text(
+                _(
+                    "Too many live connections are open from your address or "
+                    "account. Close some tabs; this page reconnects by itself."
+                )
+            ),
+            reconnect_after=TOO_MANY_RECONNECT_AFTER,
+        )
+
+    async def layer_unavailable(self) -> None:
+        """The channel layer cannot be reached: close with a retry hint (the
+        browser reconnects with backoff and catches up), never hang. Every other
+        socket of this process listening to the layer is closed alike."""
+        if self.closed:
+            return
+        self.joined = False  # the layer cannot be told, and the group expires
+        self._listening.clear()
+        _listeners.discard(self)
+        layer_outage.failed()
+        if self.loop is not None:
+            _close_listeners(self.loop)
+        await self.refuse(
+            CLOSE_TRY_AGAIN,
+            "unavailable",
+            self.text(_("Live updates are unavailable for a moment. Reconnecting…")),
+            # Spread the reconnections of a whole room over a few seconds.
+            reconnect_after=random.randint(2, 10),  # noqa: S311
+        )
+
     async def disconnect(self, code: int) -> None:
         if self.joined:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
             self.joined = False
+            await self._leave_group()
 
-    async def refuse(self, code: int, error: str, message: str) -> None:
-        await self.send_json({"type": "error", "code": error, "message": message})
-        if self.joined:
+    async def _leave_group(self) -> None:
+        try:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        except LAYER_ERRORS:  # the group entry expires on its own
+            logger.debug("Could not leave %s: the layer is unreachable.", self.group)
+
+    async def refuse(self, code: int, error: str, message: str, **extra: Any) -> None:
+        await self.send_json(
+            {"type": "error", "code": error, "message": message, **extra}
+        )
+        if self.joined:
             self.joined = False
+            await self._leave_group()
         await self.close(code=code)
 
     async def authorize(self, *, initial: bool) -> tuple[int, str, str] | None:
@@ -306,6 +582,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         message_type = str(message.get("type", ""))
         if message_type.startswith("websocket."):
             await super().dispatch(message)
+            return
+        if message_type == LAYER_LOST:
+            await self.layer_unavailable()
+            return
+        if self.closed:
             return
         await self.handle_event(message)
 

@@ -7,10 +7,17 @@ the database cache, ``SET NX`` on Redis, a lock on local memory). Exactly ``limi
 slots exist per user, action and window, so concurrent requests in several
 processes can never together exceed the limit. (``cache.incr`` is not atomic on the
 database cache, and it resets the key's expiry there.)
+
+When Redis is down these limits **fail open**: residents keep posting, without a
+limit, and the outage is logged once (deploy/README.md, "When Redis is down").
+Blocking every post, comment and support for the length of a cache outage would
+hurt more than the spam it keeps out; the duplicate check, the link rule for new
+accounts and moderation still apply, since they do not depend on the cache.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -19,7 +26,16 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from participation.cache import OutageLog, Unavailable, strict
 from participation.errors import RateLimited
+
+logger = logging.getLogger(__name__)
+outage = OutageLog(
+    logger,
+    "Action rate limits (RATE_LIMITS) are off while the cache is unreachable: "
+    "posting goes on without them until it is back.",
+    "Action rate limits are counted again: the cache is reachable.",
+)
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -53,22 +69,35 @@ def hit(*, user: Any, action: str) -> None:
     limit, period = parse_rate(rate)
     window, left = _window(period, time.time())
     base = f"ratelimit:{action}:{user.pk}:{window}"
-    timeout = left + 5
+    try:
+        with strict():
+            claimed = _claim(base, limit, timeout=left + 5)
+    except Unavailable:
+        outage.failed()
+        return  # fail open: see the module docstring
+    outage.recovered()
+    if not claimed:
+        raise RateLimited(
+            _("You are doing that too often. Please wait a little and try again."),
+            retry_after=left,
+        )
+
+
+def _claim(base: str, limit: int, *, timeout: int) -> bool:
+    """Claim the first free slot of the window; False when all are taken."""
     # The hint is only a starting point: a stale hint costs extra ``add`` calls,
     # never a wrong count, because every slot can be claimed exactly once.
     start = int(cache.get(f"{base}:next", 1) or 1)
     for slot in range(max(start, 1), limit + 1):
         if cache.add(f"{base}:{slot}", 1, timeout=timeout):
             cache.set(f"{base}:next", slot + 1, timeout=timeout)
-            return
-    raise RateLimited(
-        _("You are doing that too often. Please wait a little and try again."),
-        retry_after=left,
-    )
+            return True
+    return False
 
 
 def remaining(*, user: Any, action: str) -> int | None:
-    """How many more ``action`` the user may do in this window (None: no limit)."""
+    """How many more ``action`` the user may do in this window (None: no limit,
+    or not counted now)."""
     rate = settings.RATE_LIMITS.get(action)
     if not rate or not getattr(user, "is_authenticated", False):
         return None
@@ -76,4 +105,8 @@ def remaining(*, user: Any, action: str) -> int | None:
     window, _left = _window(period, time.time())
     base = f"ratelimit:{action}:{user.pk}:{window}"
     keys = [f"{base}:{slot}" for slot in range(1, limit + 1)]
-    return limit - len(cache.get_many(keys))
+    try:
+        with strict():
+            return limit - len(cache.get_many(keys))
+    except Unavailable:
+        return None  # not counted while the cache is unreachable

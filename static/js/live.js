@@ -10,8 +10,12 @@
 // - The notifications bell: the unread count and new notifications.
 //
 // A dropped connection reconnects with backoff and asks for what it missed since
-// the last event id it saw. Fragments pushed by the server are public; signed-in
-// visitors fetch their personal version (their buttons) over HTTP.
+// the last event id it saw. The backoff starts again only once the server has said
+// hello (a socket it accepts and then closes does not count as connected), and a
+// server that closes with a retry hint (an error with "reconnect_after" seconds:
+// the live layer is unreachable, too many connections) is not asked again sooner.
+// Fragments pushed by the server are public; signed-in visitors fetch their
+// personal version (their buttons) over HTTP.
 (function () {
   "use strict";
   if (window.participationLive) { return; }
@@ -84,6 +88,8 @@
     this.timer = null;
     this.refs = 0;
     this.pending = {};
+    this.reconnectAfter = 0;
+    this.notBefore = 0;
     var self = this;
     window.addEventListener("online", function () { self.reconnectNow(); });
     document.addEventListener("visibilitychange", function () {
@@ -106,13 +112,16 @@
     var socket;
     try { socket = new WebSocket(this.url()); } catch (e) { this.retry(); return; }
     this.socket = socket;
-    socket.onopen = function () {
-      self.attempt = 0;
-      self.state("connected");
-    };
     socket.onmessage = function (event) {
       var data;
       try { data = JSON.parse(event.data); } catch (e) { return; }
+      if (data.type === "hello") {
+        self.attempt = 0;
+        self.reconnectAfter = 0;
+        self.state("connected");
+      } else if (data.type === "error" && typeof data.reconnect_after === "number") {
+        self.reconnectAfter = data.reconnect_after;
+      }
       if (typeof data.event_id === "number" && self.since !== null && data.event_id > self.since) {
         self.since = data.event_id;
       }
@@ -150,13 +159,18 @@
     this.state("reconnecting");
     var delay = Math.min(30000, 1000 * Math.pow(2, this.attempt));
     delay = delay / 2 + Math.random() * delay / 2;
+    var hinted = Math.min(300, this.reconnectAfter) * 1000;
+    delay = Math.max(delay, hinted);
+    // Coming back online or to the tab reconnects at once, unless the server said when.
+    this.notBefore = hinted ? Date.now() + hinted : 0;
+    this.reconnectAfter = 0;
     this.attempt += 1;
     window.clearTimeout(this.timer);
     this.timer = window.setTimeout(function () { self.connect(); }, delay);
   };
 
   LiveSocket.prototype.reconnectNow = function () {
-    if (this.stopped || this.socket) { return; }
+    if (this.stopped || this.socket || Date.now() < this.notBefore) { return; }
     window.clearTimeout(this.timer);
     this.connect();
   };

@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def environment_variables_read_by_settings() -> set[str]:
     source = (ROOT / "participation" / "settings.py").read_text(encoding="utf-8")
     return set(
-        re.findall(r"\benv(?:_bool|_int|_list)?\(\s*\"([A-Z][A-Z0-9_]+)\"", source)
+        re.findall(
+            r"\benv(?:_bool|_int|_float|_list)?\(\s*\"([A-Z][A-Z0-9_]+)\"", source
+        )
     )
 
 

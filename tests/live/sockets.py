@@ -55,6 +55,28 @@ async def open_socket(
     return communicator
 
 
+async def open_from(
+    address: str, path: str = "/ws/tracker/", *, cookie: str = ""
+) -> WebsocketCommunicator:
+    """Connect from client ``address`` (as uvicorn puts it in the scope, after
+    resolving trusted proxies); the caller reads the first message."""
+    headers = [(b"origin", b"http://testserver"), (b"accept-language", b"en")]
+    if cookie:
+        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    communicator.scope["client"] = (address, 50000)
+    connected, _subprotocol = await communicator.connect(timeout=TIMEOUT)
+    assert connected
+    return communicator
+
+
+async def refused_from(address: str, **kwargs: Any) -> tuple[dict, int]:
+    """Connect from ``address`` expecting a refusal: (its JSON error, close code)."""
+    communicator = await open_from(address, **kwargs)
+    error = await communicator.receive_json_from(timeout=TIMEOUT)
+    return error, await closed_with(communicator)
+
+
 async def receive_type(communicator: WebsocketCommunicator, wanted: str) -> dict:
     """The next message of type ``wanted``, skipping others (hello, acks)."""
     while True:
