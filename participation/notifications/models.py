@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participation.notifications.kinds import render
+from participation.notifications.reasons import reason_text
 
 
 class Follow(models.Model):
@@ -47,6 +48,8 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(max_length=60)
+    # Why this person receives it (a code of ``reasons.REASONS``; "" for none).
+    reason = models.CharField(max_length=20, blank=True, default="")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -74,3 +77,7 @@ class Notification(models.Model):
     @property
     def message(self) -> str:
         return render(self)
+
+    @property
+    def reason_text(self) -> str:
+        return reason_text(self.reason)

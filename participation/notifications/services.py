@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +13,7 @@ from participation.accounts.types import Actor
 from participation.live import broadcast
 from participation.notifications.live import USER
 from participation.notifications.models import Follow, Notification
+from participation.notifications.reasons import REASONS
 
 
 def follow(*, user: Actor, target: models.Model) -> bool:
@@ -54,16 +55,27 @@ def follower_ids(target: models.Model) -> list[int]:
 
 def notify(
     *,
-    recipient_ids: Iterable[int],
+    recipient_ids: Iterable[int] | Mapping[int, str],
     kind: str,
     actor: Actor | None = None,
     url: str = "",
     data: dict[str, Any] | None = None,
+    reason: str = "",
 ) -> int:
     """Create one in-app notification per recipient (never the actor themself) and,
-    after commit, push the new unread count to each recipient's live group."""
+    after commit, push the new unread count to each recipient's live group.
+
+    ``recipient_ids`` is either ids (all told ``reason``) or an
+    :class:`~participation.notifications.reasons.Audience` (id → reason code)."""
     actor_id = getattr(actor, "pk", None)
-    ids = sorted({int(i) for i in recipient_ids if i and i != actor_id})
+    if isinstance(recipient_ids, Mapping):
+        reasons = {int(i): r for i, r in recipient_ids.items() if i}
+    else:
+        reasons = {int(i): reason for i in recipient_ids if i}
+    if reason and reason not in REASONS:
+        raise ValueError(f"unknown notification reason: {reason!r}")
+    reasons.pop(actor_id, None)  # type: ignore[arg-type]
+    ids = sorted(reasons)
     if not ids:
         return 0
     now = timezone.now()
@@ -72,6 +84,7 @@ def notify(
             Notification(
                 recipient_id=rid,
                 kind=kind,
+                reason=reasons[rid],
                 actor_id=actor_id,
                 url=url,
                 data=data or {},
