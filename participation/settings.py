@@ -307,7 +307,15 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Tell people by e-mail when their password or e-mail address changes.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-# allauth's rate limits stay on (its defaults) unless explicitly disabled.
+# allauth's rate limits (its defaults for everything else) stay on unless
+# explicitly disabled. Failed sign-ins: per address (IPv6: per /64), per account
+# from one address (the key is e-mail + address: participation/accounts/adapters.py),
+# and per account from all addresses together, much higher, so that a stranger
+# cannot lock the owner out and guessing spread over addresses is still bounded.
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
+    "login_failed": env("ACCOUNT_LOGIN_FAILED_LIMITS", "10/m/ip,60/h/ip,5/5m/key"),
+    "login_failed_account": env("ACCOUNT_LOGIN_FAILED_ACCOUNT_LIMIT", "300/h/key"),
+}
 if env_bool("DISABLE_ACCOUNT_RATE_LIMITS"):
     ACCOUNT_RATE_LIMITS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
