@@ -22,7 +22,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participation.settings")
     if len(sys.argv) > 1 and sys.argv[1] in KEYLESS_COMMANDS:
         os.environ.setdefault(
-            "DJANGO_SECRET_KEY", "build-only-" + secrets.token_hex(16)
+            "DJANGO_SECRET_KEY", "build-only-" + secrets.token_urlsafe(48)
         )
     from django.core.management import execute_from_command_line
 

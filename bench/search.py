@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import statistics
 import subprocess
 import sys
@@ -337,7 +338,7 @@ def _run_child(env: dict[str, str], args: argparse.Namespace) -> dict:
 
 def _base_env() -> dict[str, str]:
     env = dict(os.environ)
-    env.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+    env.setdefault("DJANGO_SECRET_KEY", "bench-only-" + secrets.token_urlsafe(50))
     env["DJANGO_DEBUG"] = "0"
     env.pop("REDIS_URL", None)
     return env

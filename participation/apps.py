@@ -12,6 +12,7 @@ class Config(AppConfig):
         # is not loaded yet when Django imports this AppConfig (app loading order).
         from django.db.models.signals import post_migrate
 
+        from participation import system_checks  # noqa: F401 (registers them)
         from participation.site_url import sync_site
 
         # After the sites app has created its default record (example.com).

@@ -15,6 +15,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from participation.secret_key import refusal_message as secret_key_refusal
+from participation.secret_key import secret_key_problem
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -54,6 +57,10 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for local development)."
         )
+elif not (DEBUG or TESTING) and (_key_problem := secret_key_problem(SECRET_KEY)):
+    # A placeholder or a short key would let anyone forge sessions and password
+    # resets: refuse to start (participation/secret_key.py).
+    raise ImproperlyConfigured(secret_key_refusal(_key_problem))
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 if TESTING:
@@ -300,7 +307,15 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Tell people by e-mail when their password or e-mail address changes.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-# allauth's rate limits stay on (its defaults) unless explicitly disabled.
+# allauth's rate limits (its defaults for everything else) stay on unless
+# explicitly disabled. Failed sign-ins: per address (IPv6: per /64), per account
+# from one address (the key is e-mail + address: participation/accounts/adapters.py),
+# and per account from all addresses together, much higher, so that a stranger
+# cannot lock the owner out and guessing spread over addresses is still bounded.
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
+    "login_failed": env("ACCOUNT_LOGIN_FAILED_LIMITS", "10/m/ip,60/h/ip,5/5m/key"),
+    "login_failed_account": env("ACCOUNT_LOGIN_FAILED_ACCOUNT_LIMIT", "300/h/key"),
+}
 if env_bool("DISABLE_ACCOUNT_RATE_LIMITS"):
     ACCOUNT_RATE_LIMITS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -354,12 +369,28 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("DJANGO_SECURE", False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # No SECURE_PROXY_SSL_HEADER: the scheme comes from the ASGI server, which
+    # believes X-Forwarded-Proto only from the trusted proxy (FORWARDED_ALLOW_IPS,
+    # participation/server.py), as it does X-Forwarded-For. Read by Django itself,
+    # the header would be believed from anyone who reaches the app directly.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
+    # The container's health check and the Kubernetes probes call the app over
+    # plain HTTP from inside; everything else is redirected.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
+    # The site's own host and the hosts below it (www.participation…), never the
+    # parent domain: HSTS set by a host covers only that host and its subdomains.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading commits the whole registrable domain (the prefecture's or city's,
+    # not only this site) to HTTPS in every browser, for years: the domain's
+    # owner decides it, so it is off unless asked for, and Django's reminder
+    # (security.W021) is silenced only while it is deliberately off.
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- User text ------------------------------------------------------------------
 SANITIZER_ALLOWED_TAGS = [

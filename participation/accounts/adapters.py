@@ -4,6 +4,7 @@ from typing import Any
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
@@ -14,6 +15,16 @@ from participation.site_url import absolute_url, site_url
 # Links allauth builds from the request's Host header, rebuilt on SITE_URL.
 _SITE_LINKS = {"signup_url": "account_signup"}
 _RESET_REQUEST_MAILS = {"account/email/account_already_exists"}
+
+# Failed sign-ins are limited so that a stranger cannot lock the owner out
+# (ACCOUNT_RATE_LIMITS in settings; deploy/README.md, "Sign-in limits"):
+# - "login_failed", allauth's own: per address, and per account *from one address*
+#   (its key is the e-mail address plus the client address, below), so wrong
+#   passwords typed elsewhere never count against the owner's own address;
+# - LOGIN_FAILED_ACCOUNT, ours: per account from all addresses together, much
+#   higher, against guessing spread over many addresses. One address adds at most
+#   the per-account-and-address allowance to it, so no single stranger reaches it.
+LOGIN_FAILED_ACCOUNT = "login_failed_account"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -51,6 +62,49 @@ class AccountAdapter(DefaultAccountAdapter):
             "account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"}
         )
         return absolute_url(path.replace("UID-KEY", quote(key)))
+
+    def _get_login_attempts_cache_key(
+        self, request: HttpRequest, **credentials: Any
+    ) -> str:
+        """allauth's per-account key for failed logins, per client address too
+        (IPv6 by allauth's prefix, /64)."""
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{ratelimit.get_ip(request)}"
+
+    def _account_attempts_key(self, request: HttpRequest, **credentials: Any) -> str:
+        return super()._get_login_attempts_cache_key(request, **credentials)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Count the attempt against the address limits (allauth's), then against
+        the account's limit from all addresses; a success rolls both back
+        (allauth's ``authenticate``)."""
+        super().pre_authenticate(request, **credentials)
+        account = ratelimit.consume(
+            request,
+            app="allauth.account",
+            action=LOGIN_FAILED_ACCOUNT,
+            key=self._account_attempts_key(request, **credentials),
+        )
+        if not account:
+            # No password is checked: this attempt does not count per address.
+            self._rollback_login_failed_rl_usage()
+            raise self.validation_error("too_many_login_attempts")
+        self._login_failed_rl_usage = ratelimit.RateLimitUsage(
+            usage=[*self._login_failed_rl_usage.usage, *account.usage]
+        )
+
+    def _delete_login_attempts_cached_email(
+        self, request: HttpRequest, **credentials: Any
+    ) -> None:
+        """After a password reset (allauth's call): the account's counter from all
+        addresses and the one of the address the reset came from start again."""
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        ratelimit.clear(
+            request,
+            app="allauth.account",
+            action=LOGIN_FAILED_ACCOUNT,
+            key=self._account_attempts_key(request, **credentials),
+        )
 
     def save_user(
         self, request: HttpRequest, user: Any, form: Any, commit: bool = True

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.selectors import standing_of
 from participation.accounts.types import Viewer
+from participation.errors import DomainError, NotAllowed
 
 
 def process_id_of(obj: Any) -> int | None:
@@ -89,10 +91,40 @@ def needs_mfa(user: Viewer) -> bool:
     return standing.is_staff_role and not standing.mfa_satisfied
 
 
+def profile_edit_refusal(user: Viewer) -> DomainError | None:
+    """May ``user`` change their own public profile (real name, reading, bio)?
+
+    The name and the bio are shown beside everything a person ever posted, so
+    changing them publishes text on every earlier page: a block stops it as it
+    stops posting. Every self-service write that others can read goes through
+    here or through the apps' participation refusals; the rest (e-mail address,
+    password, MFA, token names, language) is never shown to anyone else."""
+    standing = standing_of(user)
+    if not standing.is_authenticated:
+        return NotAllowed(
+            _("Please log in to edit your profile."), code="not_authenticated"
+        )
+    if standing.is_blocked:
+        return NotAllowed(
+            _(
+                "Your account is blocked, so your name and profile cannot be "
+                "changed until the block ends."
+            ),
+            code="blocked",
+        )
+    return None
+
+
+@rules.predicate
+def can_edit_profile(user: Viewer) -> bool:
+    return profile_edit_refusal(user) is None
+
+
 can_participate = is_verified & ~is_blocked
 is_moderator_of = is_process_facilitator | is_admin
 
 rules.add_perm("accounts.grant_role", is_admin)
+rules.add_perm("accounts.edit_profile", can_edit_profile)
 rules.add_perm(
     "accounts.access_staff_pages", is_admin | is_any_facilitator | is_any_official
 )

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.models import Role, RoleGrant, User
-from participation.accounts.rules import is_admin
+from participation.accounts.rules import is_admin, profile_edit_refusal
 from participation.accounts.selectors import forget_standing
 from participation.accounts.validators import (
     clean_bio,
@@ -26,8 +26,14 @@ from participation.spaces.models import Department, Process
 def profile_update(
     *, user: User, real_name: str, name_reading: str = "", bio: str = ""
 ) -> User:
-    """Change one's own public profile. Validates again here (the service is the
-    rule, forms are a convenience) and audits a change of real name."""
+    """Change one's own public profile. Refused while the person is blocked
+    (``profile_edit_refusal``). Validates again here (the service is the rule,
+    forms are a convenience) and audits a change of real name."""
+    fresh = User.objects.select_for_update().get(pk=user.pk)
+    forget_standing(user)  # a block made a moment ago counts
+    refusal = profile_edit_refusal(user)
+    if refusal is not None:
+        raise refusal
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, str] = {}
     for name, value, check in (
@@ -42,7 +48,6 @@ def profile_update(
     if errors:
         first = next(iter(errors.values()))[0]
         raise Invalid(first, code="invalid_profile", field_errors=errors)
-    fresh = User.objects.select_for_update().get(pk=user.pk)
     before = {"real_name": fresh.real_name, "name_reading": fresh.name_reading}
     after = {"real_name": cleaned["real_name"], "name_reading": cleaned["name_reading"]}
     user.real_name = cleaned["real_name"]

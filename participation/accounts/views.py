@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,8 +17,10 @@ from participation.accounts import personal_data, services
 from participation.accounts import profile as profile_lists
 from participation.accounts.forms import ProfileForm
 from participation.accounts.models import User
+from participation.accounts.rules import profile_edit_refusal
 from participation.accounts.selectors import roles_of
-from participation.errors import DomainError
+from participation.doors import refused
+from participation.errors import DomainError, NotAllowed
 
 PROFILE_PROPOSALS_PER_PAGE = 20
 PROFILE_RECENT_COMMENTS = 20
@@ -61,6 +64,10 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
     user = request.user
+    back = reverse("accounts:profile", args=[user.pk])
+    refusal = profile_edit_refusal(user)
+    if refusal is not None:  # blocked: say why instead of a form that cannot work
+        return refused(request, refusal, back=back)
     form = ProfileForm.for_user(
         user, request.POST if request.method == "POST" else None
     )
@@ -72,6 +79,8 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 name_reading=form.cleaned_data["name_reading"],
                 bio=form.cleaned_data["bio"],
             )
+        except NotAllowed as error:
+            return refused(request, error, back=back)
         except DomainError as error:
             for field, field_errors in error.field_errors.items():
                 for message in field_errors:

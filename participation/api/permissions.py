@@ -11,6 +11,8 @@ from rest_framework.request import Request
 
 from participation.api.errors import InsufficientScope
 from participation.api.models import PersonalAccessToken, Scope
+from participation.api.rules import official_scope_refusal
+from participation.checks import refuse
 
 
 def token_of(request: Request) -> PersonalAccessToken | None:
@@ -19,9 +21,17 @@ def token_of(request: Request) -> PersonalAccessToken | None:
 
 
 def has_scope(request: Request, scope: str) -> bool:
-    """A session (the person at the browser) holds every scope; a token, its own."""
+    """A session (the person at the browser) holds every scope; a token, its own.
+    The official scope also needs, at each use, what creating it needs (the role
+    and MFA, now: ``official_scope_refusal``), which raises its own refusal."""
     token = token_of(request)
-    return token is None or token.has_scope(scope)
+    if token is None:
+        return True
+    if not token.has_scope(scope):
+        return False
+    if scope == Scope.OFFICIAL:
+        refuse(official_scope_refusal(token.user, token))
+    return True
 
 
 class ScopedAccess(permissions.BasePermission):

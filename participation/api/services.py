@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from participation.accounts.selectors import standing_of
 from participation.accounts.types import Actor
 from participation.api.models import PersonalAccessToken, Scope
+from participation.api.rules import official_scope_refusal
 from participation.audit.services import record
+from participation.checks import refuse
 from participation.errors import Invalid, NotAllowed
 from participation.text import clean_text
 
@@ -47,16 +49,7 @@ def _clean_scopes(user: Actor, scopes: list[str]) -> list[str]:
     if Scope.READ not in chosen:
         chosen.insert(0, Scope.READ)
     if Scope.OFFICIAL in chosen:
-        standing = standing_of(user)
-        if not (standing.department_ids or standing.is_admin_role):
-            raise Invalid(
-                _(
-                    "Only officials and administrators can create tokens for "
-                    "official work."
-                ),
-                code="scope_not_allowed",
-                field_errors={"scopes": ["not_allowed"]},
-            )
+        refuse(official_scope_refusal(user))
     return chosen
 
 

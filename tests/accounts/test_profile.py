@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -193,3 +195,84 @@ def test_profile_does_not_name_a_draft_process_in_role_badges(client, resident):
     factories.grant(resident, Role.FACILITATOR, process=draft, mfa=False)
     body = client.get(f"/people/{resident.pk}/").content.decode()
     assert "Secret plan" not in body
+
+
+# --- A block stops profile changes: the name and bio appear on every earlier post.
+
+
+def _block(user, **fields):
+    from participation.moderation.models import Block
+
+    fields.setdefault("ends_at", timezone.now() + timedelta(days=7))
+    return Block.objects.create(user=user, reason="Insults", **fields)
+
+
+def _unchanged(user):
+    user.refresh_from_db()
+    return (user.real_name, user.name_reading, user.bio) == ("Hanako Sato", "", "")
+
+
+def test_the_service_refuses_a_blocked_resident_and_changes_nothing(resident):
+    from participation.accounts import services
+    from participation.errors import NotAllowed
+
+    _block(resident)
+    with pytest.raises(NotAllowed) as refused:
+        services.profile_update(
+            user=resident, real_name="Someone Else", bio="<b>spam</b> everywhere"
+        )
+    assert refused.value.code == "blocked"
+    assert _unchanged(resident)
+    assert not AuditEvent.objects.filter(action="user.rename").exists()
+
+
+def test_a_block_made_after_the_standing_was_read_still_refuses(resident):
+    from participation.accounts import services
+    from participation.accounts.rules import profile_edit_refusal
+    from participation.errors import NotAllowed
+
+    assert profile_edit_refusal(resident) is None  # standing cached on the user
+    _block(resident, ends_at=None)
+    with pytest.raises(NotAllowed):
+        services.profile_update(user=resident, real_name="Someone Else")
+    assert _unchanged(resident)
+
+
+def test_a_blocked_resident_posting_the_form_gets_403_and_nothing_changes(
+    client, resident, login
+):
+    _block(resident)
+    login(resident)
+    response = client.post(
+        "/accounts/profile/",
+        {"real_name": "Someone Else", "name_reading": "", "bio": "spam"},
+    )
+    assert response.status_code == 403
+    assert "your name and profile cannot be changed" in response.content.decode()
+    assert _unchanged(resident)
+
+
+def test_a_blocked_resident_is_told_why_instead_of_getting_the_form(
+    client, resident, login
+):
+    _block(resident)
+    login(resident)
+    response = client.get("/accounts/profile/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "利用停止" in body
+    assert 'name="real_name"' not in body
+
+
+def test_after_the_block_is_lifted_the_profile_can_be_changed_again(
+    client, resident, login
+):
+    _block(resident, lifted_at=timezone.now())
+    _block(resident, ends_at=timezone.now() - timedelta(days=1))
+    login(resident)
+    response = client.post(
+        "/accounts/profile/", {"real_name": "Hanako Suzuki", "bio": "Hi"}
+    )
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.real_name == "Hanako Suzuki"

@@ -6,12 +6,17 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from participation.accounts.models import Role
 from participation.api import services
 from participation.api.models import PersonalAccessToken
 from participation.audit.models import AuditEvent
 from participation.errors import Invalid, NotAllowed
+from responses.models import Response
+from tests import factories
 from tests.api.conftest import body
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +227,110 @@ def test_token_page_form_requires_csrf(resident):
     response = client.post("/accounts/tokens/", {"name": "bot"})
     assert response.status_code == 403
     assert not PersonalAccessToken.objects.exists()
+
+
+# -- the official scope needs the role and MFA, at creation and at every use ------
+
+
+ANSWER = "We will build the bicycle lane next spring, as proposed."
+
+
+@pytest.fixture
+def official_without_mfa(department):
+    user = factories.UserFactory(real_name="Nomfa Official")
+    return factories.grant(user, Role.OFFICIAL, department=department, mfa=False)
+
+
+def _publish(raw: str, entry) -> object:
+    client = APIClient(enforce_csrf_checks=True)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client.post(
+        f"/api/v1/proposals/{entry.proposal_id}/response/",
+        {"decision": "accepted", "body": ANSWER},
+        format="json",
+    )
+
+
+def test_staff_without_mfa_cannot_create_an_official_token(official_without_mfa):
+    with pytest.raises(NotAllowed) as error:
+        services.token_create(
+            user=official_without_mfa, name="desk", scopes=["official"]
+        )
+    assert error.value.code == "mfa_required"
+    assert not PersonalAccessToken.objects.exists()
+    assert not AuditEvent.objects.filter(action="api_token.create").exists()
+
+
+def test_an_admin_without_mfa_cannot_create_an_official_token_either(db):
+    admin = factories.grant(factories.UserFactory(), Role.ADMIN, mfa=False)
+    with pytest.raises(NotAllowed):
+        services.token_create(user=admin, name="desk", scopes=["official"])
+
+
+def test_staff_without_mfa_may_still_create_a_resident_token(official_without_mfa):
+    new = services.token_create(
+        user=official_without_mfa, name="bot", scopes=["participate"]
+    )
+    assert new.token.scopes == ["read", "participate"]
+
+
+def test_the_token_page_tells_staff_without_mfa_to_set_it_up(
+    login, official_without_mfa
+):
+    response = login(official_without_mfa).post(
+        "/accounts/tokens/",
+        {"name": "desk", "scopes": ["official"]},
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
+    assert response.status_code == 403
+    assert "二要素認証" in response.content.decode()
+    assert not PersonalAccessToken.objects.exists()
+
+
+def _old_official_token(user) -> str:
+    """A token with the official scope made while its owner had no MFA (as the
+    service allowed before), returned raw."""
+    raw = services.TOKEN_PREFIX + "made-before-mfa-0123456789abcdef"
+    PersonalAccessToken.objects.create(
+        user=user,
+        name="old desk",
+        token_hash=services.hash_token(raw),
+        prefix=raw[:10],
+        scopes=["read", "official"],
+        created_at=timezone.now() - timedelta(days=1),
+    )
+    return raw
+
+
+def test_an_official_token_made_before_mfa_does_not_start_working_with_mfa(
+    official_without_mfa, entry
+):
+    raw = _old_official_token(official_without_mfa)
+    factories.with_mfa(official_without_mfa)
+    response = _publish(raw, entry)
+    assert response.status_code == 403
+    assert body(response)["code"] == "token_predates_mfa"
+    assert not Response.objects.exists()
+
+
+def test_an_official_token_made_with_mfa_works(official, entry):
+    new = services.token_create(user=official, name="desk", scopes=["official"])
+    assert _publish(new.raw, entry).status_code == 201
+
+
+def test_an_official_token_stops_working_when_its_owner_removes_mfa(official, entry):
+    new = services.token_create(user=official, name="desk", scopes=["official"])
+    Authenticator.objects.filter(user=official).delete()
+    response = _publish(new.raw, entry)
+    assert response.status_code == 403
+    assert body(response)["code"] == "mfa_required"
+    assert not Response.objects.exists()
+
+
+def test_an_official_token_stops_working_when_the_role_is_revoked(official, entry):
+    new = services.token_create(user=official, name="desk", scopes=["official"])
+    official.grants.all().delete()
+    response = _publish(new.raw, entry)
+    assert response.status_code in {400, 403}
+    assert body(response)["code"] == "scope_not_allowed"
+    assert not Response.objects.exists()

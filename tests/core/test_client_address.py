@@ -9,6 +9,7 @@ import ipaddress
 import json
 import os
 import re
+import secrets
 import shlex
 import socket
 import subprocess
@@ -191,7 +192,7 @@ def image_server(tmp_path_factory) -> Iterator[int]:
         {
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
             "PORT": str(port),
-            "DJANGO_SECRET_KEY": "client-address-test-" + os.urandom(8).hex(),
+            "DJANGO_SECRET_KEY": "client-address-test-" + secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "localhost",
             "SQLITE_PATH": str(workdir / "db.sqlite3"),
             "STATIC_ROOT": str(workdir / "static"),

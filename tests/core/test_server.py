@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -88,7 +89,7 @@ def _python(code: str, **env: str) -> str:
         env={
             **base,
             "DJANGO_SETTINGS_MODULE": "participation.settings",
-            "DJANGO_SECRET_KEY": "server-test",
+            "DJANGO_SECRET_KEY": "server-test-" + secrets.token_urlsafe(50),
             **env,
         },
         capture_output=True,

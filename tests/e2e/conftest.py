@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -145,7 +146,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             "DJANGO_SETTINGS_MODULE": "participation.settings",
             "SQLITE_PATH": str(workdir / "db.sqlite3"),
             "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "e2e-only-secret-key-" + os.urandom(8).hex(),
+            "DJANGO_SECRET_KEY": "e2e-only-secret-key-" + secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "STATIC_ROOT": str(workdir / "static"),
             "SITE_URL": url,

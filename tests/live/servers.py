@@ -8,6 +8,7 @@ queue until the server is ready, and nobody has to poll for a port to open.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -71,7 +72,7 @@ def server_env(**overrides: str) -> dict[str, str]:
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "participation.settings",
-            "DJANGO_SECRET_KEY": "live-test-secret-" + os.urandom(8).hex(),
+            "DJANGO_SECRET_KEY": "live-test-secret-" + secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_DEBUG": "0",
             "LOG_LEVEL": "WARNING",

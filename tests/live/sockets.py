@@ -43,7 +43,11 @@ async def open_socket(
 ) -> WebsocketCommunicator:
     """Connect; with ``joined`` (the default) also wait for the hello, which the
     server sends once the connection is in its group."""
-    headers = [(b"origin", origin), (b"accept-language", language.encode())]
+    headers = [
+        (b"origin", origin),
+        (b"host", b"testserver"),
+        (b"accept-language", language.encode()),
+    ]
     if cookie:
         headers.append((b"cookie", f"sessionid={cookie}".encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)
@@ -60,7 +64,11 @@ async def open_from(
 ) -> WebsocketCommunicator:
     """Connect from client ``address`` (as uvicorn puts it in the scope, after
     resolving trusted proxies); the caller reads the first message."""
-    headers = [(b"origin", b"http://testserver"), (b"accept-language", b"en")]
+    headers = [
+        (b"origin", b"http://testserver"),
+        (b"host", b"testserver"),
+        (b"accept-language", b"en"),
+    ]
     if cookie:
         headers.append((b"cookie", f"sessionid={cookie}".encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)

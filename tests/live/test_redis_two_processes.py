@@ -16,9 +16,8 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.live.servers import database_url_for, server_env, start_server
@@ -100,6 +99,12 @@ def _wait_until_servers_left_the_database(ours: set[int], seconds: float = 10) -
         time.sleep(0.05)
 
 
+# The servers must read the session this test signs: one fit key for both sides
+# (the servers refuse a placeholder or a short key).
+SHARED_SECRET_KEY = "two-processes-" + secrets.token_urlsafe(50)
+
+
+@override_settings(SECRET_KEY=SHARED_SECRET_KEY)
 def test_comment_posted_through_server_a_reaches_a_client_on_server_b(
     proposal, resident2, tmp_path
 ):
@@ -109,8 +114,7 @@ def test_comment_posted_through_server_a_reaches_a_client_on_server_b(
     env = server_env(
         DATABASE_URL=database_url_for(DATABASE_URL, connection.settings_dict["NAME"]),
         REDIS_URL=REDIS_URL,
-        # The servers must read the session this test signed.
-        DJANGO_SECRET_KEY=settings.SECRET_KEY,
+        DJANGO_SECRET_KEY=SHARED_SECRET_KEY,
     )
     ours = _database_sessions()
     a = start_server(env, tmp_path / "a.log")
