@@ -71,7 +71,10 @@ class PolicyMiddleware(CSPMiddleware):
             host = request.get_host()
         except Exception:  # DisallowedHost: the response is already an error page
             return parts
-        sockets = [f"wss://{host}"] if request.is_secure() else [f"ws://{host}"]
+        # Not secure here may still be HTTPS at a proxy Django is not told about.
+        sockets = [f"wss://{host}"]
+        if not request.is_secure():
+            sockets.insert(0, f"ws://{host}")
         update = dict(parts.update or {})
         update["connect-src"] = [*update.get("connect-src", ()), *sockets]
         parts.update = update

@@ -386,7 +386,7 @@ CSP_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
+        "frame-ancestors": ["'none'" if X_FRAME_OPTIONS == "DENY" else "'self'"],
         "report-uri": ["/csp-report/"],
     }
 }

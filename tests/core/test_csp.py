@@ -62,7 +62,7 @@ def test_pages_send_a_strict_policy(client):
 @pytest.mark.django_db
 def test_connect_src_names_this_hosts_websockets(client):
     plain = _directives(client.get("/", HTTP_HOST="localhost")[HEADER])
-    assert plain["connect-src"] == ["'self'", "ws://localhost"]
+    assert plain["connect-src"] == ["'self'", "ws://localhost", "wss://localhost"]
     secure = _directives(client.get("/", HTTP_HOST="localhost", secure=True)[HEADER])
     assert secure["connect-src"] == ["'self'", "wss://localhost"]
 
@@ -97,6 +97,37 @@ def test_every_script_of_the_pages_carries_the_responses_nonce(
         assert tags, url
         for tag in tags:
             assert f'nonce="{nonce}"' in tag, (url, tag)
+
+
+INLINE = re.compile(r"<[^>]*\s(?:on[a-z]+|style)\s*=|javascript:", re.IGNORECASE)
+
+
+@pytest.mark.django_db
+def test_rendered_pages_have_no_inline_handlers_or_styles(client, proposal, official):
+    for url in _pages(client, proposal, official):
+        html = client.get(url).content.decode()
+        assert INLINE.findall(html) == [], url
+
+
+@pytest.mark.django_db
+def test_pending_email_change_page_hides_its_form_without_a_style(login, resident):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=resident,
+        email=resident.email,
+        defaults={"verified": True, "primary": True},
+    )
+    EmailAddress.objects.create(
+        user=resident, email="new-address@example.org", verified=False, primary=False
+    )
+    response = login(resident).get(reverse("account_email"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "new-address@example.org" in html
+    assert re.search(r'<form id="pending-email"[^>]*\shidden>', html), html
+    assert 'form="pending-email"' in html
+    assert INLINE.findall(html) == []
 
 
 @pytest.mark.django_db
@@ -220,6 +251,17 @@ def test_report_fields_cannot_forge_log_lines(client, caplog):
         "[1, 2, 3]",
         "null",
         "[" * 100_000 + "]" * 100_000,
+    ],
+    ids=[
+        "text",
+        "truncated",
+        "not-utf8",
+        "empty-list",
+        "empty-object",
+        "report-not-object",
+        "list-of-numbers",
+        "null",
+        "deeply-nested",
     ],
 )
 def test_garbage_reports_are_refused_with_400(client, body, caplog):
