@@ -62,6 +62,21 @@ def test_new_token_is_selected_on_focus(user_context):
     assert selected and selected == value.input_value()
 
 
+def test_pending_email_change_page_works_under_the_policy(user_context):
+    # A demo resident no other browser test signs in as.
+    page = user_context("kaori.ogawa@example.org", "en").new_page()
+    page.goto("/accounts/email/")
+    page.fill("input[name=email]", f"{unique('kaori').replace(' ', '.')}@example.net")
+    with page.expect_navigation():
+        page.locator("button[name=action_add]").click()
+    page.goto("/accounts/email/")
+    expect(page.locator("#new_email")).to_be_visible()
+    expect(page.locator("form#pending-email")).to_be_hidden()
+    with page.expect_navigation():
+        page.locator("button[name=action_remove]").click()
+    expect(page.locator("#new_email")).to_have_count(0)
+
+
 def test_admin_pages_work_under_the_policy(user_context):
     page = user_context(ADMIN, "en", mfa=True).new_page()
     for url in ("/admin/", "/admin/spaces/process/", "/admin/spaces/process/add/"):
