@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.urls import reverse
 
@@ -282,10 +283,14 @@ def test_report_endpoint_accepts_only_post(client):
     assert client.get(reverse("csp-report")).status_code == 405
 
 
+# Both limits count per clock minute: the clock stands still in these tests.
+STILL = time_machine.travel("2026-12-02 10:00:30+09:00", tick=False)
+
+
 @pytest.mark.django_db
 def test_reports_from_one_address_are_rate_limited(client, settings, caplog):
     settings.CSP_REPORTS_PER_MINUTE = 3
-    with caplog.at_level(logging.WARNING, logger="participation.csp"):
+    with STILL, caplog.at_level(logging.WARNING, logger="participation.csp"):
         statuses = [_post(client, REPORT).status_code for _ in range(5)]
     assert statuses == [204, 204, 204, 429, 429]
     logged = [r for r in caplog.records if r.name == "participation.csp"]
@@ -296,7 +301,7 @@ def test_reports_from_one_address_are_rate_limited(client, settings, caplog):
 def test_process_budget_bounds_the_log_across_addresses(client, settings, caplog):
     settings.CSP_REPORTS_PER_MINUTE_PROCESS = 2
     csp._budget.__init__()  # a fresh minute for this test
-    with caplog.at_level(logging.WARNING, logger="participation.csp"):
+    with STILL, caplog.at_level(logging.WARNING, logger="participation.csp"):
         for n in range(4):
             _post(client, REPORT, REMOTE_ADDR=f"192.0.2.{n}")
     logged = [r for r in caplog.records if r.name == "participation.csp"]
