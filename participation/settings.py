@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -107,6 +108,7 @@ MIDDLEWARE = [
     "participation.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "participation.csp.PolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -398,6 +400,32 @@ SANITIZER_ALLOWED_TAGS = [
 ]  # fmt: skip
 SANITIZER_ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
 SANITIZER_ALLOWED_PROTOCOLS = ["http", "https", "mailto"]
+
+# --- Content-Security-Policy (django-csp; participation/csp.py) ------------------
+# Strict: scripts from this site or with the response's nonce, no inline handlers or
+# styles, no eval, no plugins, no framing (as X_FRAME_OPTIONS). connect-src gets
+# this host's ws:/wss: from the middleware. CSP_REPORT_ONLY=1 sends the same policy
+# as Content-Security-Policy-Report-Only. Violations are logged by /csp-report/.
+CSP_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'" if X_FRAME_OPTIONS == "DENY" else "'self'"],
+        "report-uri": ["/csp-report/"],
+    }
+}
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else CSP_POLICY
+CONTENT_SECURITY_POLICY_REPORT_ONLY = CSP_POLICY if CSP_REPORT_ONLY else None
+CSP_REPORTS_PER_MINUTE = env_int("CSP_REPORTS_PER_MINUTE", 30)  # per client address
+CSP_REPORTS_PER_MINUTE_PROCESS = env_int("CSP_REPORTS_PER_MINUTE_PROCESS", 300)
 
 # --- Product settings -----------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", "demo-password-2026")

@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from participation import views
+from participation import csp, views
 from portal import views as portal_views
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", csp.report, name="csp-report"),
     path("processes/<slug:slug>/", portal_views.process_detail, name="process"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

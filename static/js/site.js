@@ -18,4 +18,14 @@
       nav.classList.toggle("is-open", !open);
     });
   }
+
+  // "Print" buttons (hidden without JavaScript: the browser's own print remains).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
+  // Read-only values to copy (a new API token): focusing selects the whole value.
+  document.querySelectorAll("[data-select-on-focus]").forEach(function (input) {
+    input.addEventListener("focus", function () { input.select(); });
+  });
 })();

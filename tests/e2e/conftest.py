@@ -203,6 +203,32 @@ def browser() -> Iterator:
         chromium.close()
 
 
+# Content-Security-Policy violations seen by any browser context of the run (each a
+# short dict); the autouse ``_no_csp_violations`` fixture fails the test that
+# caused one. The server runs with its strict policy enforced (participation/csp.py).
+CSP_VIOLATIONS: list[dict] = []
+# Runs in every page before its own scripts: Playwright's init scripts are not
+# subject to the page's policy. The binding reports across navigations.
+_CSP_LISTENER = """
+window.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation({
+    page: location.href,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile + ":" + event.lineNumber,
+    sample: event.sample,
+    disposition: event.disposition,
+  });
+}, true);
+"""
+
+
+def _record_csp_console(message) -> None:
+    if "Content Security Policy" in message.text:
+        page = message.page.url if message.page else ""
+        CSP_VIOLATIONS.append({"console": message.text, "page": page})
+
+
 def _context(browser, server: Server, lang: str, **kwargs):
     locale = {"ja": "ja-JP", "en": "en-US"}[lang]
     context = browser.new_context(
@@ -212,7 +238,45 @@ def _context(browser, server: Server, lang: str, **kwargs):
         **kwargs,
     )
     context.set_default_timeout(10_000)
+    context.expose_binding(
+        "__cspViolation", lambda _source, violation: CSP_VIOLATIONS.append(violation)
+    )
+    context.add_init_script(_CSP_LISTENER)
+    context.on("console", _record_csp_console)
     return context
+
+
+def _csp_reports(server: Server, start: int) -> tuple[list[str], int]:
+    """Lines the report endpoint logged (``CSP violation: ...``) after offset
+    ``start`` of the server log, and the log's new length."""
+    text = server.log()
+    lines = [line for line in text[start:].splitlines() if "CSP violation:" in line]
+    return lines, len(text)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "csp_violations_expected: the test breaks the policy on purpose (and checks "
+        "that the violation is seen)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(
+    server: Server, request: pytest.FixtureRequest
+) -> Iterator[None]:
+    """Fail any browser test during which a page broke the Content-Security-Policy:
+    events in the page, Chromium's console, and reports logged by the server."""
+    if request.node.get_closest_marker("csp_violations_expected"):
+        yield
+        return
+    seen = len(CSP_VIOLATIONS)
+    _lines, offset = _csp_reports(server, 0)
+    yield
+    reports, _end = _csp_reports(server, offset)
+    found = CSP_VIOLATIONS[seen:] + [{"report": line} for line in reports]
+    assert not found, f"Content-Security-Policy violations: {found}"
 
 
 @pytest.fixture
@@ -331,7 +395,9 @@ def user_context(new_context, accounts):
 def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list:
     """Run axe-core (WCAG 2.1 A/AA rules) on the current page; return the violations of
     the given impacts, each as a short readable dict."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated by the driver, not added as an inline <script> (the page's policy
+    # would block that, as it should).
+    page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
