@@ -5,7 +5,7 @@ the audit, the timeline event, who hears of a change, the live broadcast, and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,7 +21,9 @@ from participation.accounts.types import Actor
 from participation.audit import services as audit
 from participation.live import broadcast
 from participation.notifications import services as notifications
+from participation.notifications.reasons import Audience
 from participation.spaces.models import Department
+from proposals.audience import proposal_audience, proposal_audiences
 from proposals.live import PROPOSAL
 from responses import clock
 from responses.live import TRACKER
@@ -85,24 +87,37 @@ def _event(
     return event
 
 
-def _audience(entry: TrackerEntry) -> set[int]:
-    """The proposal's author and followers (supporters follow when they support)."""
-    return {entry.proposal.author_id, *notifications.follower_ids(entry.proposal)}
+def _audience(entry: TrackerEntry) -> Audience:
+    """The proposal's author, supporters, commenters and followers, with reasons."""
+    return proposal_audience(entry.proposal)
 
 
-def _department_officials(department_id: int | None) -> set[int]:
+def _audiences(entries: Iterable[TrackerEntry]) -> dict[int, Audience]:
+    """Entry id → its proposal's audience, for a group in one query per role."""
+    entries = list(entries)
+    by_proposal = proposal_audiences([e.proposal for e in entries])
+    return {e.pk: by_proposal[e.proposal_id] for e in entries}
+
+
+def _department_officials(department_id: int | None) -> Audience:
     if department_id is None:
-        return set()
-    return set(officials_of_department(department_id).values_list("pk", flat=True))
+        return Audience()
+    return Audience().add(
+        officials_of_department(department_id).values_list("pk", flat=True),
+        "department",
+    )
 
 
-def _coordinators(entry: TrackerEntry) -> set[int]:
-    return set(facilitators_of_process(entry.process_id).values_list("pk", flat=True))
+def _coordinators(entry: TrackerEntry) -> Audience:
+    return Audience().add(
+        facilitators_of_process(entry.process_id).values_list("pk", flat=True),
+        "facilitator",
+    )
 
 
 def _notify(
     entry: TrackerEntry,
-    recipients: Iterable[int],
+    recipients: Mapping[int, str],
     kind: str,
     *,
     actor: Actor | None = None,
@@ -151,7 +166,7 @@ class Notice:
     what :func:`_notify` always adds (title, department, actor)."""
 
     kind: str
-    recipients: set[int]
+    recipients: Audience
     data: dict[str, Any] = field(default_factory=dict)
 
 

@@ -27,7 +27,7 @@ from responses.models import (
 )
 from responses.services._shared import (
     Notice,
-    _audience,
+    _audiences,
     _lock,
     _record_change,
     _snapshot,
@@ -190,6 +190,7 @@ def response_publish(
     response.current = revision
     response.save(update_fields=["current"])
     covered = [member.proposal_id for member in group]
+    audiences = _audiences(group)
     for member in group:
         before = _snapshot(member)
         member.decision = decision
@@ -213,7 +214,7 @@ def response_publish(
             action="response.publish",
             before=before,
             audit_extra={"revision": 1, "body": body, "covers": covered},
-            notice=Notice("response.published", _audience(member)),
+            notice=Notice("response.published", audiences[member.pk]),
             change="published",
         )
     return response
@@ -305,6 +306,7 @@ def response_revise(
         .filter(response=response)
         .order_by("pk")
     )
+    audiences = _audiences(members)
     for member in members:
         before = _snapshot(member)
         member.decision = decision
@@ -325,7 +327,7 @@ def response_revise(
             action="response.revise",
             before=before | {"revision": current.number, "body": current.body},
             audit_extra={"revision": number, "body": body, "change_note": change_note},
-            notice=Notice("response.revised", _audience(member)),
+            notice=Notice("response.revised", audiences[member.pk]),
             change="revised",
         )
     return revision
