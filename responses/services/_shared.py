@@ -119,11 +119,12 @@ def _notify(
     entry: TrackerEntry,
     recipients: Mapping[int, str],
     kind: str,
+    /,
     *,
     actor: Actor | None = None,
     **data: Any,
-) -> None:
-    notifications.notify(
+) -> int:
+    return notifications.notify(
         recipient_ids=recipients,
         kind=kind,
         actor=actor,

@@ -187,7 +187,11 @@ def progress_post(
         notice=Notice(
             "tracker.completed" if completed else "tracker.progress",
             _audience(locked),
-            {"status": _label(Implementation.choices, status), "percent": value},
+            {
+                "status": _label(Implementation.choices, status),
+                "percent": value,
+                **({"entry": locked.pk} if completed else {}),
+            },
         ),
         change=kind,
     )
