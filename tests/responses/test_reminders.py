@@ -14,7 +14,7 @@ from participation.moderation import reminders as moderation_reminders
 from participation.moderation import services as moderation
 from participation.moderation.models import Report
 from participation.notifications.models import Notification
-from responses import reminders, services
+from responses import reminders
 from responses.models import OutcomeCheck, ReminderSent, TrackerEntry
 from tests import factories
 
@@ -94,7 +94,7 @@ def test_overdue_job_runs_on_the_given_time(assigned, official):
     assert _sent("tracker.overdue")[0][1]["days"] == 1
 
 
-# --- Disputes waiting -------------------------------------------------------------------
+# --- Disputes waiting ---------------------------------------------------------------
 def test_a_dispute_unanswered_for_a_week_reminds_the_department_once(
     disputed, official
 ):
@@ -105,7 +105,7 @@ def test_a_dispute_unanswered_for_a_week_reminds_the_department_once(
     assert [r for r, _d in _sent("tracker.dispute_waiting")] == [official.pk]
 
 
-# --- The questionnaire asked again ------------------------------------------------------
+# --- The questionnaire asked again --------------------------------------------------
 def test_the_questionnaire_is_asked_again_after_4_weeks_to_who_has_not_answered(
     completed, resident, supporter, resident2
 ):
@@ -141,7 +141,7 @@ def test_a_new_completion_round_is_asked_again(completed, resident):
     assert reminders.send_questionnaire_reasks(at(31)) == 1
 
 
-# --- Moderation: reports waiting -------------------------------------------------------
+# --- Moderation: reports waiting ---------------------------------------------------
 def test_reports_waiting_over_48_hours_remind_the_facilitators_once(
     proposal, resident2, facilitator
 ):
