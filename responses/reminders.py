@@ -198,6 +198,7 @@ def send_questionnaire_reasks(now: datetime) -> int:
                 "tracker.questionnaire",
                 weeks=weeks,
                 entry=e.pk,
+                round=e.completion_round,
             ),
             now,
         )

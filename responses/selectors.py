@@ -28,10 +28,12 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -565,6 +567,18 @@ def group_candidates(entry: TrackerEntry) -> list[TrackerEntry]:
 
 
 # --- Scorecards -----------------------------------------------------------------------
+def _answers(verdict: str) -> Coalesce:
+    """Per entry: how many residents answered the completion with ``verdict``."""
+    counted = (
+        OutcomeCheck.objects.filter(entry=OuterRef("pk"), verdict=verdict)
+        .order_by()
+        .values("entry")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def _figure_expressions(now: datetime) -> dict[str, Any]:
     decided = Q(decided_at__isnull=False)
     expressions: dict[str, Any] = {
@@ -582,6 +596,9 @@ def _figure_expressions(now: datetime) -> dict[str, Any]:
         "disputed_ever": Count("pk", filter=Q(first_disputed_at__isnull=False)),
         "disputed_open": Count("pk", filter=Q(disputed_at__isnull=False)),
         "mean_days": Avg("_days"),
+        # Residents' answers to "is it done?" (the questionnaire or the form).
+        "confirmations": Sum(_answers(Verdict.CONFIRMED)),
+        "disputes": Sum(_answers(Verdict.DISPUTED)),
     }
     for value in Decision.values:
         expressions[f"d_{value}"] = Count("pk", filter=Q(decision=value))
@@ -608,6 +625,8 @@ class Figures:
     completed: int = 0
     disputed_ever: int = 0
     disputed_open: int = 0
+    confirmations: int = 0
+    disputes: int = 0
     mean_days: float | None = None
     median_days: float | None = None
     p90_days: float | None = None
@@ -628,6 +647,12 @@ class Figures:
     @property
     def completion_rate(self) -> int | None:
         return round(100 * self.completed / self.accepting) if self.accepting else None
+
+    @property
+    def confirmed_share(self) -> int | None:
+        """Of the residents who answered "is it done?", the share who said yes."""
+        answers = self.confirmations + self.disputes
+        return round(100 * self.confirmations / answers) if answers else None
 
     @property
     def decision_mix(self) -> list[tuple[str, str, int]]:
@@ -653,6 +678,8 @@ def _figures_from(row: dict[str, Any], department: Department | None) -> Figures
         "completed",
         "disputed_ever",
         "disputed_open",
+        "confirmations",
+        "disputes",
     ):
         setattr(figures, name, row.get(name) or 0)
     figures.mean_days = row.get("mean_days")

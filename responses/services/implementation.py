@@ -190,7 +190,11 @@ def progress_post(
             {
                 "status": _label(Implementation.choices, status),
                 "percent": value,
-                **({"entry": locked.pk} if completed else {}),
+                **(
+                    {"entry": locked.pk, "round": locked.completion_round}
+                    if completed
+                    else {}
+                ),
             },
         ),
         change=kind,
