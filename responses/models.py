@@ -24,7 +24,13 @@ from django.utils.translation import gettext_lazy as _
 
 from participation.moderation.models import Hideable
 from responses import clock
-from responses.transitions import ACCEPTING, DECIDED, Decision, Implementation
+from responses.transitions import (
+    ACCEPTING,
+    DECIDED,
+    REVIEWABLE,
+    Decision,
+    Implementation,
+)
 
 REASON_MIN = 50
 RESPONSE_MIN = 20
@@ -266,7 +272,7 @@ class TrackerEntry(models.Model):
     @property
     def review_due(self) -> bool:
         """The review date has come (local date) and no update was posted since."""
-        if self.review_on is None:
+        if self.review_on is None or self.decision not in REVIEWABLE:
             return False
         today = timezone.localdate(clock.now())
         return self.review_on <= today and (

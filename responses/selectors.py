@@ -33,7 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,7 +56,7 @@ from responses.models import (
     department_label,
 )
 from responses.projection import entry_fields
-from responses.transitions import ACCEPTING, Decision, Implementation
+from responses.transitions import ACCEPTING, REVIEWABLE, Decision, Implementation
 
 SORTS = ("due", "age", "newest", "supports", "updated")
 DAY_BUCKETS = ((0, 7), (8, 14), (15, 30), (31, 60), (61, 90), (91, None))
@@ -140,6 +140,7 @@ class TrackerFilters:
     area: str = ""
     overdue: bool = False
     disputed: bool = False
+    review_due: bool = False
     entered_from: date | None = None
     entered_to: date | None = None
     sort: str = "due"
@@ -177,6 +178,21 @@ def _row_queryset() -> QuerySet[TrackerEntry]:
     )
 
 
+def review_due(qs: QuerySet[TrackerEntry], *, now: datetime) -> QuerySet[TrackerEntry]:
+    """Entries whose review date has come (a local date) with no update posted on
+    or after it: what ``TrackerEntry.review_due`` says, in SQL."""
+    tz = timezone.get_current_timezone()
+    return (
+        qs.filter(
+            review_on__isnull=False,
+            review_on__lte=timezone.localdate(now),
+            decision__in=sorted(REVIEWABLE),
+        )
+        .annotate(_last_update_day=TruncDate("last_update_at", tzinfo=tz))
+        .filter(_last_update_day__lt=F("review_on"))
+    )
+
+
 def tracker_entries(
     filters: TrackerFilters, *, now: datetime | None = None
 ) -> QuerySet[TrackerEntry]:
@@ -206,6 +222,8 @@ def tracker_entries(
         qs = qs.filter(decided_at__isnull=True, response_due_at__lt=now)
     if filters.disputed:
         qs = qs.filter(disputed_at__isnull=False)
+    if filters.review_due:
+        qs = review_due(qs, now=now)
     # The dates a person picks are local: ``__date`` converts ``entered_at`` to the
     # current zone (settings.TIME_ZONE) before taking its date, in SQL.
     if filters.entered_from:
@@ -276,6 +294,8 @@ SUMMARY_KEYS = (
     "days_overdue",
     "disputed",
     "response_id",
+    "review_on",
+    "review_due",
 )
 
 

@@ -11,7 +11,7 @@ visitors are sent to log in.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -155,6 +155,8 @@ CSV_FIELDS = (
     ("supports", "support_count"),
     ("last_update_at", "last_update_at"),
     ("last_update", "last_update_kind"),
+    ("review_on", "review_on"),
+    ("review_due", "review_due"),
 )
 CSV_COLUMNS = [column for column, _key in CSV_FIELDS]
 _CSV_KEYS = [key for _column, key in CSV_FIELDS if key != "url"]
@@ -165,7 +167,7 @@ def _csv_value(value: Any) -> Any:
     (the one CSV writer writes None as an empty cell)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date):
         return value.isoformat()
     return value
 
@@ -614,6 +616,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
             entry=entry,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
+            review_on=form.cleaned_data["review_on"],
         )
     except DomainError as exc:
         return _console_error(request, proposal, entry, exc, status_form=form)
@@ -677,6 +680,7 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
             body=data["body"],
             referred_to=data["referred_to"],
             also=data["also"],
+            review_on=data["review_on"],
         )
 
     return _staff_form_view(
@@ -701,6 +705,7 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
                 "body": current.body,
                 "referred_to": current.referred_to,
                 "base_revision": current.number,
+                "review_on": entry.review_on,
             }
         return forms.ReviseForm(data, initial=initial)
 
@@ -713,6 +718,7 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
             referred_to=data["referred_to"],
             change_note=data["change_note"],
             base_revision=data["base_revision"],
+            review_on=data["review_on"],
         )
 
     def extra(entry: TrackerEntry) -> dict[str, Any]:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.selectors import (
     facilitators_of_process,
@@ -19,6 +20,7 @@ from participation.accounts.selectors import (
 )
 from participation.accounts.types import Actor
 from participation.audit import services as audit
+from participation.errors import Invalid
 from participation.live import broadcast
 from participation.notifications import services as notifications
 from participation.notifications.reasons import Audience
@@ -28,6 +30,7 @@ from proposals.live import PROPOSAL
 from responses import clock
 from responses.live import TRACKER
 from responses.models import TrackerEntry, TrackerEvent
+from responses.transitions import REVIEWABLE
 
 
 # --- Checks, the locked entry and its timeline ----------------------------------------
@@ -50,6 +53,36 @@ def _dept_name(department: Department | None) -> str:
     return department.name if department is not None else ""
 
 
+def _check_review_on(decision: str, review_on: date | None) -> date | None:
+    """A public review date: only for "under review", "not adopted" or
+    "referred", and only in the future (local dates)."""
+    if review_on is None:
+        return None
+    if not isinstance(review_on, date):
+        raise Invalid(
+            _("Enter the review date as a date."),
+            field_errors={"review_on": ["invalid"]},
+        )
+    if decision not in REVIEWABLE:
+        raise Invalid(
+            _(
+                "A review date can only be set for a decision of under review, not "
+                "adopted or referred."
+            ),
+            code="review_not_allowed",
+            field_errors={"review_on": ["not_allowed"]},
+        )
+    today = timezone.localdate(clock.now())
+    if review_on <= today:
+        raise Invalid(
+            _("The review date must be in the future (after %(today)s).")
+            % {"today": today.isoformat()},
+            code="review_in_past",
+            field_errors={"review_on": ["past"]},
+        )
+    return review_on
+
+
 def _snapshot(entry: TrackerEntry) -> dict[str, Any]:
     return {
         "department": entry.department.code if entry.department else None,
@@ -59,6 +92,7 @@ def _snapshot(entry: TrackerEntry) -> dict[str, Any]:
         "response": entry.response_id,
         "referred_to": entry.referred_to,
         "disputed": entry.disputed_at is not None,
+        "review_on": entry.review_on.isoformat() if entry.review_on else None,
     }
 
 
