@@ -165,3 +165,66 @@ def test_a_grouped_answer_for_50_proposals_and_5000_followers_is_bounded(
     assert crowd == baseline
     sent = Notification.objects.filter(kind="response.published").count() - before
     assert sent == 51 * 101
+
+
+# --- Changes beyond the tracker -------------------------------------------------------
+def test_a_withdrawn_proposal_tells_its_supporters_and_followers(proposal, resident):
+    from proposals import services as proposal_services
+
+    supporter = factories.UserFactory()
+    factories.SupportFactory(proposal=proposal, user=supporter)
+    follower = factories.UserFactory()
+    notifications.follow(user=follower, target=proposal)
+    proposal_services.proposal_withdraw(actor=resident, proposal=proposal)
+    assert _reasons("proposal.withdrawn") == {
+        supporter.pk: "supporter",
+        follower.pk: "follower",
+    }
+
+
+def test_a_hidden_proposal_tells_its_supporters_and_its_author_why(
+    proposal, resident, facilitator
+):
+    from participation.moderation import services as moderation
+
+    supporter = factories.UserFactory()
+    factories.SupportFactory(proposal=proposal, user=supporter)
+    moderation.content_hide(
+        actor=facilitator, target=proposal, reason_code="spam", reason="広告です。"
+    )
+    assert _reasons("proposal.hidden") == {supporter.pk: "supporter"}
+    assert _reasons("moderation.content_hidden") == {resident.pk: "author"}
+
+
+def test_a_first_rating_tells_the_department_and_a_changed_one_does_not(
+    accepted, official, resident2
+):
+    response = accepted.response
+    services.response_rate(
+        user=resident2, response=response, clear=True, satisfied=False
+    )
+    services.response_rate(
+        user=resident2, response=response, clear=True, satisfied=True
+    )
+    note = Notification.objects.get(kind="response.rated")
+    assert (note.recipient_id, note.reason) == (official.pk, "department")
+    assert "rated your department's response" in note.message
+
+
+def test_a_reply_tells_its_parent_author_replied_and_others_their_role(
+    proposal, resident, resident2
+):
+    from proposals import services as proposal_services
+
+    first = factories.UserFactory()
+    parent = proposal_services.comment_create(
+        author=first, proposal=proposal, body="最初のコメントです。よろしく。"
+    )
+    proposal_services.comment_create(
+        author=resident2,
+        proposal=proposal,
+        body="返信します。賛成です。",
+        parent=parent,
+    )
+    assert _reasons("comment.reply") == {first.pk: "replied"}
+    assert _reasons("comment.created")[resident.pk] == "author"
