@@ -41,6 +41,7 @@ from participation.moderation.models import (
     compose_reason,
     display_reason,
 )
+from participation.moderation.services import appeal_url
 from participation.notifications import services as notifications
 from participation.spaces.models import Area, Category
 from participation.text import contains_url
@@ -291,6 +292,7 @@ def session_close(
         actor=actor,
         url=locked.get_absolute_url(),
         data={"title": locked.title},
+        reason="participant",
     )
     return locked
 
@@ -501,13 +503,15 @@ def opinion_hide(
     if locked.author_id:
         notifications.notify(
             recipient_ids=[locked.author_id],
-            kind="moderation.hidden",
+            kind="moderation.content_hidden",
             actor=actor,
             url=locked.get_absolute_url(),
             data={
                 "title": locked.session.title,
                 "reason": display_reason(stored),
+                "appeal_url": appeal_url(locked.session.process),
             },
+            reason="author",
         )
     return locked
 
@@ -657,6 +661,7 @@ def opinion_draft_proposal(
         actor=actor,
         url=draft.get_absolute_url(),
         data={"title": locked.session.title, "actor": actor.real_name},
+        reason="author",
     )
     _broadcast_session(locked.session, "session.opinion_changed", opinion_id=locked.pk)
     return draft

@@ -433,6 +433,18 @@ PROPOSALS_PER_PAGE = 20
 SIMILAR_PROPOSALS_LIMIT = 5
 COMMENT_MAX_DEPTH = 3
 MODERATION_AUTO_HIDE_REPORTS = env_int("MODERATION_AUTO_HIDE_REPORTS", 3)
+# Facilitators are reminded once of reports still open after this many hours.
+MODERATION_REPORT_REMINDER_HOURS = env_int("MODERATION_REPORT_REMINDER_HOURS", 48)
+# Officials are reminded this many (local) days before a response is due.
+TRACKER_REMINDER_DAYS = [
+    int(d) for d in env_list("TRACKER_REMINDER_DAYS", "7,1") if d.strip()
+]
+# The completion questionnaire is asked again after this many weeks if unanswered;
+# its one-click links stay valid this many days.
+TRACKER_QUESTIONNAIRE_WEEKS = env_int("TRACKER_QUESTIONNAIRE_WEEKS", 4)
+TRACKER_QUESTIONNAIRE_LINK_DAYS = env_int("TRACKER_QUESTIONNAIRE_LINK_DAYS", 90)
+# Officials are reminded once of a dispute still unanswered after this many days.
+TRACKER_DISPUTE_REMINDER_DAYS = env_int("TRACKER_DISPUTE_REMINDER_DAYS", 7)
 # Per-user rate limits: "count/seconds".
 RATE_LIMITS = {
     "proposal": env("RATE_LIMIT_PROPOSAL", "5/3600"),

@@ -6,7 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from participation.moderation import registry
+from proposals.audience import proposal_audience
 from proposals.live import PROPOSAL
+
+
+def _proposal_audience(proposal: Any) -> dict[int, str]:
+    return proposal_audience(proposal)
 
 
 def _proposal_target(proposal: Any) -> tuple[str, dict[str, Any]]:
@@ -27,6 +32,7 @@ PROPOSAL_KIND = registry.register(
     hidden_event="proposal.status_changed",
     changed_event="proposal.status_changed",
     live=_proposal_target,
+    audience=_proposal_audience,
 )
 COMMENT_KIND = registry.register(
     "proposals.comment",

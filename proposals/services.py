@@ -26,6 +26,7 @@ from participation.notifications import services as notifications
 from participation.spaces.models import Area, Category, Process
 from participation.text import contains_url
 from proposals import events, rules, validation
+from proposals.audience import proposal_audience
 from proposals.live import PROPOSAL
 from proposals.models import (
     Alignment,
@@ -154,6 +155,13 @@ def proposal_withdraw(*, actor: Actor, proposal: Proposal) -> Proposal:
         target=locked,
         before={"state": ProposalState.PUBLISHED},
         after={"state": ProposalState.WITHDRAWN},
+    )
+    notifications.notify(
+        recipient_ids=proposal_audience(locked),
+        kind="proposal.withdrawn",
+        actor=actor,
+        url=locked.get_absolute_url(),
+        data={"title": locked.title},
     )
     broadcast.send(
         PROPOSAL.name(locked.pk),
@@ -320,9 +328,10 @@ def comment_create(
             actor=author,
             url=url,
             data=data,
+            reason="replied",
         )
     notifications.notify(
-        recipient_ids=set(notifications.follower_ids(proposal)) - reply_to,
+        recipient_ids=proposal_audience(proposal).without(reply_to),
         kind="comment.created",
         actor=author,
         url=url,

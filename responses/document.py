@@ -39,6 +39,8 @@ DOCUMENT_KEYS = (
     "disputed",
     "disputed_at",
     "response_id",
+    "review_on",
+    "review_due",
 )
 
 
@@ -111,6 +113,8 @@ def tracker_document(proposal: Proposal) -> dict[str, Any]:
             "completed_at": _iso(f["completed_at"]),
             "disputed": f["disputed"],
             "disputed_at": _iso(f["disputed_at"]),
+            "review_on": _iso(f["review_on"]),
+            "review_due": f["review_due"],
             "outcome_checks": data["checks"],
             "progress_updates": [
                 {

@@ -127,6 +127,15 @@ class StatusForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(),
     )
+    review_on = forms.DateField(
+        label=_("Review date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "For under review, not adopted or referred: the public date by which "
+            "the department will look at it again."
+        ),
+    )
 
 
 class PublishForm(forms.Form):
@@ -152,6 +161,15 @@ class PublishForm(forms.Form):
         max_length=REFERRED_TO_MAX,
         help_text=_("The body that will handle it, e.g. a city or a ministry."),
         widget=forms.TextInput(),
+    )
+    review_on = forms.DateField(
+        label=_("Review date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "For under review, not adopted or referred: the public date by which "
+            "the department will look at it again."
+        ),
     )
     also = forms.TypedMultipleChoiceField(
         label=_("Also answer these similar proposals with the same response"),
@@ -183,6 +201,15 @@ class ReviseForm(forms.Form):
         required=False,
         max_length=REFERRED_TO_MAX,
         widget=forms.TextInput(),
+    )
+    review_on = forms.DateField(
+        label=_("Review date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "For under review, not adopted or referred: the public date by which "
+            "the department will look at it again."
+        ),
     )
     change_note = TextField(
         label=_("What changed and why"),
@@ -287,6 +314,7 @@ class TrackerFilterForm(forms.Form):
     area = forms.ChoiceField(label=_("Area"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     disputed = forms.BooleanField(label=_("Disputed only"), required=False)
+    review_due = forms.BooleanField(label=_("Review due only"), required=False)
     entered_from = forms.DateField(
         label=_("Entered from"),
         required=False,
@@ -348,6 +376,7 @@ class TrackerFilterForm(forms.Form):
             area=data.get("area") or "",
             overdue=bool(data.get("overdue")),
             disputed=bool(data.get("disputed")),
+            review_due=bool(data.get("review_due")),
             entered_from=data.get("entered_from"),
             entered_to=data.get("entered_to"),
             sort=data.get("sort") or "due",

@@ -24,7 +24,13 @@ from django.utils.translation import gettext_lazy as _
 
 from participation.moderation.models import Hideable
 from responses import clock
-from responses.transitions import ACCEPTING, DECIDED, Decision, Implementation
+from responses.transitions import (
+    ACCEPTING,
+    DECIDED,
+    REVIEWABLE,
+    Decision,
+    Implementation,
+)
 
 REASON_MIN = 50
 RESPONSE_MIN = 20
@@ -168,6 +174,10 @@ class TrackerEntry(models.Model):
     )
     first_disputed_at = models.DateTimeField(null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
+    # A public date by which a decision of "under review", "not adopted" or
+    # "referred" will be looked at again (as Loomio's review dates). From that local
+    # date the tracker shows "review due" until the department posts an update.
+    review_on = models.DateField(_("review date"), null=True, blank=True)
     last_update_at = models.DateTimeField(_("latest update"))
     last_update_kind = models.CharField(max_length=30, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -258,6 +268,16 @@ class TrackerEntry(models.Model):
     @property
     def is_disputed(self) -> bool:
         return self.disputed_at is not None
+
+    @property
+    def review_due(self) -> bool:
+        """The review date has come (local date) and no update was posted since."""
+        if self.review_on is None or self.decision not in REVIEWABLE:
+            return False
+        today = timezone.localdate(clock.now())
+        return self.review_on <= today and (
+            timezone.localdate(self.last_update_at) < self.review_on
+        )
 
     @property
     def implementation_open(self) -> bool:
@@ -528,6 +548,32 @@ class OutcomeCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} {self.verdict} ({self.user_id})"
+
+
+class ReminderSent(models.Model):
+    """A reminder sent about an entry, once per (entry, kind, key): the key is the
+    threshold ("7" days before the deadline), the completion round, the review date.
+    Periodic jobs insert the row before they notify, so running twice sends once."""
+
+    entry = models.ForeignKey(
+        TrackerEntry, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=30)
+    key = models.CharField(max_length=40)
+    sent_at = models.DateTimeField()
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "kind", "key"], name="reminder_once_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.kind} {self.key}"
 
 
 class EventKind(models.TextChoices):

@@ -57,6 +57,9 @@ FIELDS: dict[str, Getter] = {
     "completed_at": lambda e: e.completed_at,
     "disputed": lambda e: e.is_disputed,
     "disputed_at": lambda e: e.disputed_at,
+    # a review date (under review, not adopted, referred) and whether it has come
+    "review_on": lambda e: e.review_on,
+    "review_due": lambda e: e.review_due,
     # the last thing that happened
     "last_update_at": lambda e: e.last_update_at,
     "last_update_kind": lambda e: e.last_update_kind,

@@ -28,10 +28,12 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,7 +56,7 @@ from responses.models import (
     department_label,
 )
 from responses.projection import entry_fields
-from responses.transitions import ACCEPTING, Decision, Implementation
+from responses.transitions import ACCEPTING, REVIEWABLE, Decision, Implementation
 
 SORTS = ("due", "age", "newest", "supports", "updated")
 DAY_BUCKETS = ((0, 7), (8, 14), (15, 30), (31, 60), (61, 90), (91, None))
@@ -138,6 +140,7 @@ class TrackerFilters:
     area: str = ""
     overdue: bool = False
     disputed: bool = False
+    review_due: bool = False
     entered_from: date | None = None
     entered_to: date | None = None
     sort: str = "due"
@@ -175,6 +178,21 @@ def _row_queryset() -> QuerySet[TrackerEntry]:
     )
 
 
+def review_due(qs: QuerySet[TrackerEntry], *, now: datetime) -> QuerySet[TrackerEntry]:
+    """Entries whose review date has come (a local date) with no update posted on
+    or after it: what ``TrackerEntry.review_due`` says, in SQL."""
+    tz = timezone.get_current_timezone()
+    return (
+        qs.filter(
+            review_on__isnull=False,
+            review_on__lte=timezone.localdate(now),
+            decision__in=sorted(REVIEWABLE),
+        )
+        .annotate(_last_update_day=TruncDate("last_update_at", tzinfo=tz))
+        .filter(_last_update_day__lt=F("review_on"))
+    )
+
+
 def tracker_entries(
     filters: TrackerFilters, *, now: datetime | None = None
 ) -> QuerySet[TrackerEntry]:
@@ -204,6 +222,8 @@ def tracker_entries(
         qs = qs.filter(decided_at__isnull=True, response_due_at__lt=now)
     if filters.disputed:
         qs = qs.filter(disputed_at__isnull=False)
+    if filters.review_due:
+        qs = review_due(qs, now=now)
     # The dates a person picks are local: ``__date`` converts ``entered_at`` to the
     # current zone (settings.TIME_ZONE) before taking its date, in SQL.
     if filters.entered_from:
@@ -274,6 +294,8 @@ SUMMARY_KEYS = (
     "days_overdue",
     "disputed",
     "response_id",
+    "review_on",
+    "review_due",
 )
 
 
@@ -565,6 +587,18 @@ def group_candidates(entry: TrackerEntry) -> list[TrackerEntry]:
 
 
 # --- Scorecards -----------------------------------------------------------------------
+def _answers(verdict: str) -> Coalesce:
+    """Per entry: how many residents answered the completion with ``verdict``."""
+    counted = (
+        OutcomeCheck.objects.filter(entry=OuterRef("pk"), verdict=verdict)
+        .order_by()
+        .values("entry")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def _figure_expressions(now: datetime) -> dict[str, Any]:
     decided = Q(decided_at__isnull=False)
     expressions: dict[str, Any] = {
@@ -582,6 +616,9 @@ def _figure_expressions(now: datetime) -> dict[str, Any]:
         "disputed_ever": Count("pk", filter=Q(first_disputed_at__isnull=False)),
         "disputed_open": Count("pk", filter=Q(disputed_at__isnull=False)),
         "mean_days": Avg("_days"),
+        # Residents' answers to "is it done?" (the questionnaire or the form).
+        "confirmations": Sum(_answers(Verdict.CONFIRMED)),
+        "disputes": Sum(_answers(Verdict.DISPUTED)),
     }
     for value in Decision.values:
         expressions[f"d_{value}"] = Count("pk", filter=Q(decision=value))
@@ -608,6 +645,8 @@ class Figures:
     completed: int = 0
     disputed_ever: int = 0
     disputed_open: int = 0
+    confirmations: int = 0
+    disputes: int = 0
     mean_days: float | None = None
     median_days: float | None = None
     p90_days: float | None = None
@@ -628,6 +667,12 @@ class Figures:
     @property
     def completion_rate(self) -> int | None:
         return round(100 * self.completed / self.accepting) if self.accepting else None
+
+    @property
+    def confirmed_share(self) -> int | None:
+        """Of the residents who answered "is it done?", the share who said yes."""
+        answers = self.confirmations + self.disputes
+        return round(100 * self.confirmations / answers) if answers else None
 
     @property
     def decision_mix(self) -> list[tuple[str, str, int]]:
@@ -653,6 +698,8 @@ def _figures_from(row: dict[str, Any], department: Department | None) -> Figures
         "completed",
         "disputed_ever",
         "disputed_open",
+        "confirmations",
+        "disputes",
     ):
         setattr(figures, name, row.get(name) or 0)
     figures.mean_days = row.get("mean_days")

@@ -43,6 +43,8 @@ DECIDED = frozenset(
         Decision.REFERRED,
     }
 )
+#: Decisions that may carry a public review date (``TrackerEntry.review_on``).
+REVIEWABLE = frozenset({Decision.UNDER_REVIEW, Decision.NOT_ADOPTED, Decision.REFERRED})
 #: Decisions that open the implementation axis.
 ACCEPTING = frozenset({Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED})
 #: Decisions that must give a written reason of at least ``REASON_MIN`` characters.

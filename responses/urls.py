@@ -35,6 +35,16 @@ urlpatterns = [
         views.dispute_answer,
         name="dispute_answer",
     ),
+    path(
+        "tracker/questionnaire/<str:token>/done/",
+        views.questionnaire_done,
+        name="questionnaire_done",
+    ),
+    path(
+        "tracker/questionnaire/<str:token>/not-done/",
+        views.questionnaire_not_done,
+        name="questionnaire_not_done",
+    ),
     path("responses/<int:pk>/", views.response_detail, name="response"),
     path("responses/<int:pk>/rate/", views.response_rate, name="rate"),
     path("responses/<int:pk>/comments/", views.response_comment, name="comment"),

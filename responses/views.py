@@ -11,11 +11,13 @@ visitors are sent to log in.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -31,12 +33,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participation import csvwriter, doors
+from participation.accounts.models import User
 from participation.accounts.selectors import standing_of
 from participation.errors import DomainError, Invalid, NotAllowed, RateLimited
 from participation.site_url import absolute_url
 from participation.spaces.models import Department
 from proposals.models import Proposal
-from responses import charts, forms, rules, selectors, services
+from responses import charts, forms, questionnaire, rules, selectors, services
 from responses.document import tracker_document
 from responses.models import (
     OutcomeCheck,
@@ -152,6 +155,8 @@ CSV_FIELDS = (
     ("supports", "support_count"),
     ("last_update_at", "last_update_at"),
     ("last_update", "last_update_kind"),
+    ("review_on", "review_on"),
+    ("review_due", "review_due"),
 )
 CSV_COLUMNS = [column for column, _key in CSV_FIELDS]
 _CSV_KEYS = [key for _column, key in CSV_FIELDS if key != "url"]
@@ -162,7 +167,7 @@ def _csv_value(value: Any) -> Any:
     (the one CSV writer writes None as an empty cell)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date):
         return value.isoformat()
     return value
 
@@ -611,6 +616,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
             entry=entry,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
+            review_on=form.cleaned_data["review_on"],
         )
     except DomainError as exc:
         return _console_error(request, proposal, entry, exc, status_form=form)
@@ -674,6 +680,7 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
             body=data["body"],
             referred_to=data["referred_to"],
             also=data["also"],
+            review_on=data["review_on"],
         )
 
     return _staff_form_view(
@@ -698,6 +705,7 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
                 "body": current.body,
                 "referred_to": current.referred_to,
                 "base_revision": current.number,
+                "review_on": entry.review_on,
             }
         return forms.ReviseForm(data, initial=initial)
 
@@ -710,6 +718,7 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
             referred_to=data["referred_to"],
             change_note=data["change_note"],
             base_revision=data["base_revision"],
+            review_on=data["review_on"],
         )
 
     def extra(entry: TrackerEntry) -> dict[str, Any]:
@@ -799,7 +808,10 @@ def dispute_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def outcome(request: HttpRequest, pk: int) -> HttpResponse:
     def build(data: Any, entry: TrackerEntry) -> forms.OutcomeForm:
-        return forms.OutcomeForm(data)
+        # "No, it is not" in the questionnaire e-mail opens the form on a dispute.
+        wanted = request.GET.get("verdict")
+        initial = {"verdict": wanted} if wanted in Verdict.values else None
+        return forms.OutcomeForm(data, initial=initial)
 
     def act(user: Any, entry: TrackerEntry, data: dict[str, Any]) -> None:
         services.outcome_check(
@@ -815,3 +827,156 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
         act=act,
         success=_("Thank you: the department and other residents can see your answer."),
     )
+
+
+# --- The completion questionnaire's one-click links
+def _questionnaire_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    message: str,
+    status: int = 200,
+    proposal: Proposal | None = None,
+    token: str = "",
+    ask: bool = False,
+) -> HttpResponse:
+    return render(
+        request,
+        "responses/questionnaire.html",
+        {
+            "title": title,
+            "message": message,
+            "proposal": proposal,
+            "token": token,
+            "ask": ask,
+        },
+        status=status,
+    )
+
+
+def _questionnaire_ticket(
+    request: HttpRequest, token: str
+) -> tuple[TrackerEntry, Any] | HttpResponse:
+    """The entry and the person a link was sent to, or the page saying why the link
+    cannot be used (400 tampered, 410 expired, account gone or question closed)."""
+    try:
+        ticket = questionnaire.read_token(token)
+    except signing.SignatureExpired:
+        return _questionnaire_page(
+            request,
+            title=_("This link has expired"),
+            message=_(
+                "The links in the e-mail are valid for %(days)d days. You can still "
+                "confirm or dispute the completion on the proposal's page after "
+                "signing in."
+            )
+            % {"days": settings.TRACKER_QUESTIONNAIRE_LINK_DAYS},
+            status=410,
+        )
+    except signing.BadSignature:
+        return _questionnaire_page(
+            request,
+            title=_("This link is not valid"),
+            message=_(
+                "The address is incomplete or was changed. Open the link from the "
+                "e-mail again, or copy the whole address."
+            ),
+            status=400,
+        )
+    user = User.objects.filter(pk=ticket.user_id, is_active=True).first()
+    if user is None:
+        return _questionnaire_page(
+            request,
+            title=_("This account no longer exists"),
+            message=_(
+                "The account this e-mail was sent to has been deleted, so its "
+                "answer cannot be recorded."
+            ),
+            status=410,
+        )
+    entry = (
+        TrackerEntry.objects.select_related("proposal", "department", "process")
+        .filter(pk=ticket.entry_id, proposal__in=Proposal.objects.public())
+        .first()
+    )
+    if (
+        entry is None
+        or entry.completion_round != ticket.round
+        or entry.implementation != Implementation.COMPLETED
+    ):
+        return _questionnaire_page(
+            request,
+            title=_("This question is closed"),
+            message=_(
+                "The implementation changed since the e-mail was sent, so this "
+                "question no longer applies. The proposal's page shows where it "
+                "stands."
+            ),
+            status=410,
+            proposal=entry.proposal if entry is not None else None,
+        )
+    return entry, user
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire_done(request: HttpRequest, token: str) -> HttpResponse:
+    """ "Yes, it is done": GET asks (one button), POST records, without signing in."""
+    found = _questionnaire_ticket(request, token)
+    if isinstance(found, HttpResponse):
+        return found
+    entry, user = found
+    refusal = rules.outcome_refusal(user, entry)
+    if refusal is not None:
+        return doors.refused(request, refusal, back=_tracker_url(entry.proposal))
+    already = _questionnaire_page(
+        request,
+        title=_("Your answer is already recorded"),
+        message=_("You already confirmed that this proposal's implementation is done."),
+        proposal=entry.proposal,
+    )
+    if request.method == "GET":
+        if OutcomeCheck.objects.filter(
+            entry=entry, user=user, round=entry.completion_round, verdict="confirmed"
+        ).exists():
+            return already
+        return _questionnaire_page(
+            request,
+            title=_("Is it done?"),
+            message=_(
+                "The department marked “%(title)s” as completed. Press the button to "
+                "confirm that it is really done; everyone will see the count of "
+                "confirmations."
+            )
+            % {"title": entry.proposal.title},
+            proposal=entry.proposal,
+            token=token,
+            ask=True,
+        )
+    try:
+        services.outcome_check(user=user, entry=entry, verdict=Verdict.CONFIRMED)
+    except DomainError as exc:
+        if getattr(exc, "code", "") == "duplicate":
+            already.status_code = 409
+            return already
+        return doors.refused(request, exc, back=_tracker_url(entry.proposal))
+    return _questionnaire_page(
+        request,
+        title=_("Thank you"),
+        message=_(
+            "Your confirmation is recorded. The department and other residents can "
+            "see it on the proposal's page."
+        ),
+        proposal=entry.proposal,
+    )
+
+
+@require_GET
+def questionnaire_not_done(request: HttpRequest, token: str) -> HttpResponse:
+    """ "No, it is not": leads to the dispute form (which asks to sign in); opening
+    the link records nothing."""
+    found = _questionnaire_ticket(request, token)
+    if isinstance(found, HttpResponse):
+        return found
+    entry, _user = found
+    url = reverse("responses:outcome", args=[entry.proposal_id])
+    return redirect(f"{url}?verdict={Verdict.DISPUTED}")

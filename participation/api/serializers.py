@@ -105,6 +105,14 @@ class TrackerSummarySerializer(serializers.Serializer):
     days_overdue = serializers.IntegerField()
     disputed = serializers.BooleanField()
     response_id = serializers.IntegerField(allow_null=True)
+    review_on = serializers.DateField(
+        allow_null=True,
+        help_text="Public review date of an under review, not adopted or referred "
+        "decision.",
+    )
+    review_due = serializers.BooleanField(
+        help_text="The review date has come and no update was posted since."
+    )
 
 
 # -- the root and the caller ---------------------------------------------------------

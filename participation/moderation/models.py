@@ -130,6 +130,8 @@ class Report(models.Model):
     )
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # When the facilitators were reminded that it is still open (once).
+    reminded_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -17,6 +17,9 @@ from typing import Any
 
 # (group name, payload) of the live event about a piece of content.
 LiveTarget = Callable[[Any], tuple[str, dict[str, Any]]]
+# Who else hears that the content was hidden (user id → reason code), beyond its
+# author: a proposal's supporters and followers.
+AudienceOf = Callable[[Any], dict[int, str]]
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class ContentKind:
     hidden_event: str  # live event to the content's group when hidden
     changed_event: str  # … when restored, when its note changes or it is closed
     live: LiveTarget | None  # the group and payload of those events
+    audience: AudienceOf | None = None  # told when it is hidden (besides the author)
 
 
 _BY_LABEL: dict[str, ContentKind] = {}
@@ -40,8 +44,11 @@ def register(
     hidden_event: str = "proposal.status_changed",
     changed_event: str = "proposal.status_changed",
     live: LiveTarget | None = None,
+    audience: AudienceOf | None = None,
 ) -> ContentKind:
-    kind = ContentKind(label.lower(), word, related, hidden_event, changed_event, live)
+    kind = ContentKind(
+        label.lower(), word, related, hidden_event, changed_event, live, audience
+    )
     _BY_LABEL[kind.label] = kind
     return kind
 

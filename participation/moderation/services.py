@@ -41,6 +41,7 @@ from participation.moderation.models import (
     display_reason,
 )
 from participation.notifications import services as notifications
+from participation.site_url import absolute_url
 from participation.text import clean_text
 
 REPORT_DETAILS_MAX = 1000
@@ -311,14 +312,54 @@ def _auto_hide(target: Any, proposal: Any, open_reports: int) -> None:
         kind="moderation.auto_hidden",
         url=queue_url(proposal.process),
         data={"title": proposal.title},
+        reason="facilitator",
     )
-    notifications.notify(
-        recipient_ids=[target.author_id],
-        kind="moderation.hidden",
-        url=target.get_absolute_url(),
-        data={"title": proposal.title, "reason": target.hidden_reason_display},
-    )
+    _notify_hidden(target, proposal, None, target.hidden_reason_display)
     _broadcast(target, hidden=True)
+
+
+def appeal_url(process: Any) -> str:
+    """Where a person whose content was hidden reads the decision and its reason:
+    the process's public moderation log (the product has no appeal form; the
+    message tells them to ask the facilitators for a review)."""
+    return absolute_url(reverse("moderation:log", args=[process.slug]))
+
+
+def _notify_hidden(
+    target: Any,
+    proposal: Any,
+    actor: Actor | None,
+    why: str,
+    *,
+    tell_audience: bool = True,
+) -> None:
+    """Tell the author why their content was hidden and how to ask for a review;
+    a hidden proposal is also told to its supporters and followers."""
+    notifications.notify(
+        recipient_ids=[target.author_id] if target.author_id else [],
+        kind="moderation.content_hidden",
+        actor=actor,
+        url=target.get_absolute_url(),
+        data={
+            "title": proposal.title,
+            "reason": why,
+            "appeal_url": appeal_url(proposal.process),
+        },
+        reason="author",
+    )
+    kind = registry.of(target)
+    if tell_audience and kind is not None and kind.audience is not None:
+        notifications.notify(
+            recipient_ids={
+                uid: r
+                for uid, r in kind.audience(target).items()
+                if uid != target.author_id
+            },
+            kind="proposal.hidden",
+            actor=actor,
+            url=target.get_absolute_url(),
+            data={"title": proposal.title},
+        )
 
 
 # --- hiding, restoring, dismissing ----------------------------------------------
@@ -335,6 +376,7 @@ def content_hide(
     if locked.is_hidden and not locked.hidden_pending_review:
         raise Conflict(_("This content is already hidden."), code="already_hidden")
     before = _hidden_state(locked)
+    audience_told = locked.is_hidden  # an automatic hide already told them
     locked.hidden_at = locked.hidden_at or timezone.now()
     locked.hidden_by = actor
     locked.hidden_reason = compose_reason(reason_code, reason)
@@ -350,12 +392,12 @@ def content_hide(
         before=before,
         after={**_hidden_state(locked), "reports_upheld": upheld},
     )
-    notifications.notify(
-        recipient_ids=[locked.author_id],
-        kind="moderation.hidden",
-        actor=actor,
-        url=locked.get_absolute_url(),
-        data={"title": proposal.title, "reason": display_reason(locked.hidden_reason)},
+    _notify_hidden(
+        locked,
+        proposal,
+        actor,
+        display_reason(locked.hidden_reason),
+        tell_audience=not audience_told,
     )
     _broadcast(locked, hidden=True)
     return locked
@@ -507,6 +549,7 @@ def user_block(
         kind="moderation.blocked",
         actor=actor,
         data={"reason": reason},
+        reason="account",
     )
     return block
 

@@ -44,6 +44,32 @@ MESSAGES = {
         "%(actor)s drafted a proposal from your opinion in “%(title)s”. "
         "Review it and publish it if you agree."
     ),
+    "moderation.content_hidden": _(
+        "Your content in “%(title)s” was hidden: %(reason)s. If you think this is a "
+        "mistake, ask the facilitators of the process to review it; every decision "
+        "and its reason is listed in the public moderation log: %(appeal_url)s"
+    ),
+    "proposal.hidden": _("“%(title)s” was hidden by the facilitators."),
+    "proposal.withdrawn": _("“%(title)s” was withdrawn by its author."),
+    "response.rated": _("A resident rated your department's response to “%(title)s”."),
+    "tracker.deadline_near": _(
+        "The response to “%(title)s” is due in %(days)s day(s), on %(due)s."
+    ),
+    "tracker.dispute_waiting": _(
+        "A dispute about the completion of “%(title)s” is waiting for your answer."
+    ),
+    "tracker.questionnaire": _(
+        "“%(title)s” was marked as completed %(weeks)s week(s) ago. Is it really "
+        "done? You can confirm or dispute."
+    ),
+    "tracker.review_due": _(
+        "The review date of the decision on “%(title)s” has come (%(review_on)s). "
+        "Post an update."
+    ),
+    "moderation.reports_waiting": _(
+        "%(count)s report(s) in “%(process)s” have been waiting for more than "
+        "%(hours)s hour(s)."
+    ),
 }
 
 

@@ -207,11 +207,21 @@ class ForwardSerializer(serializers.Serializer):
 
 class StatusSerializer(serializers.Serializer):
     status = serializers.CharField(max_length=30)
+    review_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Public review date (under review, not adopted, referred).",
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
 
 class PublishSerializer(serializers.Serializer):
     decision = serializers.CharField(max_length=30)
+    review_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Public review date (under review, not adopted, referred).",
+    )
     body = serializers.CharField(trim_whitespace=False)
     referred_to = serializers.CharField(required=False, allow_blank=True)
     also = serializers.ListField(
@@ -224,6 +234,11 @@ class PublishSerializer(serializers.Serializer):
 
 class ReviseSerializer(serializers.Serializer):
     decision = serializers.CharField(max_length=30)
+    review_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Public review date (under review, not adopted, referred).",
+    )
     body = serializers.CharField(trim_whitespace=False)
     change_note = serializers.CharField(trim_whitespace=False)
     referred_to = serializers.CharField(required=False, allow_blank=True)

@@ -289,6 +289,7 @@ class StatusView(TrackerActionView):
             entry=_entry(proposal),
             status=data["status"],
             note=data.get("note", ""),
+            review_on=data.get("review_on"),
         )
         return self._render(proposal)
 
@@ -349,6 +350,7 @@ class ProposalResponseView(ApiMixin, APIView):
             body=data["body"],
             referred_to=data.get("referred_to", ""),
             also=also,
+            review_on=data.get("review_on"),
         )
         return self._render(response.pk, http.HTTP_201_CREATED)
 
@@ -372,6 +374,7 @@ class ProposalResponseView(ApiMixin, APIView):
             change_note=data["change_note"],
             referred_to=data.get("referred_to", ""),
             base_revision=data.get("base_revision"),
+            review_on=data.get("review_on"),
         )
         return self._render(revision.response_id)
 

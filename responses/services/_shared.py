@@ -5,13 +5,14 @@ the audit, the timeline event, who hears of a change, the live broadcast, and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.selectors import (
     facilitators_of_process,
@@ -19,13 +20,17 @@ from participation.accounts.selectors import (
 )
 from participation.accounts.types import Actor
 from participation.audit import services as audit
+from participation.errors import Invalid
 from participation.live import broadcast
 from participation.notifications import services as notifications
+from participation.notifications.reasons import Audience
 from participation.spaces.models import Department
+from proposals.audience import proposal_audience, proposal_audiences
 from proposals.live import PROPOSAL
 from responses import clock
 from responses.live import TRACKER
 from responses.models import TrackerEntry, TrackerEvent
+from responses.transitions import REVIEWABLE
 
 
 # --- Checks, the locked entry and its timeline ----------------------------------------
@@ -48,6 +53,36 @@ def _dept_name(department: Department | None) -> str:
     return department.name if department is not None else ""
 
 
+def _check_review_on(decision: str, review_on: date | None) -> date | None:
+    """A public review date: only for "under review", "not adopted" or
+    "referred", and only in the future (local dates)."""
+    if review_on is None:
+        return None
+    if not isinstance(review_on, date):
+        raise Invalid(
+            _("Enter the review date as a date."),
+            field_errors={"review_on": ["invalid"]},
+        )
+    if decision not in REVIEWABLE:
+        raise Invalid(
+            _(
+                "A review date can only be set for a decision of under review, not "
+                "adopted or referred."
+            ),
+            code="review_not_allowed",
+            field_errors={"review_on": ["not_allowed"]},
+        )
+    today = timezone.localdate(clock.now())
+    if review_on <= today:
+        raise Invalid(
+            _("The review date must be in the future (after %(today)s).")
+            % {"today": today.isoformat()},
+            code="review_in_past",
+            field_errors={"review_on": ["past"]},
+        )
+    return review_on
+
+
 def _snapshot(entry: TrackerEntry) -> dict[str, Any]:
     return {
         "department": entry.department.code if entry.department else None,
@@ -57,6 +92,7 @@ def _snapshot(entry: TrackerEntry) -> dict[str, Any]:
         "response": entry.response_id,
         "referred_to": entry.referred_to,
         "disputed": entry.disputed_at is not None,
+        "review_on": entry.review_on.isoformat() if entry.review_on else None,
     }
 
 
@@ -85,30 +121,44 @@ def _event(
     return event
 
 
-def _audience(entry: TrackerEntry) -> set[int]:
-    """The proposal's author and followers (supporters follow when they support)."""
-    return {entry.proposal.author_id, *notifications.follower_ids(entry.proposal)}
+def _audience(entry: TrackerEntry) -> Audience:
+    """The proposal's author, supporters, commenters and followers, with reasons."""
+    return proposal_audience(entry.proposal)
 
 
-def _department_officials(department_id: int | None) -> set[int]:
+def _audiences(entries: Iterable[TrackerEntry]) -> dict[int, Audience]:
+    """Entry id → its proposal's audience, for a group in one query per role."""
+    entries = list(entries)
+    by_proposal = proposal_audiences([e.proposal for e in entries])
+    return {e.pk: by_proposal[e.proposal_id] for e in entries}
+
+
+def _department_officials(department_id: int | None) -> Audience:
     if department_id is None:
-        return set()
-    return set(officials_of_department(department_id).values_list("pk", flat=True))
+        return Audience()
+    return Audience().add(
+        officials_of_department(department_id).values_list("pk", flat=True),
+        "department",
+    )
 
 
-def _coordinators(entry: TrackerEntry) -> set[int]:
-    return set(facilitators_of_process(entry.process_id).values_list("pk", flat=True))
+def _coordinators(entry: TrackerEntry) -> Audience:
+    return Audience().add(
+        facilitators_of_process(entry.process_id).values_list("pk", flat=True),
+        "facilitator",
+    )
 
 
 def _notify(
     entry: TrackerEntry,
-    recipients: Iterable[int],
+    recipients: Mapping[int, str],
     kind: str,
+    /,
     *,
     actor: Actor | None = None,
     **data: Any,
-) -> None:
-    notifications.notify(
+) -> int:
+    return notifications.notify(
         recipient_ids=recipients,
         kind=kind,
         actor=actor,
@@ -151,7 +201,7 @@ class Notice:
     what :func:`_notify` always adds (title, department, actor)."""
 
     kind: str
-    recipients: set[int]
+    recipients: Audience
     data: dict[str, Any] = field(default_factory=dict)
 
 

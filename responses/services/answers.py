@@ -5,6 +5,7 @@ several proposals) and its revisions, earlier ones staying public.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,8 @@ from responses.models import (
 )
 from responses.services._shared import (
     Notice,
-    _audience,
+    _audiences,
+    _check_review_on,
     _lock,
     _record_change,
     _snapshot,
@@ -149,6 +151,7 @@ def response_publish(
     body: str,
     referred_to: str = "",
     also: Iterable[int] = (),
+    review_on: date | None = None,
 ) -> Response:
     """Publish a department's decision and its reasons, optionally as one answer
     covering several similar proposals (each still counts on its own)."""
@@ -157,6 +160,7 @@ def response_publish(
     _check_decision(decision)
     body = _check_body(decision, body)
     referred_to = _check_referred_to(decision, referred_to)
+    review_on = _check_review_on(decision, review_on)
     group = [locked, *_lock_group(locked, also)]
     for member in group:
         if not decision_allowed(member.decision, decision):
@@ -190,6 +194,7 @@ def response_publish(
     response.current = revision
     response.save(update_fields=["current"])
     covered = [member.proposal_id for member in group]
+    audiences = _audiences(group)
     for member in group:
         before = _snapshot(member)
         member.decision = decision
@@ -197,6 +202,7 @@ def response_publish(
         member.decided_at = member.decided_at or now
         member.acknowledged_at = member.acknowledged_at or now
         member.referred_to = referred_to
+        member.review_on = review_on
         member.response = response
         _open_implementation(member)
         _record_change(
@@ -213,7 +219,7 @@ def response_publish(
             action="response.publish",
             before=before,
             audit_extra={"revision": 1, "body": body, "covers": covered},
-            notice=Notice("response.published", _audience(member)),
+            notice=Notice("response.published", audiences[member.pk]),
             change="published",
         )
     return response
@@ -229,6 +235,7 @@ def response_revise(
     change_note: str,
     referred_to: str = "",
     base_revision: int | None = None,
+    review_on: date | None = None,
 ) -> ResponseRevision:
     """Write a new revision of the published response; earlier ones stay public."""
     locked = _lock(entry)
@@ -260,6 +267,7 @@ def response_revise(
         )
     body = _check_body(decision, body)
     referred_to = _check_referred_to(decision, referred_to)
+    review_on = _check_review_on(decision, review_on)
     change_note = check_length(
         change_note,
         field="change_note",
@@ -305,11 +313,13 @@ def response_revise(
         .filter(response=response)
         .order_by("pk")
     )
+    audiences = _audiences(members)
     for member in members:
         before = _snapshot(member)
         member.decision = decision
         member.decision_changed_at = now
         member.referred_to = referred_to
+        member.review_on = review_on
         _open_implementation(member)
         _record_change(
             entry=member,
@@ -325,7 +335,7 @@ def response_revise(
             action="response.revise",
             before=before | {"revision": current.number, "body": current.body},
             audit_extra={"revision": number, "body": body, "change_note": change_note},
-            notice=Notice("response.revised", _audience(member)),
+            notice=Notice("response.revised", audiences[member.pk]),
             change="revised",
         )
     return revision

@@ -17,6 +17,7 @@ from participation.errors import Conflict, Invalid, NotAllowed
 from participation.live import broadcast
 from participation.moderation import limits
 from participation.notifications import services as notifications
+from participation.notifications.reasons import Audience
 from proposals.live import PROPOSAL
 from proposals.models import Proposal
 from responses import clock, rules
@@ -188,7 +189,10 @@ def dispute_answer(
         action="tracker.dispute_answer",
         before=before,
         audit_extra={"answer": answer.pk, "body": body},
-        notice=Notice("tracker.dispute_answered", disputer_ids | _audience(locked)),
+        notice=Notice(
+            "tracker.dispute_answered",
+            _audience(locked) | Audience().add(disputer_ids, "supporter"),
+        ),
         change="dispute_answered",
     )
     return answer
@@ -223,6 +227,8 @@ def response_rate(
         rating.satisfied = satisfied
         rating.updated_at = now
         rating.save(update_fields=["clear", "satisfied", "updated_at"])
+    if created:
+        _notify_rating(response, user)
     for proposal_id in response.entries.values_list("proposal_id", flat=True):
         broadcast.send(
             PROPOSAL.name(proposal_id),
@@ -230,6 +236,20 @@ def response_rate(
             {"proposal_id": proposal_id, "change": "rating"},
         )
     return rating
+
+
+def _notify_rating(response: Response, user: Actor) -> None:
+    """A first rating tells the department (a changed rating does not)."""
+    entry = response.entries.select_related("proposal").order_by("pk").first()
+    if entry is None:
+        return
+    notifications.notify(
+        recipient_ids=_department_officials(response.department_id),
+        kind="response.rated",
+        actor=user,
+        url=response.get_absolute_url(),
+        data={"title": entry.proposal.title},
+    )
 
 
 @transaction.atomic

@@ -187,7 +187,15 @@ def progress_post(
         notice=Notice(
             "tracker.completed" if completed else "tracker.progress",
             _audience(locked),
-            {"status": _label(Implementation.choices, status), "percent": value},
+            {
+                "status": _label(Implementation.choices, status),
+                "percent": value,
+                **(
+                    {"entry": locked.pk, "round": locked.completion_round}
+                    if completed
+                    else {}
+                ),
+            },
         ),
         change=kind,
     )

@@ -5,7 +5,7 @@ decision, and the overdue reminder.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from responses.services._shared import (
     Notice,
     _audience,
     _broadcast,
+    _check_review_on,
     _coordinators,
     _department_officials,
     _event,
@@ -194,7 +195,12 @@ def tracker_claim(
 # --- Status without a decision --------------------------------------------------------
 @transaction.atomic
 def tracker_set_status(
-    *, actor: Actor, entry: TrackerEntry, status: str, note: str = ""
+    *,
+    actor: Actor,
+    entry: TrackerEntry,
+    status: str,
+    note: str = "",
+    review_on: date | None = None,
 ) -> TrackerEntry:
     """Acknowledge a proposal or put it under review. Decisions need a response."""
     locked = _lock(entry)
@@ -210,13 +216,19 @@ def tracker_set_status(
             _("Choose acknowledged or under review."),
             field_errors={"status": ["invalid_choice"]},
         )
-    if status == locked.decision:
+    # Under review again with a new review date is an update, not a repeat.
+    new_review = (
+        status == locked.decision
+        and review_on is not None
+        and review_on != locked.review_on
+    )
+    if status == locked.decision and not new_review:
         raise Conflict(
             _("The status is already “%(status)s”.")
             % {"status": locked.get_decision_display()},
             code="unchanged",
         )
-    if not decision_allowed(locked.decision, status):
+    if not new_review and not decision_allowed(locked.decision, status):
         raise Invalid(
             _("The status cannot go from “%(old)s” to “%(new)s”.")
             % {
@@ -227,10 +239,12 @@ def tracker_set_status(
             field_errors={"status": ["invalid_transition"]},
         )
     note = check_length(note, field="note", low=0, high=500)
+    review_on = _check_review_on(status, review_on)
     before = _snapshot(locked)
     now = clock.now()
     previous = locked.decision
     locked.decision = status
+    locked.review_on = review_on
     locked.decision_changed_at = now
     locked.acknowledged_at = locked.acknowledged_at or now
     _record_change(

@@ -300,7 +300,7 @@ def test_facilitator_hides_an_opinion_with_a_reason_and_the_author_is_told(
     assert opinion.hidden_reason_display == "Offensive or abusive: 個人攻撃"
     assert AuditEvent.objects.filter(action="opinion.hide").exists()
     note = Notification.objects.get(recipient=resident)
-    assert note.kind == "moderation.hidden"
+    assert note.kind == "moderation.content_hidden"
 
 
 def test_hiding_needs_a_listed_reason(live_session, facilitator, resident):

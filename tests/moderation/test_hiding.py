@@ -133,15 +133,21 @@ def test_hide_is_audited_with_before_and_after(facilitator, comment):
     assert event.target_type == "proposals.comment"
 
 
-def test_hide_tells_the_author_why(facilitator, comment, author):
+def test_hide_tells_the_author_why_and_how_to_ask_for_a_review(
+    facilitator, comment, author
+):
     services.content_hide(
         actor=facilitator,
         target=comment,
         reason_code=ReportReason.OFFENSIVE,
         reason="Insults.",
     )
-    note = Notification.objects.get(recipient=author, kind="moderation.hidden")
+    note = Notification.objects.get(recipient=author, kind="moderation.content_hidden")
     assert note.data["reason"] == "Offensive or abusive: Insults."
+    assert note.reason == "author"
+    log = f"/processes/{comment.proposal.process.slug}/moderation-log/"
+    assert note.data["appeal_url"].endswith(log)
+    assert note.data["appeal_url"] in note.message
 
 
 def test_hiding_a_comment_broadcasts_comment_hidden(

@@ -155,7 +155,7 @@ def test_auto_hide_tells_the_author(residents, comment, author):
     for user in residents:
         _report(user, comment)
     assert Notification.objects.filter(
-        recipient=author, kind="moderation.hidden"
+        recipient=author, kind="moderation.content_hidden"
     ).exists()
 
 

@@ -203,12 +203,20 @@ def test_the_demo_covers_the_cases():
     assert any(e.implementation_percent is not None for e in entries)
 
 
+def _with_review(rows: Iterator[TrackerEntry]) -> Iterator[list[Any]]:
+    """The columns added since (the review date, last), after the old ones."""
+    entries = list(rows)
+    for entry, row in zip(entries, csv_rows_before(iter(entries)), strict=True):
+        review_on = entry.review_on.isoformat() if entry.review_on else None
+        yield [*row, review_on, "yes" if entry.review_due else "no"]
+
+
 def test_the_csv_is_byte_for_byte_what_it_was(client):
     served = b"".join(client.get("/tracker/export.csv").streaming_content)
     before = b"".join(
         csvwriter.csv_chunks(
-            CSV_COLUMNS_BEFORE,
-            csv_rows_before(selectors.csv_rows(selectors.TrackerFilters())),
+            [*CSV_COLUMNS_BEFORE, "review_on", "review_due"],
+            _with_review(selectors.csv_rows(selectors.TrackerFilters())),
         )
     )
     assert served.count(b"\r\n") > 10
@@ -224,7 +232,11 @@ def test_the_open_data_tracker_rows_are_what_they_were(client):
 def test_the_api_summary_is_what_it_was():
     entries = list(TrackerEntry.objects.select_related("department"))
     assert [repr(selectors.entry_summary(e)) for e in entries] == [
-        repr(entry_summary_before(e)) for e in entries
+        repr(
+            entry_summary_before(e)
+            | {"review_on": e.review_on, "review_due": e.review_due}
+        )
+        for e in entries
     ]
 
 

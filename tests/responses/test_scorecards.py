@@ -153,3 +153,28 @@ def test_answered_count_for_the_home_page(dataset):
 def test_disputes_count_on_the_scorecard(disputed, department):
     figures = selectors.department_figures(department)
     assert (figures.disputed_ever, figures.disputed_open) == (1, 1)
+
+
+def test_questionnaire_answers_count_on_the_scorecards(
+    completed, department, other_department, resident, supporter, client
+):
+    from responses.models import OutcomeCheck
+
+    services.outcome_check(user=supporter, entry=completed, verdict="confirmed")
+    services.outcome_check(
+        user=resident,
+        entry=completed,
+        verdict="disputed",
+        reason="日よけは一部の遊具にしか設置されていません。",
+    )
+    assert OutcomeCheck.objects.count() == 2
+    figures = selectors.department_figures(department)
+    assert (figures.confirmations, figures.disputes) == (1, 1)
+    assert figures.confirmed_share == 50
+    board = selectors.scorecards()
+    rows = {row.department.pk: row for row in board.rows}
+    assert (rows[department.pk].confirmations, rows[department.pk].disputes) == (1, 1)
+    assert rows[other_department.pk].confirmed_share is None
+    assert (board.total.confirmations, board.total.disputes) == (1, 1)
+    page = client.get(department.get_absolute_url()).content.decode()
+    assert "of residents confirmed completion (1 yes, 1 no)" in page
