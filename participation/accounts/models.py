@@ -10,6 +10,7 @@ from django.contrib.auth.models import (
     BaseUserManager,
     PermissionsMixin,
 )
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -64,6 +65,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Demo accounts may skip MFA, only while DEBUG is on."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The language of the e-mails this person receives: the one they signed up in,
+    # then the one they last chose on the site (accounts.services.user_set_language).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="ja"
+    )
 
     objects = UserManager()
 
