@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.conf import settings
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
     PermissionsMixin,
 )
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse

@@ -13,8 +13,12 @@ class Config(AppConfig):
         # Imported here, not at the top: app loading order (see meetings.apps).
         from allauth.account.signals import email_added, email_confirmed
 
-        from participation.notifications import live  # noqa: F401  (the bell's group)
-        from participation.notifications import periodic, services, tasks
+        from participation.notifications import (
+            live,  # noqa: F401  (the bell's group)
+            periodic,
+            services,
+            tasks,
+        )
 
         periodic.register(
             "notifications.digests", tasks.digests_job, every=timedelta(minutes=5)

@@ -30,6 +30,7 @@ twice rather than lost.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 from collections import defaultdict
@@ -71,7 +72,7 @@ def recipient_addresses(user_ids: Iterable[int]) -> dict[int, str]:
     rows = EmailAddress.objects.filter(
         user_id__in=list(user_ids), primary=True, verified=True
     ).values_list("user_id", "email")
-    return {uid: address for uid, address in rows}
+    return dict(rows)
 
 
 def bounced(addresses: Iterable[str]) -> set[str]:
@@ -239,8 +240,8 @@ def deliver(delivery_ids: Sequence[int]) -> dict[datetime, list[int]]:
         connection = get_connection(fail_silently=False)
         try:
             connection.open()
-        except (smtplib.SMTPException, OSError) as error:
-            text = f"{type(error).__name__}: {error}"[:2000]
+        except (smtplib.SMTPException, OSError) as refused:
+            text = f"{type(refused).__name__}: {refused}"[:2000]
             for delivery, address in to_send:
                 results.failed(delivery.pk, delivery.attempts, RETRY, 0, text, address)
             to_send = []
@@ -260,10 +261,8 @@ def deliver(delivery_ids: Sequence[int]) -> dict[datetime, list[int]]:
                         delivery.pk, delivery.attempts, outcome, code, error, address
                     )
         finally:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 connection.close()
-            except (smtplib.SMTPException, OSError):
-                pass
     return results.save()
 
 

@@ -127,12 +127,14 @@ def create_digests(period: str, start: datetime, end: datetime) -> list[int]:
 def _targets(news: Iterable[Notification]) -> list[dict[str, Any]]:
     by_target: dict[str, dict[str, Any]] = {}
     for n in news:
-        key = n.url or str(n.data.get("title", n.kind))
+        # One entry per page (a proposal), whichever comment the news points to.
+        page = n.url.split("#", 1)[0]
+        key = page or str(n.data.get("title", n.kind))
         entry = by_target.setdefault(
             key,
             {
                 "title": str(n.data.get("title", "")),
-                "link": emails._link(n.url),
+                "link": emails.link(page),
                 "count": 0,
                 "lines": [],
             },

@@ -110,7 +110,7 @@ def site_name() -> str:
     return settings.SITE_NAME or _("Participation")
 
 
-def _link(url: str) -> str:
+def link(url: str) -> str:
     if url.startswith("/") and not url.startswith("//"):
         return absolute_url(url)
     return absolute_url(reverse("notifications:list"))
@@ -157,7 +157,7 @@ def notification_email(
             "language": translation.get_language(),
             "message": message,
             "reason": notification.reason_text,
-            "link": _link(notification.url),
+            "link": link(notification.url),
             "unsubscribe_url": unsubscribe,
             "locked_reminder": locked,
             "preferences_url": absolute_url(reverse("notifications:preferences")),
@@ -211,7 +211,7 @@ def digest_email(
             "language": translation.get_language(),
             "title": title,
             "answers": [
-                {"message": n.message, "reason": n.reason_text, "link": _link(n.url)}
+                {"message": n.message, "reason": n.reason_text, "link": link(n.url)}
                 for n in answers
             ],
             "targets": targets,

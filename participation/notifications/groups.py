@@ -25,13 +25,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Mode(models.TextChoices):
     IMMEDIATE = "immediate", _("Immediately")
     DAILY = "daily", _("In a daily digest")
     WEEKLY = "weekly", _("In a weekly digest")
-    NEVER = "never", _("Never")
+    NEVER = "never", pgettext_lazy("e-mail mode", "Never")
 
 
 DIGEST_MODES = (Mode.DAILY, Mode.WEEKLY)

@@ -13,7 +13,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
-
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
