@@ -204,7 +204,9 @@ def deliver(delivery_ids: Sequence[int]) -> dict[datetime, list[int]]:
     now = timezone.now()
     token = claim(Delivery, delivery_ids, now)
     batch = list(
-        Delivery.objects.filter(claim=token, status=SendStatus.SENDING)
+        Delivery.objects.filter(
+            pk__in=list(delivery_ids), claim=token, status=SendStatus.SENDING
+        )
         .select_related("notification__recipient", "notification__actor")
         .order_by("pk")
     )

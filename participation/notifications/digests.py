@@ -169,7 +169,9 @@ def send_digests(digest_ids: Sequence[int]) -> dict[datetime, list[int]]:
     now = timezone.now()
     token = claim(Digest, digest_ids, now)
     batch = list(
-        Digest.objects.filter(claim=token, status=SendStatus.SENDING)
+        Digest.objects.filter(
+            pk__in=list(digest_ids), claim=token, status=SendStatus.SENDING
+        )
         .select_related("user")
         .order_by("pk")
     )

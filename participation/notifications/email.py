@@ -41,6 +41,8 @@ _CONTEXT: dict[str, list[ContextFunc]] = {}
 _VETOES: dict[str, VetoFunc] = {}
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# The unsubscribe "group" of a digest: every group received in a digest.
+DIGESTS = "digests"
 
 
 def register_context(kind: str, func: ContextFunc) -> None:
@@ -93,7 +95,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
     if (
         not isinstance(value, dict)
         or not isinstance(value.get("u"), int)
-        or value.get("g") not in groups.GROUPS
+        or (value.get("g") not in groups.GROUPS and value.get("g") != DIGESTS)
     ):
         raise signing.BadSignature("malformed unsubscribe token")
     return value["u"], value["g"]
@@ -219,6 +221,8 @@ def digest_email(
             "preferences_url": absolute_url(reverse("notifications:preferences")),
             "notifications_url": absolute_url(reverse("notifications:list")),
         }
+        context["unsubscribe_url"] = unsubscribe_url(recipient.pk, DIGESTS)
+        unsubscribe = context["unsubscribe_url"]
         text = render_to_string("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
         subject = _subject(title)
@@ -227,7 +231,9 @@ def digest_email(
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
-        headers=headers_for("", make_msgid(idstring=idstring, domain=_domain())),
+        headers=headers_for(
+            unsubscribe, make_msgid(idstring=idstring, domain=_domain())
+        ),
     )
     email.attach_alternative(html, "text/html")
     return email

@@ -76,6 +76,8 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["recipient", "-created_at"]),
+            # The digests read a period's notifications.
+            models.Index(fields=["created_at"], name="notification_created_idx"),
         ]
 
     def __str__(self) -> str:

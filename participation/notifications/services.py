@@ -16,6 +16,7 @@ from participation.accounts.types import Actor
 from participation.errors import Invalid
 from participation.live import broadcast
 from participation.notifications import groups, tasks
+from participation.notifications.email import DIGESTS
 from participation.notifications.live import USER
 from participation.notifications.models import (
     BouncedAddress,
@@ -180,8 +181,11 @@ def email_preferences_set(*, user: Actor, modes: Mapping[str, str]) -> int:
 
 
 def email_unsubscribe(*, user_id: int, group: str) -> bool:
-    """Stop e-mails of ``group`` to ``user_id`` (in-app notifications stay).
-    False when they were already off."""
+    """Stop e-mails of ``group`` to ``user_id`` (in-app notifications stay);
+    ``"digests"`` stops every group received in a digest. False when they were
+    already off."""
+    if group == DIGESTS:
+        return _unsubscribe_digests(user_id)
     if group not in groups.GROUPS:
         raise Invalid(_("That choice is not available."))
     with transaction.atomic():
@@ -198,6 +202,20 @@ def email_unsubscribe(*, user_id: int, group: str) -> bool:
         pref.updated_at = timezone.now()
         pref.save(update_fields=["mode", "updated_at"])
         return True
+
+
+def _unsubscribe_digests(user_id: int) -> bool:
+    chosen = dict(
+        EmailPreference.objects.filter(user_id=user_id).values_list("group", "mode")
+    )
+    in_digest = [
+        g
+        for g in groups.GROUPS
+        if chosen.get(g, groups.DEFAULTS[g]) in groups.DIGEST_MODES
+    ]
+    for group in in_digest:
+        email_unsubscribe(user_id=user_id, group=group)
+    return bool(in_digest)
 
 
 def deliveries_retry(*, delivery_ids: Iterable[int]) -> int:

@@ -173,8 +173,13 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return _unsubscribe_page(request, "gone", 410)
-    label = groups.GROUPS[group][0]
-    already = services.email_modes(user)[group] == groups.Mode.NEVER
+    modes = services.email_modes(user)
+    if group == emails.DIGESTS:
+        label = _("Digests")
+        already = not any(m in groups.DIGEST_MODES for m in modes.values())
+    else:
+        label = groups.GROUPS[group][0]
+        already = modes[group] == groups.Mode.NEVER
     if request.method == "GET":
         return _unsubscribe_page(
             request,

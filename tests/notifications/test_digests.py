@@ -85,6 +85,7 @@ def test_daily_digest_is_sent_once_at_its_hour_grouped_with_counts(
     assert "提案2 (1 notification)" in text
     assert "https://participation.example.jp/proposals/1/\r\n" in text
     assert digest.message.get_body(("html",)) is not None
+    assert "/notifications/unsubscribe/" in digest.message["List-Unsubscribe"]
     # The job runs again in the same period (next slot, another worker): nothing.
     with time_machine.travel(_at(11, 7, 12), tick=False):
         PeriodicRun.objects.filter(name="notifications.digest.daily").delete()

@@ -104,7 +104,7 @@ def test_link_of_a_deleted_account_says_so(client, resident):
 def test_page_is_translated(client, resident):
     client.cookies["django_language"] = "ja"
     response = client.post(_url(resident))
-    assert "メール" in response.content.decode()
+    assert "「自分の提案」のメールの配信を停止しました。" in response.content.decode()
 
 
 def test_after_unsubscribing_no_email_is_scheduled(client, resident):
@@ -139,3 +139,17 @@ def test_link_in_a_real_email_unsubscribes(client, db):
     path = url.split("://", 1)[1].split("/", 1)[1]
     assert client.post("/" + path).status_code == 200
     assert _mode(user, "supported") == "never"
+
+
+def test_digest_link_stops_every_group_in_a_digest(client, resident):
+    url = reverse(
+        "notifications:unsubscribe",
+        args=[emails.unsubscribe_token(resident.pk, emails.DIGESTS)],
+    )
+    assert "Stop e-mails about “Digests”?" in client.get(url).content.decode()
+    assert client.post(url).status_code == 200
+    modes = services.email_modes(resident)
+    assert modes["discussion"] == modes["supported"] == modes["other"] == "never"
+    assert modes["own_proposals"] == "immediate"  # not a digest group
+    page = client.post(url).content.decode()
+    assert "You already receive no e-mails about “Digests”." in page
