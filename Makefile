@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DEMO_PASSWORD ?= demo-password-2026
 
 .PHONY: run test e2e screenshots lint format messages compilemessages migrate seed \
-        bench bench-search bench-live check clean
+        bench bench-search bench-live bench-notify check clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,8 +41,13 @@ run: compilemessages seed
 	@echo "  Demo accounts (password: $(DEMO_PASSWORD)):"
 	@echo "    resident@example.org  resident2@example.org  facilitator@example.org"
 	@echo "    official@example.org  admin@example.org"
-	@echo "  E-mails (sign-up verification links) are printed on this console."
+	@echo "  E-mails (sign-up links, and notifications sent by the background worker"
+	@echo "  started beside the server) go to this console, not to anyone's inbox."
 	@echo ""
+	@# One command: the worker (queued e-mails, digests, reminders) runs beside the
+	@# server and stops with it.
+	DJANGO_DEBUG=1 $(PY) manage.py worker --no-reload --interval 2 & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(PY) -m participation.server --host $(HOST) --port $(PORT)
 
 test: compilemessages
@@ -64,13 +69,18 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-search bench-live
+bench: bench-search bench-live bench-notify
 
 bench-search: compilemessages
 	$(PY) bench/search.py
 
 bench-live: compilemessages
 	$(PY) bench/live.py
+
+# NOTIFY_BENCH_N (10000 by default) notifications from commit to the last message
+# received by a local SMTP server, beside a straight SMTP ceiling.
+bench-notify: compilemessages
+	$(PY) bench/notify.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "participation",
     "participation.accounts",
     "participation.spaces",
@@ -360,6 +362,35 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@localhost")
+# Seconds an SMTP connection may wait for the server (the worker, not requests).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# --- Background tasks and notification e-mail ----------------------------------
+# Django's Tasks API (the django-tasks backport; django.tasks from Django 6). The
+# database backend keeps the queue in the same database, so a task enqueued on
+# commit survives restarts; `manage.py worker` runs it (deploy/README.md,
+# "The worker"). On PostgreSQL several workers share the queue (SKIP LOCKED).
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Notifications per delivery task (one SMTP connection each).
+NOTIFY_EMAIL_BATCH = env_int("NOTIFY_EMAIL_BATCH", 200)
+# Attempts before a delivery is dead (visible in the admin), and the first wait
+# between attempts in seconds (doubled each time, at most NOTIFY_EMAIL_MAX_BACKOFF).
+NOTIFY_EMAIL_MAX_ATTEMPTS = env_int("NOTIFY_EMAIL_MAX_ATTEMPTS", 6)
+NOTIFY_EMAIL_BACKOFF = env_int("NOTIFY_EMAIL_BACKOFF", 60)
+NOTIFY_EMAIL_MAX_BACKOFF = env_int("NOTIFY_EMAIL_MAX_BACKOFF", 6 * 3600)
+# Local hour (TIME_ZONE) of the daily and weekly digests, and the weekly one's day
+# (0 = Monday … 6 = Sunday).
+NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 7)
+NOTIFY_DIGEST_WEEKDAY = env_int("NOTIFY_DIGEST_WEEKDAY", 0)
+# How long an unsubscribe link in an e-mail works (days).
+NOTIFY_UNSUBSCRIBE_DAYS = env_int("NOTIFY_UNSUBSCRIBE_DAYS", 90)
+# Officials cannot turn off their deadline reminders by themselves.
+NOTIFY_OFFICIAL_REMINDERS_LOCKED = env_bool("NOTIFY_OFFICIAL_REMINDERS_LOCKED", True)
 
 # --- Security -------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BODY_BYTES", 512 * 1024)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from participation import csp, views
+from participation.accounts import views as account_views
 from portal import views as portal_views
 
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("csp-report/", csp.report, name="csp-report"),
     path("processes/<slug:slug>/", portal_views.process_detail, name="process"),
+    # The language switch also remembers a signed-in person's language (e-mails).
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -8,6 +8,7 @@ from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from participation.site_url import absolute_url, site_url
@@ -112,6 +113,10 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().save_user(request, user, form, commit=False)
         user.real_name = form.cleaned_data["real_name"]
         user.name_reading = form.cleaned_data.get("name_reading", "")
+        # E-mails speak the language the person signed up in.
+        language = get_language() or settings.LANGUAGE_CODE
+        if language in dict(settings.LANGUAGES):
+            user.language = language
         if commit:
             user.save()
         return user

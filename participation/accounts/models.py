@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.conf import settings
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
@@ -64,6 +65,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Demo accounts may skip MFA, only while DEBUG is on."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The language of the e-mails this person receives: the one they signed up in,
+    # then the one they last chose on the site (accounts.services.user_set_language).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="ja"
+    )
 
     objects = UserManager()
 

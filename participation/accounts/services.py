@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -227,3 +228,13 @@ def role_revoke(
         user.save(update_fields=["is_staff", "is_superuser"])
     record(actor=actor, action="role.revoke", target=user, before=snapshot)
     forget_standing(user)
+
+
+def user_set_language(*, user: User, language: str) -> bool:
+    """Remember the language ``user`` chose on the site: their e-mails are written
+    in it. Returns False (nothing changed) for an unknown or unchanged language."""
+    if language not in dict(settings.LANGUAGES) or user.language == language:
+        return False
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return True

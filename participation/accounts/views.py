@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -125,4 +126,18 @@ def personal_data_download(request: HttpRequest) -> StreamingHttpResponse:
         f'attachment; filename="personal-data-{request.user.pk}-{stamp}.json"'
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (cookie), and for a signed-in person the language
+    of their e-mails too."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and response.status_code in (200, 302)
+    ):
+        services.user_set_language(user=request.user, language=language)
     return response

@@ -9,3 +9,16 @@ urlpatterns = [
     path("notifications/read/", views.notification_mark_read, name="mark_read"),
     path("notifications/<int:pk>/open/", views.notification_open, name="open"),
 ]
+
+urlpatterns += [
+    path(
+        "notifications/preferences/",
+        views.email_preferences,
+        name="preferences",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        views.unsubscribe,
+        name="unsubscribe",
+    ),
+]
