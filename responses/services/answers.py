@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from participation.accounts.types import Actor
 from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid
+from participation.idempotency import services as idempotency
 from participation.text import clean_text
 from responses import clock, rules
 from responses.models import (
@@ -140,6 +141,7 @@ def _lock_group(main: TrackerEntry, ids: Iterable[int]) -> list[TrackerEntry]:
     return others
 
 
+@idempotency.idempotent("response", author="actor")
 @transaction.atomic
 def response_publish(
     *,
@@ -149,6 +151,7 @@ def response_publish(
     body: str,
     referred_to: str = "",
     also: Iterable[int] = (),
+    idempotency_key: str = "",
 ) -> Response:
     """Publish a department's decision and its reasons, optionally as one answer
     covering several similar proposals (each still counts on its own)."""
