@@ -240,9 +240,11 @@ def _action_post(
 ) -> None:
 
     body = content.get("body")
+    key = content.get("idempotency_key")
     services.opinion_post(
         session=_load_session(session_id),
         body=body if isinstance(body, str) else "",
+        idempotency_key=key if isinstance(key, str) else "",
         author=user if user.is_authenticated else None,
         guest=None if user.is_authenticated else _guest_of(data),
     )

@@ -34,6 +34,7 @@ from participation.accounts.types import Actor, Viewer, signed_in
 from participation.audit import services as audit
 from participation.checks import check_length, refuse, too_long
 from participation.errors import Conflict, DomainError, Invalid, NotAllowed
+from participation.idempotency import services as idempotency
 from participation.live import broadcast
 from participation.moderation import limits
 from participation.moderation.models import (
@@ -136,6 +137,7 @@ def _snapshot(session: LiveSession) -> dict[str, Any]:
     }
 
 
+@idempotency.idempotent("live_session", author="actor")
 @transaction.atomic
 def session_create(
     *,
@@ -148,6 +150,7 @@ def session_create(
     venue: str = "",
     online_url: str = "",
     allow_guests: bool = False,
+    idempotency_key: str = "",
 ) -> LiveSession:
     refuse(rules.session_create_refusal(actor, process))
     fields = _clean_session_fields(
@@ -351,6 +354,7 @@ def _check_opinion_body(body: str) -> str:
     )
 
 
+@idempotency.idempotent("opinion", guest="guest")
 @transaction.atomic
 def opinion_post(
     *,
@@ -358,6 +362,7 @@ def opinion_post(
     body: str,
     author: Actor | None = None,
     guest: Guest | None = None,
+    idempotency_key: str = "",
 ) -> Opinion:
     """Post an opinion as a signed-in user (``author``) or as a ``guest``."""
     person = signed_in(author)
@@ -559,8 +564,11 @@ def opinion_set_theme(
     return locked
 
 
+@idempotency.idempotent("live_theme", author="actor")
 @transaction.atomic
-def theme_create(*, actor: Actor, session: LiveSession, name: str) -> SessionTheme:
+def theme_create(
+    *, actor: Actor, session: LiveSession, name: str, idempotency_key: str = ""
+) -> SessionTheme:
     locked = _locked_session(session)
     refuse(_facilitation_refusal(actor, locked))
     name = check_length(

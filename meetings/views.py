@@ -31,6 +31,7 @@ from participation import doors
 from participation.accounts.rules import is_admin
 from participation.accounts.selectors import standing_of
 from participation.errors import DomainError, NotAllowed, RateLimited
+from participation.idempotency import services as idempotency
 from participation.live import selectors as event_log
 from participation.site_url import absolute_url
 from participation.spaces.models import Process
@@ -249,6 +250,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 session = services.session_create(
+                    idempotency_key=idempotency.key_from(request),
                     actor=request.user,
                     process=form.cleaned_data["process"],
                     **_session_form_values(form),
@@ -386,6 +388,7 @@ def opinion_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     try:
         services.opinion_post(
+            idempotency_key=idempotency.key_from(request),
             session=session,
             body=form.cleaned_data["body"],
             author=request.user if request.user.is_authenticated else None,
@@ -512,7 +515,10 @@ def theme_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     try:
         services.theme_create(
-            actor=request.user, session=session, name=form.cleaned_data["name"]
+            idempotency_key=idempotency.key_from(request),
+            actor=request.user,
+            session=session,
+            name=form.cleaned_data["name"],
         )
     except DomainError as error:
         if isinstance(error, NotAllowed | RateLimited):

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "participation.live",
     "participation.search",
     "participation.api",
+    "participation.idempotency",
     "proposals",
     "responses",
     "meetings",

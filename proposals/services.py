@@ -6,8 +6,6 @@ transaction, and schedules notifications and live broadcasts for after commit.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
@@ -19,7 +17,8 @@ from participation.accounts.selectors import standing_of
 from participation.accounts.types import Actor
 from participation.audit import services as audit
 from participation.checks import check_length, refuse
-from participation.errors import Conflict, DomainError, Invalid
+from participation.errors import DomainError, Invalid
+from participation.idempotency import services as idempotency
 from participation.live import broadcast
 from participation.moderation import limits
 from participation.notifications import services as notifications
@@ -61,15 +60,15 @@ def _check_scope(
 
 
 def _check_duplicate_proposal(author: Actor, title: str) -> None:
-    since = timezone.now() - timedelta(seconds=settings.DUPLICATE_TEXT_WINDOW_SECONDS)
-    if Proposal.objects.filter(
-        author=author, title=title, created_at__gte=since
-    ).exists():
-        raise Conflict(
-            _("You have just posted a proposal with this title."), code="duplicate"
-        )
+    idempotency.refuse_duplicate(
+        Proposal.objects.filter(
+            author=author, title=title, created_at__gte=idempotency.recent()
+        ),
+        _("You have just posted a proposal with this title."),
+    )
 
 
+@idempotency.idempotent("proposal")
 @transaction.atomic
 def proposal_create(
     *,
@@ -80,6 +79,7 @@ def proposal_create(
     category: Category | None = None,
     area: Area | None = None,
     location_text: str = "",
+    idempotency_key: str = "",
 ) -> Proposal:
     refuse(rules.proposal_create_refusal(author, process))
     title = check_length(
@@ -243,14 +243,15 @@ def _role_badge(user: Actor, proposal: Proposal) -> tuple[str, int | None]:
 
 
 def _check_duplicate_comment(author: Actor, proposal: Proposal, body: str) -> None:
-    since = timezone.now() - timedelta(seconds=settings.DUPLICATE_TEXT_WINDOW_SECONDS)
-    if Comment.objects.filter(
-        author=author, body=body, created_at__gte=since, deleted_at__isnull=True
-    ).exists():
-        raise Conflict(
-            _("You have just posted the same text. Each comment must be different."),
-            code="duplicate",
-        )
+    idempotency.refuse_duplicate(
+        Comment.objects.filter(
+            author=author,
+            body=body,
+            created_at__gte=idempotency.recent(),
+            deleted_at__isnull=True,
+        ),
+        _("You have just posted the same text. Each comment must be different."),
+    )
 
 
 def _check_links_allowed(author: Actor, body: str) -> None:
@@ -271,6 +272,7 @@ def _check_links_allowed(author: Actor, body: str) -> None:
         )
 
 
+@idempotency.idempotent("comment")
 @transaction.atomic
 def comment_create(
     *,
@@ -279,6 +281,7 @@ def comment_create(
     body: str,
     alignment: str = Alignment.NEUTRAL,
     parent: Comment | None = None,
+    idempotency_key: str = "",
 ) -> Comment:
     refuse(rules.comment_refusal(author, proposal))
     body = check_length(

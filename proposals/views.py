@@ -36,6 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from participation import doors
 from participation.errors import DomainError
+from participation.idempotency import services as idempotency
 from participation.notifications import services as notifications
 from participation.spaces.models import Process
 from participation.text import clean_text
@@ -208,7 +209,10 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 proposal = services.proposal_create(
-                    author=request.user, process=process, **form.service_kwargs()
+                    idempotency_key=idempotency.key_from(request),
+                    author=request.user,
+                    process=process,
+                    **form.service_kwargs(),
                 )
             except DomainError as exc:
                 error = exc
@@ -458,6 +462,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 comment = services.comment_create(
+                    idempotency_key=idempotency.key_from(request),
                     author=request.user,
                     proposal=proposal,
                     body=form.cleaned_data["body"],

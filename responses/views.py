@@ -36,6 +36,7 @@ from participation import csvwriter, doors
 from participation.accounts.models import User
 from participation.accounts.selectors import standing_of
 from participation.errors import DomainError, Invalid, NotAllowed, RateLimited
+from participation.idempotency import services as idempotency
 from participation.site_url import absolute_url
 from participation.spaces.models import Department
 from proposals.models import Proposal
@@ -376,6 +377,7 @@ def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
         if proposal is None:
             raise DomainError(_("This response does not answer that proposal."))
         comment = services.response_comment_create(
+            idempotency_key=idempotency.key_from(request),
             author=request.user,
             response=response,
             proposal=proposal,
@@ -674,6 +676,7 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
 
     def act(user: Any, entry: TrackerEntry, data: dict[str, Any]) -> None:
         services.response_publish(
+            idempotency_key=idempotency.key_from(request),
             actor=user,
             entry=entry,
             decision=data["decision"],
@@ -754,6 +757,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
     def act(user: Any, entry: TrackerEntry, data: dict[str, Any]) -> None:
         services.progress_post(
+            idempotency_key=idempotency.key_from(request),
             actor=user,
             entry=entry,
             status=data["status"],
@@ -781,7 +785,11 @@ def dispute_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
     def act(user: Any, entry: TrackerEntry, data: dict[str, Any]) -> None:
         services.dispute_answer(
-            actor=user, entry=entry, body=data["body"], reopen=data["reopen"]
+            idempotency_key=idempotency.key_from(request),
+            actor=user,
+            entry=entry,
+            body=data["body"],
+            reopen=data["reopen"],
         )
 
     def extra(entry: TrackerEntry) -> dict[str, Any]:
@@ -815,7 +823,11 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
     def act(user: Any, entry: TrackerEntry, data: dict[str, Any]) -> None:
         services.outcome_check(
-            user=user, entry=entry, verdict=data["verdict"], reason=data["reason"]
+            idempotency_key=idempotency.key_from(request),
+            user=user,
+            entry=entry,
+            verdict=data["verdict"],
+            reason=data["reason"],
         )
 
     return _staff_form_view(

@@ -75,3 +75,36 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def threads_db(transactional_db, tmp_path):
+    """A committed test database that threads with connections of their own share.
+
+    PostgreSQL: the test database itself. SQLite: the in-memory test database
+    shares one cache between connections and answers a second writer "table is
+    locked" at once instead of waiting its turn, so the test runs on a file copy
+    (WAL, ``BEGIN IMMEDIATE``, as in production) and the in-memory one is put back.
+    """
+    import sqlite3
+
+    from django.db import connections
+
+    conn = connections["default"]
+    if conn.vendor != "sqlite" or not conn.is_in_memory_db():
+        yield
+        return
+    conn.ensure_connection()
+    path = tmp_path / "threads.sqlite3"
+    copy = sqlite3.connect(path)
+    conn.connection.backup(copy)
+    copy.close()
+    memory, name = conn.connection, conn.settings_dict["NAME"]
+    conn.settings_dict["NAME"] = str(path)
+    conn.connection = None
+    try:
+        yield
+    finally:
+        conn.close()
+        conn.settings_dict["NAME"] = name
+        conn.connection = memory

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiParameter
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "The body of every error response.",
@@ -85,3 +87,18 @@ def _auto_schema_class() -> type:
 
 
 ApiAutoSchema = _auto_schema_class()
+
+
+#: The optional header of every create (participation.idempotency).
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any 1 to 100 visible ASCII characters, fresh for each new record. Sending "
+        "the same request again with the same key creates nothing: the answer is "
+        "the record the first request created, with its status and the header "
+        "Idempotent-Replayed: true. The same key with other content is a 409."
+    ),
+)

@@ -17,12 +17,14 @@ from rest_framework.views import APIView
 
 from participation.api.base import ApiMixin
 from participation.api.models import Scope
+from participation.api.schema import IDEMPOTENCY_KEY
 from participation.api.serializers import (
     PersonRefSerializer,
     absolute,
     person_ref,
     validated,
 )
+from participation.idempotency import services as idempotency
 from participation.moderation import selectors, services
 from participation.moderation.models import ModerationAction
 from participation.spaces import selectors as spaces
@@ -119,6 +121,7 @@ class ReportView(ApiMixin, APIView):
         request=ReportSerializer,
         responses={201: ReportResultSerializer},
         operation_id="report_create",
+        parameters=[IDEMPOTENCY_KEY],
     )
     def post(self, request: Request) -> Response:
         data = validated(ReportSerializer, request.data)
@@ -129,6 +132,7 @@ class ReportView(ApiMixin, APIView):
                 {"target_id": [_("There is no such content.")]}
             ) from None
         report = services.report_create(
+            idempotency_key=idempotency.key_from(request),
             reporter=request.user,
             target=target,
             reason=data["reason"],
@@ -143,4 +147,5 @@ class ReportView(ApiMixin, APIView):
                 "created_at": report.created_at,
             },
             status=http.HTTP_201_CREATED,
+            headers=idempotency.replay_headers(report),
         )

@@ -27,6 +27,7 @@ from participation.accounts.types import Actor
 from participation.audit.services import record
 from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid
+from participation.idempotency import services as idempotency
 from participation.live import broadcast
 from participation.moderation import limits, registry, rules
 from participation.moderation.models import (
@@ -221,9 +222,15 @@ def queue_url(process: Any) -> str:
 # --- reports ------------------------------------------------------------------
 
 
+@idempotency.idempotent("report", author="reporter")
 @transaction.atomic
 def report_create(
-    *, reporter: Actor, target: models.Model, reason: str, details: str = ""
+    *,
+    reporter: Actor,
+    target: models.Model,
+    reason: str,
+    details: str = "",
+    idempotency_key: str = "",
 ) -> Report:
     """Report a proposal or a comment, once. At ``MODERATION_AUTO_HIDE_REPORTS`` open
     reports the content is hidden at once, pending review, and the facilitators of
@@ -468,6 +475,7 @@ def reports_dismiss(*, actor: Actor, target: models.Model, reason: str = "") -> 
 # --- blocks -------------------------------------------------------------------
 
 
+@idempotency.idempotent("block", author="actor")
 @transaction.atomic
 def user_block(
     *,
@@ -476,6 +484,7 @@ def user_block(
     reason: str,
     days: int | None = None,
     target: models.Model | None = None,
+    idempotency_key: str = "",
 ) -> Block:
     """Block ``user`` for ``days`` days, or permanently when ``days`` is None.
 
@@ -585,8 +594,11 @@ def block_lift(*, actor: Actor, block: Block, reason: str = "") -> Block:
 # --- facilitator notes ------------------------------------------------------------
 
 
+@idempotency.idempotent("note", author="actor")
 @transaction.atomic
-def note_pin(*, actor: Actor, target: models.Model, body: str) -> FacilitatorNote:
+def note_pin(
+    *, actor: Actor, target: models.Model, body: str, idempotency_key: str = ""
+) -> FacilitatorNote:
     """Pin a signed facilitator note on a proposal or a comment thread; a note
     already pinned there is replaced (and kept in the history)."""
     kind_of(target)

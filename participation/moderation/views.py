@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from participation.errors import DomainError, NotAllowed, RateLimited
+from participation.idempotency import services as idempotency
 from participation.moderation import registry, rules, selectors, services
 from participation.moderation.forms import (
     BlockForm,
@@ -151,6 +152,7 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         form_class=ReportForm,
         refusal=rules.report_refusal(request.user, target),
         perform=lambda data: services.report_create(
+            idempotency_key=idempotency.key_from(request),
             reporter=request.user,
             target=target,
             reason=data["reason"],
@@ -240,6 +242,7 @@ def block_author(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         form_class=BlockForm,
         refusal=rules.moderate_refusal(request.user, target),
         perform=lambda data: services.user_block(
+            idempotency_key=idempotency.key_from(request),
             actor=request.user,
             user=target.author,
             reason=data["reason"],
@@ -265,7 +268,10 @@ def note_pin(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         form_class=NoteForm,
         refusal=rules.moderate_refusal(request.user, target),
         perform=lambda data: services.note_pin(
-            actor=request.user, target=target, body=data["body"]
+            idempotency_key=idempotency.key_from(request),
+            actor=request.user,
+            target=target,
+            body=data["body"],
         ),
         title=_("Pin a facilitator note"),
         submit=_("Pin note"),

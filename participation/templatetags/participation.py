@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -51,3 +53,13 @@ def query_replace(context: template.Context, **kwargs: Any) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def idempotency_key() -> SafeString:
+    """A hidden field with a fresh key, beside ``{% csrf_token %}`` in every create
+    form: sending the same form twice creates one record (participation.idempotency)."""
+    return format_html(
+        '<input type="hidden" name="idempotency_key" value="{}">',
+        secrets.token_urlsafe(24),
+    )

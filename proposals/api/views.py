@@ -27,8 +27,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from participation.api.base import ApiMixin
+from participation.api.schema import IDEMPOTENCY_KEY
 from participation.api.serializers import validated
 from participation.errors import Conflict
+from participation.idempotency import services as idempotency
 from participation.notifications import services as notifications
 from participation.site_url import absolute_url
 from participation.spaces import selectors as spaces
@@ -164,6 +166,7 @@ class ProposalViewSet(ApiMixin, viewsets.GenericViewSet):
         request=s.ProposalCreateSerializer,
         responses={201: s.ProposalDetailSerializer},
         summary="Submit a proposal (scope: participate)",
+        parameters=[IDEMPOTENCY_KEY],
     )
     def create(self, request: Request) -> Response:
         data = validated(s.ProposalCreateSerializer, request.data)
@@ -171,6 +174,7 @@ class ProposalViewSet(ApiMixin, viewsets.GenericViewSet):
         if process is None:
             raise ValidationError({"process": [_unknown("process")]})
         proposal = proposal_services.proposal_create(
+            idempotency_key=idempotency.key_from(request),
             author=request.user,
             process=process,
             title=data["title"],
@@ -181,9 +185,12 @@ class ProposalViewSet(ApiMixin, viewsets.GenericViewSet):
             area=_by_slug(spaces.area_by_slug, data.get("area"), "area"),
             location_text=data.get("location_text") or "",
         )
-        return self._detail(
+        answer = self._detail(
             selectors.public_proposal(proposal.pk), status.HTTP_201_CREATED
         )
+        for name, value in idempotency.replay_headers(proposal).items():
+            answer[name] = value
+        return answer
 
     @extend_schema(
         request=s.ProposalEditSerializer,
@@ -295,7 +302,7 @@ class ProposalViewSet(ApiMixin, viewsets.GenericViewSet):
         request=s.CommentCreateSerializer,
         responses={201: s.CommentSerializer},
         summary="Comment, or reply with “parent” (scope: participate)",
-        parameters=[_ID],
+        parameters=[_ID, IDEMPOTENCY_KEY],
     )
     @action(detail=True, methods=["get", "post"], url_path="comments")
     def comments(self, request: Request, pk: Any = None) -> Response:
@@ -312,6 +319,7 @@ class ProposalViewSet(ApiMixin, viewsets.GenericViewSet):
             if data.get("alignment"):
                 kwargs["alignment"] = data["alignment"]
             comment = proposal_services.comment_create(
+                idempotency_key=idempotency.key_from(request),
                 author=request.user,
                 proposal=proposal,
                 body=data["body"],
@@ -328,7 +336,8 @@ class ProposalViewSet(ApiMixin, viewsets.GenericViewSet):
                 headers={
                     "Location": absolute_url(
                         reverse("api:comment-detail", args=[comment.pk])
-                    )
+                    ),
+                    **idempotency.replay_headers(comment),
                 },
             )
         page = self.paginate_queryset(selectors.root_comments(proposal))

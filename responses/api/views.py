@@ -19,8 +19,10 @@ from rest_framework.views import APIView
 
 from participation.api.base import ApiMixin
 from participation.api.models import Scope
+from participation.api.schema import IDEMPOTENCY_KEY
 from participation.api.serializers import validated
 from participation.errors import Conflict, Invalid
+from participation.idempotency import services as idempotency
 from participation.spaces import selectors as spaces
 from participation.spaces.models import Department
 from proposals import selectors as proposal_selectors
@@ -327,7 +329,7 @@ class ProposalResponseView(ApiMixin, APIView):
     @extend_schema(
         request=ts.PublishSerializer,
         responses={201: ts.ResponseSerializer},
-        parameters=[_ID],
+        parameters=[_ID, IDEMPOTENCY_KEY],
         operation_id="proposal_response_publish",
         summary="Publish the department's response (scope: official)",
     )
@@ -344,6 +346,7 @@ class ProposalResponseView(ApiMixin, APIView):
                 field_errors={"also": ["invalid_choice"]},
             )
         response = services.response_publish(
+            idempotency_key=idempotency.key_from(request),
             actor=request.user,
             entry=entry,
             decision=data["decision"],
@@ -352,7 +355,10 @@ class ProposalResponseView(ApiMixin, APIView):
             also=also,
             review_on=data.get("review_on"),
         )
-        return self._render(response.pk, http.HTTP_201_CREATED)
+        answer = self._render(response.pk, http.HTTP_201_CREATED)
+        for name, value in idempotency.replay_headers(response).items():
+            answer[name] = value
+        return answer
 
     @extend_schema(
         request=ts.ReviseSerializer,
@@ -404,7 +410,7 @@ class ProgressView(ApiMixin, APIView):
     @extend_schema(
         request=ts.ProgressInputSerializer,
         responses={201: ts.ProgressUpdateSerializer},
-        parameters=[_ID],
+        parameters=[_ID, IDEMPOTENCY_KEY],
         operation_id="proposal_progress_post",
         summary="Post a progress update (scope: official)",
     )
@@ -412,6 +418,7 @@ class ProgressView(ApiMixin, APIView):
         proposal = _proposal(pk)
         data = validated(ts.ProgressInputSerializer, request.data)
         update = services.progress_post(
+            idempotency_key=idempotency.key_from(request),
             actor=request.user,
             entry=_entry(proposal),
             status=data["status"],
@@ -423,6 +430,7 @@ class ProgressView(ApiMixin, APIView):
         return Response(
             ts.ProgressUpdateSerializer(update, context={"request": request}).data,
             status=http.HTTP_201_CREATED,
+            headers=idempotency.replay_headers(update),
         )
 
 
@@ -479,7 +487,7 @@ class OutcomeView(ApiMixin, APIView):
     @extend_schema(
         request=ts.OutcomeInputSerializer,
         responses=ts.OutcomeResultSerializer,
-        parameters=[_ID],
+        parameters=[_ID, IDEMPOTENCY_KEY],
         operation_id="proposal_tracker_outcome",
         summary="Confirm or dispute that the completed work is done",
     )
@@ -487,6 +495,7 @@ class OutcomeView(ApiMixin, APIView):
         proposal = _proposal(pk)
         data = validated(ts.OutcomeInputSerializer, request.data)
         check = services.outcome_check(
+            idempotency_key=idempotency.key_from(request),
             user=request.user,
             entry=_entry(proposal),
             verdict=data["verdict"],

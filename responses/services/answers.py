@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from participation.accounts.types import Actor
 from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid
+from participation.idempotency import services as idempotency
 from participation.text import clean_text
 from responses import clock, rules
 from responses.models import (
@@ -142,6 +143,7 @@ def _lock_group(main: TrackerEntry, ids: Iterable[int]) -> list[TrackerEntry]:
     return others
 
 
+@idempotency.idempotent("response", author="actor")
 @transaction.atomic
 def response_publish(
     *,
@@ -152,6 +154,7 @@ def response_publish(
     referred_to: str = "",
     also: Iterable[int] = (),
     review_on: date | None = None,
+    idempotency_key: str = "",
 ) -> Response:
     """Publish a department's decision and its reasons, optionally as one answer
     covering several similar proposals (each still counts on its own)."""

@@ -4,9 +4,6 @@ the department's answer to a dispute), rating a response, commenting on it.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from participation.accounts.types import Actor
 from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid, NotAllowed
+from participation.idempotency import services as idempotency
 from participation.live import broadcast
 from participation.moderation import limits
 from participation.notifications import services as notifications
@@ -49,9 +47,15 @@ from responses.transitions import Implementation, implementation_allowed
 
 
 # --- Residents check the outcome ------------------------------------------------------
+@idempotency.idempotent("outcome_check", author="user")
 @transaction.atomic
 def outcome_check(
-    *, user: Actor, entry: TrackerEntry, verdict: str, reason: str = ""
+    *,
+    user: Actor,
+    entry: TrackerEntry,
+    verdict: str,
+    reason: str = "",
+    idempotency_key: str = "",
 ) -> OutcomeCheck:
     """The author or a supporter confirms or disputes a completed implementation.
     A dispute raises a public flag that only an official's answer clears."""
@@ -135,9 +139,15 @@ def outcome_check(
     return check
 
 
+@idempotency.idempotent("dispute_answer", author="actor")
 @transaction.atomic
 def dispute_answer(
-    *, actor: Actor, entry: TrackerEntry, body: str, reopen: bool = False
+    *,
+    actor: Actor,
+    entry: TrackerEntry,
+    body: str,
+    reopen: bool = False,
+    idempotency_key: str = "",
 ) -> DisputeAnswer:
     """An official answers the open disputes in public; the flag clears. With
     ``reopen`` the implementation goes back to in progress."""
@@ -252,9 +262,15 @@ def _notify_rating(response: Response, user: Actor) -> None:
     )
 
 
+@idempotency.idempotent("response_comment")
 @transaction.atomic
 def response_comment_create(
-    *, author: Actor, response: Response, proposal: Proposal, body: str
+    *,
+    author: Actor,
+    response: Response,
+    proposal: Proposal,
+    body: str,
+    idempotency_key: str = "",
 ) -> ResponseComment:
     refuse(rules.response_comment_refusal(author, response))
     entry = TrackerEntry.objects.filter(proposal=proposal, response=response).first()
@@ -263,14 +279,15 @@ def response_comment_create(
     if proposal.is_hidden:
         raise Invalid(_("This proposal is hidden."), code="hidden")
     body = check_length(body, field="body", low=COMMENT_MIN, high=COMMENT_MAX)
-    since = timezone.now() - timedelta(seconds=settings.DUPLICATE_TEXT_WINDOW_SECONDS)
-    if ResponseComment.objects.filter(
-        author=author, response=response, body=body, created_at__gte=since
-    ).exists():
-        raise Conflict(
-            _("You have just posted the same text. Each comment must be different."),
-            code="duplicate",
-        )
+    idempotency.refuse_duplicate(
+        ResponseComment.objects.filter(
+            author=author,
+            response=response,
+            body=body,
+            created_at__gte=idempotency.recent(),
+        ),
+        _("You have just posted the same text. Each comment must be different."),
+    )
     limits.hit(user=author, action="comment")
     comment = ResponseComment.objects.create(
         response=response, proposal=proposal, author=author, body=body

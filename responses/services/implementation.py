@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from participation.accounts.types import Actor
 from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid
+from participation.idempotency import services as idempotency
 from participation.text import clean_text
 from responses import clock, rules
 from responses.models import (
@@ -103,6 +104,7 @@ def _check_date(entry: TrackerEntry, happened_on: date | None) -> date:
     return happened_on
 
 
+@idempotency.idempotent("progress_update", author="actor")
 @transaction.atomic
 def progress_post(
     *,
@@ -113,6 +115,7 @@ def progress_post(
     body: str,
     link: str = "",
     happened_on: date | None = None,
+    idempotency_key: str = "",
 ) -> ProgressUpdate:
     """Post a dated implementation step; ``completed`` marks the work done."""
     locked = _lock(entry)

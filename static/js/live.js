@@ -441,7 +441,10 @@
       var message = { action: action };
       var opinionId = form.getAttribute("data-opinion-id");
       if (opinionId) { message.opinion_id = parseInt(opinionId, 10); }
-      if (action === "post") { message.body = form.elements.body.value; }
+      if (action === "post") {
+        message.body = form.elements.body.value;
+        if (form.elements.idempotency_key) { message.idempotency_key = form.elements.idempotency_key.value; }
+      }
       if (action === "highlight" || action === "pin") { message.on = form.getAttribute("data-on") === "true"; }
       if (action === "hide") {
         message.reason_code = form.elements.reason_code ? form.elements.reason_code.value : "";
@@ -449,6 +452,18 @@
       }
       if (action === "theme") { message.theme_id = form.elements.theme.value || null; }
       return message;
+    }
+
+    // The next opinion from this form is a new submission: give it a new key (the
+    // page's form carries one for sending without JavaScript; participation.idempotency).
+    function freshKey(form) {
+      var field = form.elements.idempotency_key;
+      if (!field || !window.crypto || !window.crypto.getRandomValues) { return; }
+      var bytes = new Uint8Array(18);
+      window.crypto.getRandomValues(bytes);
+      field.value = Array.prototype.map.call(bytes, function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      }).join("");
     }
 
     function showError(form, text) {
@@ -484,6 +499,7 @@
         form.removeAttribute("aria-busy");
         if (reply.type === "ok") {
           if (form.hasAttribute("data-live-reset")) { form.reset(); bindForms(); }
+          freshKey(form);
           var details = form.closest("details");
           if (details) { details.open = false; }
         } else if (reply.code === "disconnected") {
