@@ -12,4 +12,9 @@ class Config(AppConfig):
         # not loaded yet when Django imports this AppConfig (app loading order).
         # Importing them registers the live group, the reportable content, the
         # "Your data" sections and the profile lists.
-        from proposals import live, moderation, personal_data, profile  # noqa: F401
+        from participation.notifications import email
+        from proposals import live, moderation, notices, personal_data, profile  # noqa: F401
+
+        # E-mails about hidden proposals or comments are withheld (proposals.notices).
+        email.register_veto("proposals.proposal", notices.withheld_proposals)
+        email.register_veto("proposals.comment", notices.withheld_comments)

@@ -332,6 +332,7 @@ def comment_create(
             url=url,
             data=data,
             reason="replied",
+            target=comment,
         )
     notifications.notify(
         recipient_ids=proposal_audience(proposal).without(reply_to),
@@ -339,6 +340,7 @@ def comment_create(
         actor=author,
         url=url,
         data=data,
+        target=comment,
     )
     broadcast.send(
         PROPOSAL.name(proposal.pk),

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +12,9 @@ class Config(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: services import models, which are not
         # loaded yet when Django imports this AppConfig (app loading order).
+        from participation.notifications import email, periodic
         from proposals import events
-        from responses import live, selectors, services  # noqa: F401  (live registers)
+        from responses import live, questionnaire, reminders, selectors, services  # noqa: F401
         from responses.api import views as api
 
         # A proposal reaching its support threshold enters the tracker in the same
@@ -23,3 +26,9 @@ class Config(AppConfig):
         events.on_tracker_summaries(selectors.tracker_summaries)
         # Proposal cards show the tracker's status and department.
         events.on_card_query(selectors.proposals_with_tracker)
+        # The worker runs the reminders (each idempotent for its own items) and the
+        # questionnaire's e-mails carry per-recipient signed links.
+        for name, job in reminders.JOBS.items():
+            periodic.register(name, job, every=timedelta(minutes=15))
+        for kind in questionnaire.KINDS:
+            email.register_context(kind, questionnaire.questionnaire_email_context)

@@ -6,6 +6,9 @@ from django.core.cache import cache
 from participation.accounts.models import Role
 from tests import factories
 
+# A real SMTP server (aiosmtpd) and the worker run for real, for every test folder.
+pytest_plugins = ["tests.mail"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

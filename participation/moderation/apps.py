@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,9 @@ class Config(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: it imports models, which are not loaded yet
         # when Django imports this AppConfig (app loading order).
-        from participation.moderation import personal_data
+        from participation.moderation import personal_data, reminders
+        from participation.notifications import periodic
 
         personal_data.register()
+        for name, job in reminders.JOBS.items():
+            periodic.register(name, job, every=timedelta(minutes=15))

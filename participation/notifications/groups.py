@@ -91,6 +91,9 @@ PROPOSAL_NEWS = {
     "tracker.dispute_answered",
     "tracker.forwarded",
     "tracker.review_due",
+    "tracker.questionnaire",
+    "proposal.hidden",
+    "proposal.withdrawn",
 }
 _BY_REASON = {
     "author": "own_proposals",
@@ -106,6 +109,8 @@ KIND_GROUPS = {
     "response.rated": "official",
     "moderation.hidden": "moderation",
     "moderation.blocked": "moderation",
+    "moderation.content_hidden": "moderation",
+    "tracker.dispute_waiting": "official",
     "moderation.auto_hidden": "facilitation",
     "moderation.reports_waiting": "facilitation",
     "proposal.assigned": "official",
@@ -122,6 +127,7 @@ ANSWER_KINDS = {
     "response.revised",
     "tracker.status_changed",
     "tracker.completed",
+    "tracker.questionnaire",
 }
 ANSWER_REASONS = {"author", "supporter"}
 

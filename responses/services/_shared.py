@@ -163,6 +163,7 @@ def _notify(
         kind=kind,
         actor=actor,
         url=entry.get_absolute_url(),
+        target=entry.proposal,
         data={
             "title": entry.proposal.title,
             "department": _dept_name(entry.department),
