@@ -251,21 +251,22 @@ def test_unverified_address_is_not_written_to(smtp, run_worker):
     assert Delivery.objects.get().skip_reason == "no_address"
 
 
-def test_target_hidden_before_sending_is_withheld(smtp, run_worker, proposal):
+def test_target_hidden_before_sending_is_withheld(
+    smtp, run_worker, proposal, monkeypatch
+):
     user = factories.UserFactory()
     hidden: set[int] = {proposal.pk}
+    # The registries are the apps' own: put them back as they were.
+    monkeypatch.setattr(emails, "_VETOES", dict(emails._VETOES))
     emails.register_veto("proposals.proposal", lambda ids: ids & hidden)
-    try:
-        services.notify(
-            recipient_ids={user.pk: "author"},
-            kind="response.published",
-            url="/proposals/1/",
-            data={"title": "秘密", "department": "土木部"},
-            target=proposal,
-        )
-        run_worker()
-    finally:
-        emails._VETOES.pop("proposals.proposal")
+    services.notify(
+        recipient_ids={user.pk: "author"},
+        kind="response.published",
+        url="/proposals/1/",
+        data={"title": "秘密", "department": "土木部"},
+        target=proposal,
+    )
+    run_worker()
     assert smtp.received == []
     assert Delivery.objects.get().skip_reason == "withheld"
 
@@ -285,7 +286,9 @@ def test_locked_reminder_is_sent_even_when_the_group_is_off(smtp, run_worker):
     assert "administrator" in _body(got.message, "plain")
 
 
-def test_registered_context_reaches_the_kinds_template(smtp, run_worker, settings):
+def test_registered_context_reaches_the_kinds_template(
+    smtp, run_worker, settings, monkeypatch
+):
     settings.TEMPLATES = [
         {
             **settings.TEMPLATES[0],
@@ -307,16 +310,14 @@ def test_registered_context_reaches_the_kinds_template(smtp, run_worker, setting
             },
         }
     ]
+    monkeypatch.setattr(emails, "_CONTEXT", {})
     emails.register_context(
         "tracker.completed",
         lambda n: {"yes_url": f"https://x.example/yes/{n.recipient_id}"},
     )
     user = factories.UserFactory(language="en")
-    try:
-        _answer(user, kind="tracker.completed")
-        run_worker()
-    finally:
-        emails._CONTEXT.pop("tracker.completed")
+    _answer(user, kind="tracker.completed")
+    run_worker()
     [got] = smtp.received
     text = _body(got.message, "plain")
     assert f"Done? https://x.example/yes/{user.pk}" in text
