@@ -21,6 +21,27 @@ Two layers:
      more, and a ``grams text[]`` column (one- and two-character substrings, filled
      by a BEFORE trigger) with a GIN index for shorter terms.
 
+What is matched is ``folded`` (search/fold.py), never ``content``, which keeps the
+original text for display. How it is kept in step, per database:
+
+- SQLite: the triggers call ``search_fold()``, a Python function registered on every
+  connection (``register_functions``, from ``connection_created``), so the whole
+  fold, Sudachi's dictionary forms included, is written in the same transaction as
+  the source row, whichever path wrote it.
+- PostgreSQL cannot run Python in a trigger. The BEFORE trigger on
+  ``search_document`` folds in SQL (``search_fold()``: NFKC, lower case, kana,
+  iteration and long-vowel marks, the same steps as ``fold.raw_fold``, checked by a
+  test) and marks the row ``pending``; so every document is searchable at once by
+  its exact text, width and script variants, on every path. The dictionary forms
+  (表記ゆれ) are added by ``refresh()``: queued after the commit of every ORM save of
+  a source row (post_save), which refreshes every pending row (in batches, so rows
+  written by raw SQL or ``bulk_create`` are caught up by the next ORM write), and
+  run by ``rebuild()``, ``reindex()`` and after ``migrate``. Refreshing updates
+  ``folded`` only where ``content`` is still what was read, so it never overwrites a
+  newer text.
+
+A query term matches when any of its folds is in ``folded`` (see selectors).
+
 ``install()`` is idempotent and installs the triggers of every source whose tables
 exist. It runs from the migration and again after every ``migrate`` (post_migrate):
 SQLite drops a table's triggers when Django remakes that table, and the responses
@@ -28,7 +49,9 @@ tables may be created after this app's migration. When a trigger had to be creat
 ``ensure()`` rebuilds the index from the sources.
 
 A future migration that remakes ``search_document`` itself on SQLite must call
-``uninstall()`` first (the source triggers name it) and ``install()`` after.
+``uninstall()`` first (the source triggers name it) and ``install()`` after, then
+``reindex()`` (which folds again in place, keeping ids) rather than ``rebuild()``;
+so does one that changes the fold (see migration 0003).
 """
 
 # SQL here is built from this module's own constants (table names, kind numbers),

@@ -8,7 +8,8 @@ flagged (``proposal_hidden``) and never returned.
 
 Django only reads this table. The full-text machinery around it is per database:
 SQLite keeps two FTS5 tables (trigram, and single/double characters), PostgreSQL a
-pg_trgm GIN index and a GIN index over an n-gram array column.
+pg_trgm GIN index and a GIN index over an n-gram array column, both over ``folded``
+(the text as search/fold.py folds it; ``content`` keeps the original for display).
 """
 
 from __future__ import annotations
