@@ -9,9 +9,8 @@ normalised spellings (子ども/こども/子供). A term matches when any of it
 forms is in the document's folded text. Forms of three characters or more use the
 trigram index; shorter ones (公園, 園, EV) the index of one- and two-character
 substrings. By relevance, documents that contain every term as typed (ignoring
-ASCII case) come first, then the rest; for a very common term on SQLite (more
-than ``COMMON`` candidates, where the page is found by walking the date index)
-the order is by type and date alone.
+ASCII case) come first, then the rest; on SQLite only up to ``EXACT_LIMIT``
+candidates (above, the order is by type and date alone, read from the index).
 """
 
 # Match conditions are RawSQL with the search terms always passed as parameters;
@@ -51,6 +50,7 @@ SHORT = 3  # terms shorter than this use the one/two-character index
 SORTS = ("relevance", "newest", "oldest")
 COMMON = 2000  # candidates above which a term counts as very common
 COUNT_CAP = 1000  # per-type counts stop here ("1,000+")
+EXACT_LIMIT = 300  # candidates up to which SQLite puts exact matches first
 
 STATUS_FILTERS: dict[str, Any] = {
     "open": _("Open"),
@@ -201,6 +201,16 @@ class _Plan:
             DocumentKind.RESPONSE: min(r for _t, _p, r in per_source),
             DocumentKind.COMMENT: min(t - p - r for t, p, r in per_source),
         }
+
+    def ranks_exact(self, kind: int | None) -> bool:
+        """Whether exact matches are put first: always on PostgreSQL; on SQLite up
+        to ``EXACT_LIMIT`` candidates (sorting by exactness reads every candidate's
+        text, where the date order is read from the covering index)."""
+        if self.vendor != "sqlite":
+            return True
+        if kind is None:
+            return sum(self.candidates.values()) <= EXACT_LIMIT
+        return self.candidates[kind] <= EXACT_LIMIT
 
     def walks(self, kind: int | None, *, for_page: bool = True) -> bool:
         """Whether a page is found by walking the date index (SQLite, very common
@@ -358,7 +368,7 @@ def _documents(
         return qs.order_by("-created_at", "-id")
     if sort == "oldest":
         return qs.order_by("created_at", "id")
-    if plan.walks(kind_value):
+    if not plan.ranks_exact(kind_value):
         return qs.order_by("kind", "-created_at", "-id")
     return qs.order_by(plan.exact().desc(), "kind", "-created_at", "-id")
 
