@@ -21,6 +21,27 @@ Two layers:
      more, and a ``grams text[]`` column (one- and two-character substrings, filled
      by a BEFORE trigger) with a GIN index for shorter terms.
 
+What is matched is ``folded`` (search/fold.py), never ``content``, which keeps the
+original text for display. How it is kept in step, per database:
+
+- SQLite: the triggers call ``search_fold()``, a Python function registered on every
+  connection (``register_functions``, from ``connection_created``), so the whole
+  fold, Sudachi's dictionary forms included, is written in the same transaction as
+  the source row, whichever path wrote it.
+- PostgreSQL cannot run Python in a trigger. The BEFORE trigger on
+  ``search_document`` folds in SQL (``search_fold()``: NFKC, lower case, kana,
+  iteration and long-vowel marks, the same steps as ``fold.raw_fold``, checked by a
+  test) and marks the row ``pending``; so every document is searchable at once by
+  its exact text, width and script variants, on every path. The dictionary forms
+  (表記ゆれ) are added by ``refresh()``: queued after the commit of every ORM save of
+  a source row (post_save), which refreshes every pending row (in batches, so rows
+  written by raw SQL or ``bulk_create`` are caught up by the next ORM write), and
+  run by ``rebuild()``, ``reindex()`` and after ``migrate``. Refreshing updates
+  ``folded`` only where ``content`` is still what was read, so it never overwrites a
+  newer text.
+
+A query term matches when any of its folds is in ``folded`` (see selectors).
+
 ``install()`` is idempotent and installs the triggers of every source whose tables
 exist. It runs from the migration and again after every ``migrate`` (post_migrate):
 SQLite drops a table's triggers when Django remakes that table, and the responses
@@ -28,7 +49,9 @@ tables may be created after this app's migration. When a trigger had to be creat
 ``ensure()`` rebuilds the index from the sources.
 
 A future migration that remakes ``search_document`` itself on SQLite must call
-``uninstall()`` first (the source triggers name it) and ``install()`` after.
+``uninstall()`` first (the source triggers name it) and ``install()`` after, then
+``reindex()`` (which folds again in place, keeping ids) rather than ``rebuild()``;
+so does one that changes the fold (see migration 0003).
 """
 
 # SQL here is built from this module's own constants (table names, kind numbers),
@@ -40,7 +63,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection as default_connection
-from django.db import transaction
+from django.db import connections, transaction
+
+from participation.search import fold
 
 PROPOSAL_TABLE = "proposals_proposal"
 COMMENT_TABLE = "proposals_comment"
@@ -53,6 +78,8 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "responses": (ENTRY_TABLE, RESPONSE_TABLE, REVISION_TABLE),
 }
 
+SOURCE_TABLES = frozenset(table for tables in SOURCES.values() for table in tables)
+
 # Kinds (kept in step with models.DocumentKind); 4 holds a response's current text.
 PROPOSAL, RESPONSE, COMMENT, RESPONSE_TEXT = 1, 2, 3, 4
 
@@ -60,6 +87,9 @@ _COLUMNS = (
     "kind, object_id, proposal_id, process_id, state, proposal_hidden, content, "
     "created_at, response_id"
 )
+# SQLite's triggers fill the folded text themselves (see FOLD_FUNCTION).
+_SQLITE_COLUMNS = _COLUMNS + ", folded"
+FOLD_FUNCTION = "search_fold"
 
 
 def _sources(connection: Any) -> list[str]:
@@ -98,10 +128,8 @@ def _sqlite_kind_mark(row: str) -> str:
 
 
 def _sqlite_fts_values(row: str) -> tuple[str, str]:
-    trigram = f"{row}.content || {_sqlite_kind_mark(row)}"
-    grams = f"'kind' || {row}.kind || ' ' || " + _SQLITE_GRAMS.format(
-        t=f"{row}.content"
-    )
+    trigram = f"{row}.folded || {_sqlite_kind_mark(row)}"
+    grams = f"'kind' || {row}.kind || ' ' || " + _SQLITE_GRAMS.format(t=f"{row}.folded")
     return trigram, grams
 
 
@@ -144,7 +172,7 @@ def _sqlite_base() -> list[tuple[str, str, str]]:
         (
             "trigger",
             "search_document_au",
-            f"""CREATE TRIGGER search_document_au AFTER UPDATE OF content
+            f"""CREATE TRIGGER search_document_au AFTER UPDATE OF content, folded
             ON search_document WHEN new.kind < {RESPONSE_TEXT} BEGIN
               INSERT INTO search_trigram(search_trigram, rowid, content)
                 VALUES ('delete', old.id, {tri_old});
@@ -160,14 +188,14 @@ def _sqlite_base() -> list[tuple[str, str, str]]:
 def _sqlite_proposals() -> list[tuple[str, str, str]]:
     p_new = _sqlite_proposal_content("new")
     proposal_row = f"""
-      INSERT OR IGNORE INTO search_document ({_COLUMNS})
+      INSERT OR IGNORE INTO search_document ({_SQLITE_COLUMNS})
       SELECT {PROPOSAL}, new.id, new.id, new.process_id, new.state, 0, {p_new},
-             new.created_at, NULL
+             new.created_at, NULL, {FOLD_FUNCTION}({p_new})
       WHERE new.hidden_at IS NULL;"""
     comment_row = f"""
-      INSERT OR IGNORE INTO search_document ({_COLUMNS})
+      INSERT OR IGNORE INTO search_document ({_SQLITE_COLUMNS})
       SELECT {COMMENT}, new.id, new.proposal_id, d.process_id, coalesce(d.state, ''),
-             d.id IS NULL, new.body, new.created_at, NULL
+             d.id IS NULL, new.body, new.created_at, NULL, {FOLD_FUNCTION}(new.body)
       FROM (SELECT 1) LEFT JOIN search_document d
         ON d.kind = {PROPOSAL} AND d.object_id = new.proposal_id
       WHERE new.hidden_at IS NULL AND new.deleted_at IS NULL;"""
@@ -191,7 +219,8 @@ def _sqlite_proposals() -> list[tuple[str, str, str]]:
               DELETE FROM search_document
                 WHERE kind = {PROPOSAL} AND object_id = new.id
                 AND new.hidden_at IS NOT NULL;
-              UPDATE search_document SET content = {p_new}
+              UPDATE search_document
+                SET content = {p_new}, folded = {FOLD_FUNCTION}({p_new})
                 WHERE kind = {PROPOSAL} AND object_id = new.id
                 AND content IS NOT ({p_new});
               {proposal_row}
@@ -229,7 +258,8 @@ def _sqlite_proposals() -> list[tuple[str, str, str]]:
               DELETE FROM search_document
                 WHERE kind = {COMMENT} AND object_id = new.id
                 AND (new.hidden_at IS NOT NULL OR new.deleted_at IS NOT NULL);
-              UPDATE search_document SET content = new.body
+              UPDATE search_document
+                SET content = new.body, folded = {FOLD_FUNCTION}(new.body)
                 WHERE kind = {COMMENT} AND object_id = new.id
                 AND content IS NOT new.body;
               {comment_row}
@@ -249,10 +279,11 @@ def _sqlite_proposals() -> list[tuple[str, str, str]]:
 
 def _sqlite_responses() -> list[tuple[str, str, str]]:
     entry_row = f"""
-      INSERT OR IGNORE INTO search_document ({_COLUMNS})
+      INSERT OR IGNORE INTO search_document ({_SQLITE_COLUMNS})
       SELECT {RESPONSE}, new.id, new.proposal_id, d.process_id, coalesce(d.state, ''),
              d.id IS NULL, coalesce(t.content, ''),
-             coalesce(t.created_at, new.last_update_at), new.response_id
+             coalesce(t.created_at, new.last_update_at), new.response_id,
+             coalesce(t.folded, '')
       FROM (SELECT 1)
       LEFT JOIN search_document t
         ON t.kind = {RESPONSE_TEXT} AND t.object_id = new.response_id
@@ -265,12 +296,14 @@ def _sqlite_responses() -> list[tuple[str, str, str]]:
             "search_revision_ai",
             f"""CREATE TRIGGER search_revision_ai AFTER INSERT ON {REVISION_TABLE}
             BEGIN
-              UPDATE search_document SET content = new.body, created_at = new.created_at
+              UPDATE search_document SET content = new.body,
+                  created_at = new.created_at, folded = {FOLD_FUNCTION}(new.body)
                 WHERE kind = {RESPONSE_TEXT} AND object_id = new.response_id;
-              INSERT OR IGNORE INTO search_document ({_COLUMNS})
+              INSERT OR IGNORE INTO search_document ({_SQLITE_COLUMNS})
                 VALUES ({RESPONSE_TEXT}, new.response_id, 0, NULL, '', 1, new.body,
-                        new.created_at, new.response_id);
-              UPDATE search_document SET content = new.body, created_at = new.created_at
+                        new.created_at, new.response_id, {FOLD_FUNCTION}(new.body));
+              UPDATE search_document SET content = new.body,
+                  created_at = new.created_at, folded = {FOLD_FUNCTION}(new.body)
                 WHERE kind = {RESPONSE} AND response_id = new.response_id;
             END""",
         ),
@@ -338,7 +371,9 @@ _PG_PROPOSAL_CONTENT = (
     "THEN chr(10) || NEW.location_text ELSE '' END"
 )
 
-_PG_FUNCTIONS = f"""
+_PG_FUNCTIONS = (
+    fold.sql_fold_function()
+    + f"""
 CREATE OR REPLACE FUNCTION search_grams(t text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT coalesce(array_agg(DISTINCT g), '{{}}')
@@ -355,8 +390,12 @@ $$;
 CREATE OR REPLACE FUNCTION search_document_fill() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  IF TG_OP = 'INSERT' OR NEW.content IS DISTINCT FROM OLD.content THEN
+    NEW.folded := search_fold(NEW.content);
+    NEW.pending := true;
+  END IF;
   IF NEW.kind < {RESPONSE_TEXT} THEN
-    NEW.grams := search_grams(NEW.content);
+    NEW.grams := search_grams(NEW.folded);
   END IF;
   RETURN NEW;
 END $$;
@@ -450,6 +489,7 @@ BEGIN
   RETURN NULL;
 END $$;
 """
+)
 
 _PG_FUNCTION_NAMES = (
     "search_entry_sync()",
@@ -458,6 +498,7 @@ _PG_FUNCTION_NAMES = (
     "search_proposal_sync()",
     "search_document_fill()",
     "search_grams(text)",
+    "search_fold(text)",
 )
 
 # source -> [(trigger name, table, create statement)]
@@ -466,8 +507,9 @@ _PG_TRIGGERS: dict[str, list[tuple[str, str, str]]] = {
         (
             "search_document_fill",
             "search_document",
-            "CREATE TRIGGER search_document_fill BEFORE INSERT OR UPDATE OF content "
-            "ON search_document FOR EACH ROW EXECUTE FUNCTION search_document_fill()",
+            "CREATE TRIGGER search_document_fill BEFORE INSERT OR UPDATE OF content, "
+            "folded ON search_document FOR EACH ROW "
+            "EXECUTE FUNCTION search_document_fill()",
         ),
     ],
     "proposals": [
@@ -530,10 +572,14 @@ _PG_TRIGGERS: dict[str, list[tuple[str, str, str]]] = {
 }
 
 _PG_INDEXES = [
-    "CREATE INDEX IF NOT EXISTS search_doc_content_trgm ON search_document "
-    "USING gin (content gin_trgm_ops)",
+    # The index of releases before the folded column.
+    "DROP INDEX IF EXISTS search_doc_content_trgm",
+    "CREATE INDEX IF NOT EXISTS search_doc_folded_trgm ON search_document "
+    "USING gin (folded gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS search_doc_grams_gin ON search_document "
     "USING gin (grams)",
+    "CREATE INDEX IF NOT EXISTS search_doc_pending ON search_document (id) "
+    "WHERE pending",
 ]
 
 
@@ -571,8 +617,8 @@ def _pg_uninstall(connection: Any, cursor: Any) -> None:
         for name, table, _statement in triggers:
             if table in tables:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-    cursor.execute("DROP INDEX IF EXISTS search_doc_content_trgm")
-    cursor.execute("DROP INDEX IF EXISTS search_doc_grams_gin")
+    for name in ("content_trgm", "folded_trgm", "grams_gin", "pending"):
+        cursor.execute(f"DROP INDEX IF EXISTS search_doc_{name}")
     cursor.execute("ALTER TABLE search_document DROP COLUMN IF EXISTS grams")
     for function in _PG_FUNCTION_NAMES:
         cursor.execute(f"DROP FUNCTION IF EXISTS {function}")
@@ -588,32 +634,41 @@ def _rebuild_statements(vendor: str, sources: list[str]) -> list[str]:
         f"p.title || {nl} || p.body || CASE WHEN p.location_text <> '' "
         f"THEN {nl} || p.location_text ELSE '' END"
     )
+    # SQLite folds in the statement; PostgreSQL's trigger folds in SQL, and
+    # rebuild() then refreshes every row in Python.
+    sqlite = vendor == "sqlite"
+    columns = _SQLITE_COLUMNS if sqlite else _COLUMNS
+
+    def folded(text: str) -> str:
+        return f", {FOLD_FUNCTION}({text})" if sqlite else ""
+
     statements = ["DELETE FROM search_document"]
     if "proposals" in sources:
         statements += [
-            f"""INSERT INTO search_document ({_COLUMNS})
+            f"""INSERT INTO search_document ({columns})
             SELECT {PROPOSAL}, p.id, p.id, p.process_id, p.state, {false}, {content},
-                   p.created_at, NULL
+                   p.created_at, NULL{folded(content)}
             FROM {PROPOSAL_TABLE} p WHERE p.hidden_at IS NULL""",
-            f"""INSERT INTO search_document ({_COLUMNS})
+            f"""INSERT INTO search_document ({columns})
             SELECT {COMMENT}, c.id, c.proposal_id,
                    CASE WHEN p.hidden_at IS NULL THEN p.process_id END,
                    CASE WHEN p.hidden_at IS NULL THEN p.state ELSE '' END,
-                   p.hidden_at IS NOT NULL, c.body, c.created_at, NULL
+                   p.hidden_at IS NOT NULL, c.body, c.created_at, NULL{folded("c.body")}
             FROM {COMMENT_TABLE} c JOIN {PROPOSAL_TABLE} p ON p.id = c.proposal_id
             WHERE c.hidden_at IS NULL AND c.deleted_at IS NULL""",
         ]
     if "responses" in sources and "proposals" in sources:
         statements += [
-            f"""INSERT INTO search_document ({_COLUMNS})
+            f"""INSERT INTO search_document ({columns})
             SELECT {RESPONSE_TEXT}, r.id, 0, NULL, '', {true}, v.body, v.created_at,
-                   r.id
+                   r.id{folded("v.body")}
             FROM {RESPONSE_TABLE} r JOIN {REVISION_TABLE} v ON v.id = r.current_id""",
-            f"""INSERT INTO search_document ({_COLUMNS})
+            f"""INSERT INTO search_document ({columns})
             SELECT {RESPONSE}, e.id, e.proposal_id,
                    CASE WHEN p.hidden_at IS NULL THEN p.process_id END,
                    CASE WHEN p.hidden_at IS NULL THEN p.state ELSE '' END,
-                   p.hidden_at IS NOT NULL, v.body, v.created_at, e.response_id
+                   p.hidden_at IS NOT NULL, v.body, v.created_at,
+                   e.response_id{folded("v.body")}
             FROM {ENTRY_TABLE} e
             JOIN {RESPONSE_TABLE} r ON r.id = e.response_id
             JOIN {REVISION_TABLE} v ON v.id = r.current_id
@@ -687,7 +742,115 @@ def rebuild(connection: Any = None) -> int:
         cursor.execute(
             f"SELECT count(*) FROM search_document WHERE kind < {RESPONSE_TEXT}"
         )
-        return int(cursor.fetchone()[0])
+        count = int(cursor.fetchone()[0])
+    refresh(connection, limit=None)
+    return count
+
+
+# --- Dictionary forms -----------------------------------------------------------------
+
+REFRESH_BATCH = 500
+
+
+def register_functions(connection: Any) -> None:
+    """On SQLite, make ``search_fold()`` (the whole fold, dictionary forms included)
+    callable from the triggers. Runs for every new connection (connection_created):
+    a connection without it cannot write to the source tables."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            FOLD_FUNCTION, 1, fold.document_fold, deterministic=True
+        )
+
+
+def refresh(connection: Any = None, limit: int | None = REFRESH_BATCH) -> int:
+    """On PostgreSQL, replace the SQL fold of pending documents with the whole fold
+    (dictionary forms included); at most ``limit`` of them (None: all). Returns how
+    many were refreshed. A row whose text changed meanwhile stays pending."""
+    connection = connection or default_connection
+    if connection.vendor != "postgresql":
+        return 0
+    done, last = 0, 0
+    with connection.cursor() as cursor:
+        while limit is None or done < limit:
+            batch = REFRESH_BATCH if limit is None else min(REFRESH_BATCH, limit - done)
+            cursor.execute(
+                "SELECT id, content FROM search_document WHERE pending AND id > %s "
+                "ORDER BY id LIMIT %s",
+                [last, batch],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            cursor.executemany(
+                "UPDATE search_document SET folded = %s, pending = false "
+                "WHERE id = %s AND content = %s",
+                [(fold.document_fold(text), pk, text) for pk, text in rows],
+            )
+            done += len(rows)
+            last = rows[-1][0]
+    return done
+
+
+class _RefreshAfterCommit:
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+        self.ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        refresh(connections[self.alias])
+
+
+def queue_refresh(alias: str) -> None:
+    """After the current transaction commits (at once outside one), refresh the
+    pending documents; queued at most once per transaction."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return
+    for entry in connection.run_on_commit:
+        if isinstance(entry[1], _RefreshAfterCommit) and not entry[1].ran:
+            return
+    transaction.on_commit(_RefreshAfterCommit(alias), using=alias, robust=True)
+
+
+def reindex(connection: Any = None) -> None:
+    """Fold every document again in place (ids kept) and refill the full-text
+    structures from them: for a migration that changes the fold or adds to what
+    is stored, where ``rebuild()`` would renumber the rows."""
+    connection = connection or default_connection
+    if not supported(connection):
+        return
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE search_document "
+                "SET folded = search_fold(content), pending = true"
+            )
+        else:
+            base = _sqlite_base()
+            for kind, name, _statement in base:
+                if kind == "trigger":
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            for kind, name, statement in base:
+                if kind == "table":
+                    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+                    cursor.execute(statement)
+            cursor.execute(
+                f"UPDATE search_document SET folded = {FOLD_FUNCTION}(content)"
+            )
+            trigram, grams = _sqlite_fts_values("search_document")
+            cursor.execute(
+                f"INSERT INTO search_trigram(rowid, content) SELECT id, {trigram} "
+                f"FROM search_document WHERE kind < {RESPONSE_TEXT}"
+            )
+            cursor.execute(
+                f"INSERT INTO search_gram(rowid, grams) SELECT id, {grams} "
+                f"FROM search_document WHERE kind < {RESPONSE_TEXT}"
+            )
+            for kind, _name, statement in base:
+                if kind == "trigger":
+                    cursor.execute(statement)
+    refresh(connection, limit=None)
 
 
 def ensure(connection: Any = None) -> bool:

@@ -1,6 +1,6 @@
 """The search index: one row per searchable piece of public text.
 
-Rows are written only by database triggers on the source tables (see ``sql.py``),
+Rows are written only by database triggers on the source tables (see ``index.py``),
 so every create, edit, hide, unhide, withdrawal and delete reaches the index in the
 same transaction, whichever service (or admin action) made the change. Hidden and
 deleted content has no row at all; a row whose proposal is hidden is kept but
@@ -8,7 +8,8 @@ flagged (``proposal_hidden``) and never returned.
 
 Django only reads this table. The full-text machinery around it is per database:
 SQLite keeps two FTS5 tables (trigram, and single/double characters), PostgreSQL a
-pg_trgm GIN index and a GIN index over an n-gram array column.
+pg_trgm GIN index and a GIN index over an n-gram array column, both over ``folded``
+(the text as search/fold.py folds it; ``content`` keeps the original for display).
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ class SearchDocument(models.Model):
     state = models.CharField(max_length=20, blank=True, default="")
     proposal_hidden = models.BooleanField(default=False)
     content = models.TextField()
+    # What is matched: ``content`` folded (search/fold.py); written by the
+    # triggers. On PostgreSQL the trigger's fold has no dictionary forms yet
+    # while ``pending`` (index.refresh adds them).
+    folded = models.TextField(db_default="", editable=False)
+    pending = models.BooleanField(db_default=False, editable=False)
     created_at = models.DateTimeField()
     # For responses: the response whose current text this is.
     response_id = models.BigIntegerField(null=True)

@@ -3,9 +3,14 @@ and the API (``search()`` for the matching documents, ``hits()`` to show them).
 
 Japanese has no spaces between words, so matching is by substring, not by word.
 A query is split on white space into terms; a document must contain every term.
-Terms of three characters or more use the trigram index; shorter ones (公園, 園, EV)
-use the index of one- and two-character substrings. Both are exact substring
-matches, case-insensitive for Latin letters.
+Documents and terms are folded the same way (``participation.search.fold``):
+width, case, hiragana/katakana, iteration and long-vowel marks, and Sudachi's
+normalised spellings (子ども/こども/子供). A term matches when any of its folded
+forms is in the document's folded text. Forms of three characters or more use the
+trigram index; shorter ones (公園, 園, EV) the index of one- and two-character
+substrings. By relevance, documents that contain every term as typed (ignoring
+ASCII case) come first, then the rest; on SQLite only up to ``EXACT_LIMIT``
+candidates (above, the order is by type and date alone, read from the index).
 """
 
 # Match conditions are RawSQL with the search terms always passed as parameters;
@@ -28,6 +33,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from participation.errors import Invalid
+from participation.search import fold
 from participation.search.models import (
     KIND_SLUGS,
     SLUG_OF_KIND,
@@ -44,6 +50,7 @@ SHORT = 3  # terms shorter than this use the one/two-character index
 SORTS = ("relevance", "newest", "oldest")
 COMMON = 2000  # candidates above which a term counts as very common
 COUNT_CAP = 1000  # per-type counts stop here ("1,000+")
+EXACT_LIMIT = 300  # candidates up to which SQLite puts exact matches first
 
 STATUS_FILTERS: dict[str, Any] = {
     "open": _("Open"),
@@ -70,11 +77,15 @@ def parse_terms(q: str) -> list[str]:
             field_errors={"q": ["max_length"]},
         )
     terms: list[str] = []
+    seen: set[tuple[str, ...]] = set()
     for term in text.split():
-        # A lone punctuation mark or two ("-", "?!") finds nothing useful.
-        if len(term) < SHORT and _ASCII_PUNCT_ONLY.match(term):
+        # A lone punctuation mark or two ("-", "?!", "？") finds nothing useful.
+        width_folded = unicodedata.normalize("NFKC", term)
+        if len(width_folded) < SHORT and _ASCII_PUNCT_ONLY.match(width_folded):
             continue
-        if term.casefold() not in {t.casefold() for t in terms}:
+        forms = fold.alternatives(term)
+        if forms and forms not in seen:
+            seen.add(forms)
             terms.append(term)
     if not terms:
         raise Invalid(_("Type letters or numbers to search for."), code="empty_query")
@@ -111,56 +122,106 @@ def _kind_token(fts: str, kind: int) -> str:
     return f'"\x01k{kind}\x01"'
 
 
+_Source = list[tuple[str, str]]  # (FTS table, MATCH expression): their union
+
+
+def _fts_any(forms: list[str]) -> str:
+    phrases = [_fts_phrase(f) for f in forms]
+    return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
+
+
 class _Plan:
     """How to run one search on this database.
 
-    On SQLite, one query first counts the candidates of each kind in the
-    full-text indexes (well under a millisecond). A page of a very common term is
-    then found by walking the covering (kind, date, visibility) index in result
-    order and stopping after one page, instead of looking every candidate up;
-    counts per kind look up at most ``COUNT_CAP + 1`` candidates of that kind.
+    Each term stands for its folded forms (``fold.alternatives``). On SQLite, the
+    terms whose forms all use the same index are matched by one expression per
+    index; a term with short and long forms (こども: こども, 子供) is matched by
+    the union of both indexes. One query first counts the candidates of each
+    kind in the full-text indexes (well under a millisecond; a union counts as the
+    sum, an upper bound). A page of a very common term is then found by walking
+    the covering (kind, date, visibility) index in result order and stopping
+    after one page, instead of looking every candidate up; counts per kind look
+    up at most ``COUNT_CAP + 1`` candidates of that kind.
     """
 
     def __init__(self, terms: list[str]) -> None:
         self.table = SearchDocument._meta.db_table
         self.vendor = connection.vendor
-        self.long_terms = [t for t in terms if len(t) >= SHORT]
-        self.short_terms = [t for t in terms if len(t) < SHORT]
-        self.sources: list[tuple[str, str]] = []
+        self.terms = terms
+        self.forms = [list(fold.alternatives(t)) for t in terms]
+        self.sources: list[_Source] = []
         self.candidates: dict[int, int] = {}
         self.total = 0
         if self.vendor == "sqlite":
-            if self.long_terms:
-                expression = " AND ".join(_fts_phrase(t) for t in self.long_terms)
-                self.sources.append(("search_trigram", expression))
-            if self.short_terms:
-                expression = " AND ".join(
-                    _fts_phrase(_ascii_lower(t)) for t in self.short_terms
-                )
-                self.sources.append(("search_gram", expression))
+            pure: dict[str, list[str]] = {"search_trigram": [], "search_gram": []}
+            for forms in self.forms:
+                long_forms = [f for f in forms if len(f) >= SHORT]
+                short_forms = [f for f in forms if len(f) < SHORT]
+                if long_forms and short_forms:
+                    self.sources.append(
+                        [
+                            ("search_trigram", _fts_any(long_forms)),
+                            ("search_gram", _fts_any(short_forms)),
+                        ]
+                    )
+                elif long_forms:
+                    pure["search_trigram"].append(_fts_any(long_forms))
+                else:
+                    pure["search_gram"].append(_fts_any(short_forms))
+            for fts, expressions in pure.items():
+                if expressions:
+                    self.sources.insert(0, [(fts, " AND ".join(expressions))])
             self.candidates = self._count_candidates()
 
     def _count_candidates(self) -> dict[int, int]:
         """Candidates per kind, from the full-text indexes alone: for each source,
         all of them and those marked proposal or response (short lists); the
         rest are comments."""
-        selects, params = [], []
-        for fts, expression in self.sources:
-            selects.append(f"(SELECT count(*) FROM {fts} WHERE {fts} MATCH %s)")
-            params.append(expression)
-            for kind in (DocumentKind.PROPOSAL, DocumentKind.RESPONSE):
+        selects, params, shape = [], [], []
+        for source in self.sources:
+            shape.append(len(source))
+            for fts, expression in source:
                 selects.append(f"(SELECT count(*) FROM {fts} WHERE {fts} MATCH %s)")
-                params.append(f"({expression}) AND {_kind_token(fts, kind)}")
+                params.append(expression)
+                for kind in (DocumentKind.PROPOSAL, DocumentKind.RESPONSE):
+                    selects.append(f"(SELECT count(*) FROM {fts} WHERE {fts} MATCH %s)")
+                    params.append(f"({expression}) AND {_kind_token(fts, kind)}")
         with connection.cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(selects), params)
             row = cursor.fetchone()
-        per_source = [row[i : i + 3] for i in range(0, len(row), 3)]
+        per_source: list[tuple[int, int, int]] = []
+        position = 0
+        for pairs in shape:
+            counts = row[position : position + 3 * pairs]
+            position += 3 * pairs
+            per_source.append((sum(counts[0::3]), sum(counts[1::3]), sum(counts[2::3])))
         self.total = min(total for total, _p, _r in per_source)
         return {
             DocumentKind.PROPOSAL: min(p for _t, p, _r in per_source),
             DocumentKind.RESPONSE: min(r for _t, _p, r in per_source),
             DocumentKind.COMMENT: min(t - p - r for t, p, r in per_source),
         }
+
+    def ranks_exact(self, kind: int | None) -> bool:
+        """Whether exact matches are put first: always on PostgreSQL; on SQLite up
+        to ``EXACT_LIMIT`` candidates (sorting by exactness reads every candidate's
+        text, where the date order is read from the covering index)."""
+        if self.vendor != "sqlite":
+            return True
+        if kind is None:
+            return sum(self.candidates.values()) <= EXACT_LIMIT
+        return self.candidates[kind] <= EXACT_LIMIT
+
+    def walks(self, kind: int | None, *, for_page: bool = True) -> bool:
+        """Whether a page is found by walking the date index (SQLite, very common
+        terms); exact matches are then not put first."""
+        if self.vendor != "sqlite":
+            return False
+        if kind is None:
+            candidates = sum(self.candidates.values())
+        else:
+            candidates = self.candidates[kind]
+        return for_page and candidates > COMMON
 
     def _sqlite_conditions(self, *, kind: int | None, walk: bool) -> list[Any]:
         # "+id" keeps SQLite from driving the query by looking each candidate up.
@@ -169,23 +230,28 @@ class _Plan:
         # Narrowing by the kind marker pays off when that kind is a minority of
         # the candidates; for the majority the plain list is cheaper to read.
         narrow = kind is not None and 2 * self.candidates[kind] < self.total
-        for fts, expression in self.sources:
-            if narrow and kind is not None:
-                expression = f"({expression}) AND {_kind_token(fts, kind)}"
-            conditions.append(
-                _condition(
-                    f"{column} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)",
-                    [expression],
+        for source in self.sources:
+            parts, params = [], []
+            for fts, expression in source:
+                if narrow and kind is not None:
+                    expression = f"({expression}) AND {_kind_token(fts, kind)}"
+                parts.append(
+                    f"{column} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
                 )
-            )
-        # The token index splits at ASCII punctuation ("A-", "1."): check those
-        # few short terms against the text itself.
-        for term in self.short_terms:
-            if _ASCII_NON_ALNUM.search(term):
+                params.append(expression)
+            conditions.append(_condition("(" + " OR ".join(parts) + ")", params))
+        # The token index splits at ASCII punctuation ("A-", "1."): check the
+        # terms with such short forms against the folded text itself.
+        for forms in self.forms:
+            if any(len(f) < SHORT and _ASCII_NON_ALNUM.search(f) for f in forms):
                 conditions.append(
                     _condition(
-                        f'instr(lower("{self.table}"."content"), %s) > 0',
-                        [_ascii_lower(term)],
+                        "("
+                        + " OR ".join(
+                            f'instr("{self.table}"."folded", %s) > 0' for _f in forms
+                        )
+                        + ")",
+                        forms,
                     )
                 )
         return conditions
@@ -194,27 +260,48 @@ class _Plan:
         self, kind: int | None = None, *, for_page: bool = True
     ) -> list[Any]:
         if self.vendor == "sqlite":
-            if kind is None:
-                candidates = sum(self.candidates.values())
-            else:
-                candidates = self.candidates[kind]
-            walk = for_page and candidates > COMMON
-            return self._sqlite_conditions(kind=kind, walk=walk)
+            return self._sqlite_conditions(
+                kind=kind, walk=self.walks(kind, for_page=for_page)
+            )
         if self.vendor == "postgresql":
-            conditions: list[Any] = [
-                _condition(f'"{self.table}"."content" ILIKE %s', [_like_pattern(t)])
-                for t in self.long_terms
+            conditions: list[Any] = []
+            single_short = [
+                f[0] for f in self.forms if len(f) == 1 and len(f[0]) < SHORT
             ]
-            if self.short_terms:
+            if single_short:
                 conditions.append(
-                    _condition(
-                        f'"{self.table}"."grams" @> %s::text[]',
-                        [[t.lower() for t in self.short_terms]],
-                    )
+                    _condition(f'"{self.table}"."grams" @> %s::text[]', [single_short])
                 )
+            for forms in self.forms:
+                if len(forms) == 1 and len(forms[0]) < SHORT:
+                    continue
+                parts: list[str] = []
+                params: list[Any] = []
+                for form in forms:
+                    if len(form) < SHORT:
+                        parts.append(f'"{self.table}"."grams" @> %s::text[]')
+                        params.append([form])
+                    else:
+                        parts.append(f'"{self.table}"."folded" LIKE %s')
+                        params.append(_like_pattern(form))
+                conditions.append(_condition("(" + " OR ".join(parts) + ")", params))
             return conditions
         # No index on other databases: a plain scan.
-        return [Q(content__icontains=t) for t in [*self.long_terms, *self.short_terms]]
+        return [_any_of(Q(folded__contains=f) for f in forms) for forms in self.forms]
+
+    def exact(self) -> RawSQL:
+        """True for a document containing every term as typed (ASCII case aside)."""
+        if self.vendor == "postgresql":
+            sql = " AND ".join(
+                f'strpos(lower("{self.table}"."content"), %s) > 0' for _t in self.terms
+            )
+            params = [t.lower() for t in self.terms]
+        else:
+            sql = " AND ".join(
+                f'instr(lower("{self.table}"."content"), %s) > 0' for _t in self.terms
+            )
+            params = [_ascii_lower(t) for t in self.terms]
+        return RawSQL(f"({sql})", params, output_field=BooleanField())
 
     def count(self, base: QuerySet[SearchDocument], kind: int) -> int:
         """Visible matches of one kind, stopping after COUNT_CAP + 1."""
@@ -224,6 +311,13 @@ class _Plan:
         for condition in self.conditions(kind, for_page=False):
             qs = qs.filter(condition)
         return qs.order_by()[: COUNT_CAP + 1].count()
+
+
+def _any_of(conditions: Any) -> Q:
+    combined = Q()
+    for condition in conditions:
+        combined |= condition
+    return combined
 
 
 def visible_documents() -> QuerySet[SearchDocument]:
@@ -274,7 +368,9 @@ def _documents(
         return qs.order_by("-created_at", "-id")
     if sort == "oldest":
         return qs.order_by("created_at", "id")
-    return qs.order_by("kind", "-created_at", "-id")
+    if not plan.ranks_exact(kind_value):
+        return qs.order_by("kind", "-created_at", "-id")
+    return qs.order_by(plan.exact().desc(), "kind", "-created_at", "-id")
 
 
 def search(
@@ -370,42 +466,43 @@ def search_with_facets(
 # --- Showing results ------------------------------------------------------------------
 
 
-def _pattern(terms: list[str]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
-    alternatives = sorted({t for t in terms if t}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(t) for t in alternatives), re.IGNORECASE)
+def _render(text: str, marks: list[tuple[int, int]]) -> SafeString:
+    parts: list[str] = []
+    position = 0
+    for start, end in marks:
+        parts.append(escape(text[position:start]))
+        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:
-    """The text, HTML-escaped, with every match of a term wrapped in <mark>."""
-    pattern = _pattern(terms)
+    """The text, HTML-escaped, with every match of a term wrapped in <mark>: the
+    original characters, wherever a folded form of a term matched (ﾄｲﾚ is marked
+    for トイレ, 子ども for こども)."""
     text = text or ""
-    if pattern is None:
-        return escape(text)
-    parts: list[str] = []
-    position = 0
-    for match in pattern.finditer(text):
-        parts.append(escape(text[position : match.start()]))
-        parts.append(f"<mark>{escape(match.group(0))}</mark>")
-        position = match.end()
-    parts.append(escape(text[position:]))
-    return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
+    return _render(text, fold.spans(text, terms))
 
 
 def snippet(text: str, terms: list[str], length: int = 180) -> SafeString:
     """A one-line extract around the first match, highlighted."""
     flat = " ".join((text or "").split())
-    pattern = _pattern(terms)
-    found = pattern.search(flat) if pattern else None
+    marks = fold.spans(flat, terms)
     start = 0
-    if found and found.start() > length // 3:
-        start = found.start() - length // 3
+    if marks and marks[0][0] > length // 3:
+        start = marks[0][0] - length // 3
     end = min(len(flat), start + length)
-    piece = flat[start:end]
+    piece = [
+        (max(a, start) - start, min(b, end) - start)
+        for a, b in marks
+        if a < end and b > start
+    ]
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(flat) else ""
-    return mark_safe(prefix + highlight(piece, terms) + suffix)  # noqa: S308
+    return mark_safe(  # noqa: S308 - _render escapes every piece
+        prefix + _render(flat[start:end], piece) + suffix
+    )
 
 
 @dataclass

@@ -6,13 +6,9 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from participation.search import index
-
-    connection = schema_editor.connection
-    if not index.supported(connection):
-        return
-    index.install(connection)
-    index.rebuild(connection)
+    # The machinery now reads the folded column, which 0003 adds: 0003 installs it
+    # (on a database that already ran this migration, it is replaced there).
+    return
 
 
 def backwards(apps, schema_editor):
