@@ -10,6 +10,7 @@ from portal import views as portal_views
 urlpatterns = [
     path("", portal_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("processes/<slug:slug>/", portal_views.process_detail, name="process"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
