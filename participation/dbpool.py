@@ -18,6 +18,9 @@ before the first byte is sent (docs/ARCHITECTURE.md, "Exports stream from a file
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +33,27 @@ from participation.errors import Unavailable
 
 # What a visitor is told (and how long to wait) when no connection is free.
 RETRY_AFTER = 5
+# A busy server logs one warning (with a count) per interval, not one per request.
+LOG_INTERVAL = 10.0
+
+logger = logging.getLogger("participation.dbpool")
+_log_lock = threading.Lock()
+_log_state = {"last": 0.0, "count": 0}
+
+
+def _log_busy(request: HttpRequest, error: Unavailable) -> None:
+    with _log_lock:
+        _log_state["count"] += 1
+        now = time.monotonic()
+        if now - _log_state["last"] < LOG_INTERVAL:
+            return
+        count, _log_state["count"], _log_state["last"] = _log_state["count"], 0, now
+    logger.warning(
+        "503 (%s) for %s: %d such answer(s) since the last warning",
+        error.code,
+        request.path,
+        count,
+    )
 
 
 def busy(retry_after: int = RETRY_AFTER) -> Unavailable:
@@ -67,14 +91,20 @@ def release_connections() -> None:
 
 
 def busy_response(request: HttpRequest, error: Unavailable) -> HttpResponse:
+    """503 with Retry-After: a page, or the API's JSON error under /api/. Logged
+    once per interval here, instead of an error line per request by Django."""
     if request.path.startswith("/api/"):
         from participation.api.errors import error_body
 
         response: HttpResponse = JsonResponse(
             error_body(error.code, error.message), status=error.status
         )
-        return doors.with_retry_after(response, error)
-    return doors.unavailable(request, error)
+        response = doors.with_retry_after(response, error)
+    else:
+        response = doors.unavailable(request, error)
+    _log_busy(request, error)
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own flag
+    return response
 
 
 class PoolBusyMiddleware:
