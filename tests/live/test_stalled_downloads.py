@@ -58,7 +58,10 @@ def _big_data(author) -> Proposal:
             Proposal.objects.bulk_create(
                 [
                     Proposal(
-                        process=first.process, author=author, title=f"提案{n}", body=BODY
+                        process=first.process,
+                        author=author,
+                        title=f"提案{n}",
+                        body=BODY,
                     )
                     for n in range(PROPOSALS)
                 ]
@@ -115,9 +118,7 @@ def _wait_until_the_server_left_the_database(ours: set[int]) -> None:
         time.sleep(0.05)
 
 
-def test_stalled_downloads_leave_pages_and_health_checks_answering(
-    resident, tmp_path
-):
+def test_stalled_downloads_leave_pages_and_health_checks_answering(resident, tmp_path):
     proposal = _big_data(resident)
     browser = Client()
     browser.force_login(resident)
