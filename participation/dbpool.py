@@ -29,7 +29,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
 from participation import doors
-from participation.errors import Unavailable
+from participation.errors import Busy
 
 # What a visitor is told (and how long to wait) when no connection is free.
 RETRY_AFTER = 5
@@ -41,7 +41,7 @@ _log_lock = threading.Lock()
 _log_state = {"last": 0.0, "count": 0}
 
 
-def _log_busy(request: HttpRequest, error: Unavailable) -> None:
+def _log_busy(request: HttpRequest, error: Busy) -> None:
     with _log_lock:
         _log_state["count"] += 1
         now = time.monotonic()
@@ -56,8 +56,8 @@ def _log_busy(request: HttpRequest, error: Unavailable) -> None:
     )
 
 
-def busy(retry_after: int = RETRY_AFTER) -> Unavailable:
-    return Unavailable(
+def busy(retry_after: int = RETRY_AFTER) -> Busy:
+    return Busy(
         _(
             "The site is very busy right now. Please try again in a few seconds; "
             "nothing was changed."
@@ -90,7 +90,7 @@ def release_connections() -> None:
             conn.close()
 
 
-def busy_response(request: HttpRequest, error: Unavailable) -> HttpResponse:
+def busy_response(request: HttpRequest, error: Busy) -> HttpResponse:
     """503 with Retry-After: a page, or the API's JSON error under /api/. Logged
     once per interval here, instead of an error line per request by Django."""
     if request.path.startswith("/api/"):
@@ -120,7 +120,7 @@ class PoolBusyMiddleware:
     def process_exception(
         self, request: HttpRequest, exception: Exception
     ) -> HttpResponse | None:
-        if isinstance(exception, Unavailable):
+        if isinstance(exception, Busy):
             return busy_response(request, exception)
         if is_pool_timeout(exception):
             return busy_response(request, busy())
@@ -129,7 +129,7 @@ class PoolBusyMiddleware:
 
 def busy_or_none(request: HttpRequest, exc: Any) -> HttpResponse | None:
     """For the 500 handler: the 503 answer if ``exc`` is a busy pool."""
-    if isinstance(exc, Unavailable):
+    if isinstance(exc, Busy):
         return busy_response(request, exc)
     if is_pool_timeout(exc):
         return busy_response(request, busy())

@@ -60,7 +60,7 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
-class Unavailable(DomainError):
+class Busy(DomainError):
     """The server cannot take this request right now: every database connection or
     export slot is busy (503, with ``Retry-After``)."""
 

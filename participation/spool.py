@@ -35,7 +35,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from participation.dbpool import release_connections
-from participation.errors import Unavailable
+from participation.errors import Busy
 
 READ_BYTES = 64 * 1024
 
@@ -54,9 +54,9 @@ def _export_slots() -> threading.BoundedSemaphore:
         return _slots
 
 
-def exports_busy() -> Unavailable:
+def exports_busy() -> Busy:
     wait = max(1, int(settings.EXPORT_QUEUE_TIMEOUT))
-    return Unavailable(
+    return Busy(
         _(
             "Many downloads are being prepared right now. Please try again in a "
             "few seconds."

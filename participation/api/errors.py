@@ -22,7 +22,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from participation.dbpool import busy, is_pool_timeout
-from participation.errors import DomainError, RateLimited, Unavailable
+from participation.errors import Busy, DomainError, RateLimited
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -89,7 +89,7 @@ def _domain_response(exc: DomainError) -> Response:
     response = Response(
         error_body(exc.code, exc.message, field_errors), status=exc.status
     )
-    if isinstance(exc, RateLimited | Unavailable):
+    if isinstance(exc, RateLimited | Busy):
         response["Retry-After"] = str(max(1, int(exc.retry_after)))
     return response
 
