@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DEMO_PASSWORD ?= demo-password-2026
 
 .PHONY: run test e2e screenshots lint format messages compilemessages migrate seed \
-        bench bench-search bench-live bench-notify check clean
+        bench bench-search bench-live bench-notify bench-exports check clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,7 +69,7 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-search bench-live bench-notify
+bench: bench-search bench-live bench-notify bench-exports
 
 bench-search: compilemessages
 	$(PY) bench/search.py
@@ -81,6 +81,9 @@ bench-live: compilemessages
 # received by a local SMTP server, beside a straight SMTP ceiling.
 bench-notify: compilemessages
 	$(PY) bench/notify.py
+
+bench-exports: compilemessages
+	$(PY) bench/exports.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

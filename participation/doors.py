@@ -15,14 +15,28 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from participation.errors import DomainError, NotAllowed, RateLimited
+from participation.errors import Busy, DomainError, NotAllowed, RateLimited
 
 
 def with_retry_after(response: HttpResponse, error: DomainError) -> HttpResponse:
-    """Tell the client when to try again after a rate limit."""
-    if isinstance(error, RateLimited):
+    """Tell the client when to try again after a rate limit or while busy."""
+    if isinstance(error, RateLimited | Busy):
         response["Retry-After"] = str(max(1, int(error.retry_after)))
     return response
+
+
+def unavailable(request: HttpRequest, error: Busy) -> HttpResponse:
+    """The server is too busy (no database connection free): a short page in the
+    visitor's language with ``Retry-After``. It reads nothing from the database
+    (no account, session or messages), so it can be shown when none is free."""
+    response = render(
+        request,
+        "errors/503.html",
+        {"message": error.message, "retry_after": max(1, int(error.retry_after))},
+        status=error.status,
+    )
+    response["Cache-Control"] = "no-store"
+    return with_retry_after(response, error)
 
 
 def refused(

@@ -58,3 +58,15 @@ class RateLimited(DomainError):
     def __init__(self, message: Any, *, retry_after: int = 60, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+
+
+class Busy(DomainError):
+    """The server cannot take this request right now: every database connection or
+    export slot is busy (503, with ``Retry-After``)."""
+
+    status = 503
+    code = "unavailable"
+
+    def __init__(self, message: Any, *, retry_after: int = 5, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after

@@ -109,6 +109,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "participation.middleware.RequestIdMiddleware",
+    # No free database connection: a translated 503 with Retry-After, not a 500.
+    "participation.dbpool.PoolBusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "participation.csp.PolicyMiddleware",
@@ -188,6 +190,19 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+# Large downloads (participation/spool.py): generated into a temporary file (in
+# memory up to EXPORT_SPOOL_MEMORY bytes, then on disk), the database connection
+# given back, then streamed at the client's pace. At most EXPORT_MAX_CONCURRENT
+# are generated at once per process (each uses one pooled connection meanwhile:
+# by default a quarter of the pool); others wait up to EXPORT_QUEUE_TIMEOUT
+# seconds, then get 503 with Retry-After. deploy/README.md, "Pool and exports".
+EXPORT_MAX_CONCURRENT = env_int(
+    "EXPORT_MAX_CONCURRENT", max(1, env_int("DB_POOL_MAX_SIZE", 10) // 4)
+)
+EXPORT_QUEUE_TIMEOUT = env_float("EXPORT_QUEUE_TIMEOUT", 10.0)
+EXPORT_SPOOL_MEMORY = env_int("EXPORT_SPOOL_MEMORY", 1024 * 1024)
 
 # --- Cache, channels ----------------------------------------------------------
 REDIS_URL = env("REDIS_URL")

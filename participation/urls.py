@@ -12,6 +12,7 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("csp-report/", csp.report, name="csp-report"),
+    path("readyz", views.readyz, name="readyz"),
     path("processes/<slug:slug>/", portal_views.process_detail, name="process"),
     # The language switch also remembers a signed-in person's language (e-mails).
     path("i18n/setlang/", account_views.set_language, name="set_language"),

@@ -24,7 +24,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,6 +38,7 @@ from participation.errors import DomainError, Invalid, NotAllowed, RateLimited
 from participation.idempotency import services as idempotency
 from participation.site_url import absolute_url
 from participation.spaces.models import Department
+from participation.spool import spooled_download
 from proposals.models import Proposal
 from responses import charts, forms, questionnaire, rules, selectors, services
 from responses.document import tracker_document
@@ -184,7 +184,7 @@ def _csv_rows(rows: Iterator[TrackerEntry]) -> Iterator[list[Any]]:
 def tracker_csv(request: HttpRequest) -> HttpResponse:
     """The tracker table as CSV, with the page's filters, by the one CSV writer
     (UTF-8 with BOM so spreadsheet software reads Japanese correctly; titles and
-    other text that look like formulas neutralised; streamed in chunks)."""
+    other text that look like formulas neutralised; spooled, then streamed)."""
     form = forms.TrackerFilterForm(
         request.GET or None, choices=selectors.filter_choices()
     )
@@ -196,15 +196,17 @@ def tracker_csv(request: HttpRequest) -> HttpResponse:
             form_errors=form.errors,
         )
     filters = form.filters() if request.GET else selectors.TrackerFilters()
-    response = StreamingHttpResponse(
-        csvwriter.csv_chunks(CSV_COLUMNS, _csv_rows(selectors.csv_rows(filters))),
-        content_type="text/csv; charset=utf-8",
-    )
     # A local date: the file is named for the day the person downloading it sees
     # (timestamps inside are full ISO 8601 instants with their offset).
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="tracker-{stamp}.csv"'
-    return response
+    # Generated into a file, the connection given back, then streamed at the
+    # client's pace (participation/spool.py).
+    return spooled_download(
+        request,
+        csvwriter.csv_chunks(CSV_COLUMNS, _csv_rows(selectors.csv_rows(filters))),
+        content_type="text/csv; charset=utf-8",
+        filename=f"tracker-{stamp}.csv",
+    )
 
 
 def _charts(figures: selectors.Figures, months: Any) -> dict[str, Any]:

@@ -21,7 +21,8 @@ from django.utils.translation import ngettext
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
-from participation.errors import DomainError, RateLimited
+from participation.dbpool import busy, is_pool_timeout
+from participation.errors import Busy, DomainError, RateLimited
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -88,7 +89,7 @@ def _domain_response(exc: DomainError) -> Response:
     response = Response(
         error_body(exc.code, exc.message, field_errors), status=exc.status
     )
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | Busy):
         response["Retry-After"] = str(max(1, int(exc.retry_after)))
     return response
 
@@ -112,6 +113,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """DRF exception handler (set on the API's base view)."""
     if isinstance(exc, DomainError):
         return _domain_response(exc)
+    if is_pool_timeout(exc):  # no free database connection: busy, not a bug
+        return _domain_response(busy())
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
     if isinstance(exc, serializers.ValidationError):

@@ -1,14 +1,11 @@
-"""Open data: the datasets page, the streamed downloads, the data package, and
-the participation figures at /stats/ (kpis.py computes them)."""
+"""Open data: the datasets page, the downloads (spooled, then streamed), the data
+package, and the participation figures at /stats/ (kpis.py computes them)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.handlers.asgi import ASGIRequest
 from django.http import (
     Http404,
     HttpRequest,
@@ -22,26 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from participation.site_url import site_url
+from participation.spool import spooled_download
 from portal.opendata import charts as charts_module
 from portal.opendata import datasets, exports, kpis, package
 from portal.opendata.forms import StatsForm
-
-
-async def async_chunks(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
-    """Serve a synchronous generator under ASGI one chunk at a time. (Django
-    would otherwise read a synchronous iterator to the end into a list before
-    sending anything.) Every step runs in the same thread, where the database
-    cursor lives."""
-
-    def step() -> bytes | None:
-        return next(chunks, None)
-
-    pull = sync_to_async(step, thread_sensitive=True)
-    while True:
-        chunk = await pull()
-        if chunk is None:
-            return
-        yield chunk
 
 
 @require_GET
@@ -61,23 +42,26 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def download(request: HttpRequest, slug: str, fmt: str) -> StreamingHttpResponse:
+    """A dataset file: generated into a temporary file, the database connection
+    given back, then streamed at the client's pace (participation/spool.py)."""
     dataset = datasets.get(slug)
     if dataset is None or fmt not in exports.FORMATS:
         raise Http404
     now = timezone.now()
-    chunks = exports.chunks(dataset, fmt)
-    content = async_chunks(chunks) if isinstance(request, ASGIRequest) else chunks
-    response = StreamingHttpResponse(content, content_type=exports.FORMATS[fmt])
     # UTC (timezone.now() is UTC), like every timestamp in the files and
     # X-Generated-At: open data is read by programs, and the "Z" names the zone.
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{dataset.slug}-{stamp}.{fmt}"'
+    return spooled_download(
+        request,
+        exports.chunks(dataset, fmt),
+        content_type=exports.FORMATS[fmt],
+        filename=f"{dataset.slug}-{stamp}.{fmt}",
+        headers={
+            "X-Generated-At": now.isoformat(),
+            "X-Licence": settings.OPENDATA_LICENCE,
+            "Cache-Control": "public, max-age=300",
+        },
     )
-    response["X-Generated-At"] = now.isoformat()
-    response["X-Licence"] = settings.OPENDATA_LICENCE
-    response["Cache-Control"] = "public, max-age=300"
-    return response
 
 
 @require_GET

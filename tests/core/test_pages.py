@@ -63,10 +63,11 @@ def test_process_page_of_unknown_slug_is_404(client, db):
     assert client.get("/processes/does-not-exist/").status_code == 404
 
 
-def test_healthz_reports_database_ok(client, db):
-    response = client.get("/healthz")
+def test_readyz_reports_database_ok(client, db):
+    response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json()["status"] == "ok"
+    assert response.json()["database"] == "ok"
     assert "no-cache" in response["Cache-Control"]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
@@ -14,7 +13,6 @@ from django.utils import timezone
 
 from participation.spaces.models import ProcessStatus
 from portal.opendata import datasets, exports
-from portal.opendata.views import async_chunks
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -74,10 +72,14 @@ def test_jsonl_download_has_one_object_per_line(client, content):
     assert row["hidden"] is False
 
 
-def test_download_is_streamed_from_a_generator_not_a_list(client, content):
+def test_download_is_generated_from_a_generator_into_a_file_then_streamed(
+    client, content
+):
     response = client.get("/opendata/proposals.csv")
     assert response.streaming
     assert not isinstance(response.streaming_content, list | tuple)
+    body = body_of(response)
+    assert int(response["Content-Length"]) == len(body)
     chunks = exports.chunks(datasets.PROPOSALS, "csv")
     assert isinstance(chunks, types.GeneratorType)
 
@@ -106,24 +108,6 @@ def test_dataset_rows_come_from_a_chunked_iterator_never_a_full_list(
     assert isinstance(rows, types.GeneratorType)
     list(rows)
     assert calls == [datasets.CHUNK]
-
-
-def test_asgi_stream_pulls_one_chunk_at_a_time():
-    pulled = []
-
-    def source():
-        for n in range(3):
-            pulled.append(n)
-            yield f"chunk{n}".encode()
-
-    async def first_only():
-        stream = async_chunks(source())
-        first = await stream.__anext__()
-        await stream.aclose()
-        return first
-
-    assert asyncio.run(first_only()) == b"chunk0"
-    assert pulled == [0]
 
 
 def test_export_never_contains_names_or_emails(client, content, resident, resident2):
