@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DEMO_PASSWORD ?= demo-password-2026
 
 .PHONY: run test e2e screenshots lint format messages compilemessages migrate seed \
-        bench bench-search bench-live check clean
+        bench bench-search bench-live bench-thread check clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,10 @@ bench-search: compilemessages
 
 bench-live: compilemessages
 	$(PY) bench/live.py
+
+# BEFORE=<git revision> adds the same table for that revision (e.g. BEFORE=main).
+bench-thread: compilemessages
+	$(PY) bench/thread.py $(if $(BEFORE),--before $(BEFORE))
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

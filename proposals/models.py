@@ -205,6 +205,7 @@ class Comment(RendersText, Hideable):
         blank=True,
         related_name="+",
         editable=False,
+        db_index=False,  # comment_thread_idx (root, created_at, id) serves it
     )
     depth = models.PositiveSmallIntegerField(default=0)
     body = models.TextField(_("comment"), max_length=5000)

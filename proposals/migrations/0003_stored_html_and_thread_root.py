@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
             name="root",
             field=models.ForeignKey(
                 blank=True,
+                db_index=False,
                 editable=False,
                 null=True,
                 on_delete=django.db.models.deletion.CASCADE,
