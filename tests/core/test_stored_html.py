@@ -124,3 +124,51 @@ def test_rerender_text_refuses_an_unknown_model():
 
     with pytest.raises(CommandError, match="No stored user text"):
         call_command("rerender_text", "--model", "proposals.Support")
+
+
+def test_every_model_with_user_text_stores_it_rendered():
+    from participation.management.commands.rerender_text import rendered_models
+
+    labels = {m._meta.label for m in rendered_models()}
+    assert {
+        "proposals.Proposal",
+        "proposals.Comment",
+        "responses.ResponseRevision",
+        "responses.ProgressUpdate",
+        "responses.ResponseComment",
+        "responses.DisputeAnswer",
+        "responses.OutcomeCheck",
+        "live.LiveSession",
+        "live.Opinion",
+        "moderation.FacilitatorNote",
+    } <= labels
+    for model in rendered_models():
+        for target in model.RENDERED_TEXT.values():
+            assert model._meta.get_field(target).editable is False
+
+
+def test_no_template_renders_a_stored_text_on_display():
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    pattern = re.compile(r"\.(body|reason|summary|description)\|markdown")
+    templates = Path(settings.BASE_DIR) / "templates"
+    offenders = [
+        str(path)
+        for path in templates.rglob("*.html")
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_a_pinned_note_stores_neutralised_html(facilitator, proposal):
+    from participation.moderation import services as moderation
+
+    note = moderation.note_pin(
+        actor=facilitator, target=proposal, body="<script>alert(1)</script> 落ち着いて"
+    )
+    note.refresh_from_db()
+    assert note.body_html == text.render_html(note.body)
+    assert "<script" not in note.body_html
