@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DEMO_PASSWORD ?= demo-password-2026
 
 .PHONY: run test e2e screenshots lint format messages compilemessages migrate seed \
-        bench bench-search bench-live bench-notify bench-exports check clean
+        bench bench-search bench-live bench-notify bench-exports bench-thread check clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,7 +69,7 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-search bench-live bench-notify bench-exports
+bench: bench-search bench-live bench-notify bench-exports bench-thread
 
 bench-search: compilemessages
 	$(PY) bench/search.py
@@ -84,6 +84,10 @@ bench-notify: compilemessages
 
 bench-exports: compilemessages
 	$(PY) bench/exports.py $(BENCH_ARGS)
+
+# BEFORE=<git revision> adds the same table for that revision (e.g. BEFORE=main).
+bench-thread: compilemessages
+	$(PY) bench/thread.py $(if $(BEFORE),--before $(BEFORE))
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

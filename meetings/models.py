@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participation.moderation.models import Hideable
 from participation.spaces.models import public_process
+from participation.text import RendersText
 
 OPINION_MAX = 400
 GUEST_NAME_MAX = 60
@@ -45,8 +46,10 @@ class LiveSessionQuerySet(models.QuerySet["LiveSession"]):
         return self.filter(public_process("process"))
 
 
-class LiveSession(models.Model):
+class LiveSession(RendersText, models.Model):
     """A facilitated meeting attached to a process (ライブ意見交換会)."""
+
+    RENDERED_TEXT = {"description": "description_html", "summary": "summary_html"}
 
     process = models.ForeignKey(
         "spaces.Process",
@@ -56,6 +59,7 @@ class LiveSession(models.Model):
     )
     title = models.CharField(_("title"), max_length=150)
     description = models.TextField(_("description"), max_length=2000, blank=True)
+    description_html = models.TextField(blank=True, default="", editable=False)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     venue = models.CharField(_("venue"), max_length=200, blank=True)
@@ -75,6 +79,7 @@ class LiveSession(models.Model):
         default=SessionStatus.SCHEDULED,
     )
     summary = models.TextField(_("summary of the minutes"), max_length=5000, blank=True)
+    summary_html = models.TextField(blank=True, default="", editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -154,8 +159,10 @@ class SessionTheme(models.Model):
         return self.name
 
 
-class Opinion(Hideable):
+class Opinion(RendersText, Hideable):
     """A short opinion posted during a live session, by a resident or a guest."""
+
+    RENDERED_TEXT = {"body": "body_html"}
 
     session = models.ForeignKey(
         LiveSession, on_delete=models.CASCADE, related_name="opinions"
@@ -174,6 +181,7 @@ class Opinion(Hideable):
     # An opaque id of the guest's browser session, for rate limits. Never shown.
     guest_key = models.CharField(max_length=64, blank=True)
     body = models.TextField(_("opinion"), max_length=OPINION_MAX)
+    body_html = models.TextField(blank=True, default="", editable=False)
     # Role badge captured when the opinion was posted ("facilitator", "official").
     author_role = models.CharField(max_length=20, blank=True)
     theme = models.ForeignKey(

@@ -242,6 +242,22 @@ def comment_order(value: str | None) -> str:
     return value if value in COMMENT_ORDERS else "oldest"
 
 
+def thread_page_number(value: str | None) -> int:
+    """``?cpage=``: a page of the thread, 1 for anything that is not one."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return number if 1 <= number <= 100_000 else 1
+
+
+def comment_anchor(value: str | None) -> int | None:
+    """``?comment=``: the id of a comment to open the thread at, if it is one."""
+    if not value or not value.isdigit() or int(value) > MAX_ID:
+        return None
+    return int(value)
+
+
 def vote_value(value: str | None) -> int | None:
     return {"up": 1, "down": -1}.get(value or "")
 

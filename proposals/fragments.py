@@ -14,6 +14,7 @@ from django.utils.translation import ngettext, npgettext
 from participation.accounts.rules import is_moderator_of
 from participation.accounts.types import Viewer
 from participation.live.fragments import render_public
+from proposals import rules as proposal_rules
 from proposals import selectors as proposal_selectors
 from proposals.models import Comment, Proposal
 
@@ -56,9 +57,10 @@ def public_comment(comment_id: int, language: str) -> CommentFragment | None:
     proposal, node = loaded
     if not proposal.process.is_public:
         return None
+    caps = proposal_rules.thread_capabilities(AnonymousUser(), proposal)
     html = render_public(
         "proposals/_comment.html",
-        {"node": node, "proposal": proposal},
+        {"node": node, "proposal": proposal, "caps": caps},
         proposal.get_absolute_url(),
         language,
     )

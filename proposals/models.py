@@ -15,6 +15,7 @@ from participation.accounts.rules import is_admin, is_site_facilitator
 from participation.accounts.selectors import standing_of
 from participation.moderation.models import Hideable
 from participation.spaces.models import public_process
+from participation.text import RendersText
 
 
 class ProposalState(models.TextChoices):
@@ -43,8 +44,10 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
         return self.filter(public_process("process") | Q(process_id__in=facilitated))
 
 
-class Proposal(Hideable):
+class Proposal(RendersText, Hideable):
     """What a resident asks for (提案)."""
+
+    RENDERED_TEXT = {"body": "body_html"}
 
     process = models.ForeignKey(
         "spaces.Process",
@@ -60,6 +63,8 @@ class Proposal(Hideable):
     )
     title = models.CharField(_("title"), max_length=150)
     body = models.TextField(_("proposal"), max_length=10000)
+    # The body as safe HTML, rendered by participation.text when it is written.
+    body_html = models.TextField(blank=True, default="", editable=False)
     category = models.ForeignKey(
         "spaces.Category",
         on_delete=models.SET_NULL,
@@ -173,8 +178,10 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         return self.filter(public_process("proposal__process"))
 
 
-class Comment(Hideable):
+class Comment(RendersText, Hideable):
     """A contribution to the deliberation on a proposal, threaded to depth 3."""
+
+    RENDERED_TEXT = {"body": "body_html"}
 
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="comments"
@@ -189,8 +196,20 @@ class Comment(Hideable):
         blank=True,
         related_name="replies",
     )
+    # The top-level comment of the thread (None for a top-level comment itself),
+    # set on save: "a thread with all its replies" is one indexed lookup.
+    root = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,  # comment_thread_idx (root, created_at, id) serves it
+    )
     depth = models.PositiveSmallIntegerField(default=0)
     body = models.TextField(_("comment"), max_length=5000)
+    body_html = models.TextField(blank=True, default="", editable=False)
     alignment = models.CharField(
         _("stance"),
         max_length=10,
@@ -221,6 +240,14 @@ class Comment(Hideable):
         indexes = [
             models.Index(fields=["proposal", "created_at"]),
             models.Index(fields=["author", "-created_at"]),
+            models.Index(
+                fields=["root", "created_at", "id"], name="comment_thread_idx"
+            ),
+            models.Index(
+                fields=["proposal", "created_at", "id"],
+                name="comment_toplevel_idx",
+                condition=Q(parent__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -231,10 +258,17 @@ class Comment(Hideable):
     def __str__(self) -> str:
         return f"#{self.pk} on {self.proposal_id}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.parent_id is not None and self.root_id is None:
+            parent = self.parent
+            self.root_id = parent.root_id or parent.pk if parent else None
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
-        return (
-            f"{reverse('proposals:detail', args=[self.proposal_id])}#comment-{self.pk}"
-        )
+        """The proposal page that holds this comment (the thread loads in pages;
+        ``?comment=`` opens the page of its thread)."""
+        detail = reverse("proposals:detail", args=[self.proposal_id])
+        return f"{detail}?comment={self.pk}#comment-{self.pk}"
 
     @property
     def is_deleted(self) -> bool:

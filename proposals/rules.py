@@ -7,6 +7,7 @@ the same functions for views, templates, the API and consumers. One rule, every 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import rules
@@ -20,6 +21,7 @@ from participation.accounts.rules import (
 from participation.accounts.selectors import standing_of
 from participation.accounts.types import Viewer
 from participation.errors import DomainError, NotAllowed, PhaseClosed
+from participation.moderation import rules as moderation_rules
 from proposals.models import Comment, Proposal
 
 Refusal = DomainError | None
@@ -166,6 +168,47 @@ def comment_vote_refusal(user: Viewer, comment: Comment) -> Refusal:
             _("The discussion is closed, so comments can no longer be voted on.")
         )
     return None
+
+
+@dataclass(frozen=True)
+class ThreadCapabilities:
+    """What the viewer may do with the comments of one proposal page, judged ONCE
+    per page. A comment then needs only cheap comparisons (is it the viewer's own,
+    is it hidden or deleted): the same answers as the per-comment rules above
+    (``comment_vote_refusal``, ``comment_edit_refusal``, ``comment_delete_refusal``,
+    ``comment_refusal``, and the moderation rules), without running them for every
+    comment of a long thread."""
+
+    viewer_id: int | None
+    can_view_hidden: bool
+    can_reply: bool
+    can_vote: bool  # on others' comments that are neither hidden nor deleted
+    can_edit_own: bool  # own comments that are neither hidden nor deleted
+    can_delete_own: bool  # own comments not deleted
+    can_moderate: bool
+    can_report: bool  # others' comments that are neither hidden nor deleted
+
+
+def thread_capabilities(user: Viewer, proposal: Proposal) -> ThreadCapabilities:
+    standing = standing_of(user)
+    signed = bool(standing.is_authenticated)
+    taking_part = participation_refusal(user) is None
+    discussion_open = (
+        _proposal_open_refusal(proposal) is None
+        and not proposal.comments_closed
+        and _phase_allows(proposal.process, "allows_commenting")
+    )
+    return ThreadCapabilities(
+        viewer_id=user.pk if signed else None,
+        can_view_hidden=bool(can_view_hidden(user, proposal)),
+        can_reply=comment_refusal(user, proposal) is None,
+        can_vote=taking_part and discussion_open,
+        can_edit_own=taking_part,
+        can_delete_own=signed,
+        can_moderate=moderation_rules.moderate_refusal(user, proposal) is None,
+        # report_refusal's checks on the viewer; the comment's own are comparisons.
+        can_report=taking_part,
+    )
 
 
 def _predicate(refusal_fn: Any, name: str) -> Any:

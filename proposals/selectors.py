@@ -264,16 +264,20 @@ def comment_subtrees(
     comment gets it attached, so that rules and templates reading
     ``comment.proposal`` cost no further query.
 
-    The one way to load "a comment with its replies": the API's threads and
-    comment resource, and the proposal page's live fragments."""
+    The one way to load "a comment with its replies": the proposal page's thread,
+    the API's threads and comment resource, and the live fragments. Replies of a
+    top-level comment are found by their ``root`` (one index lookup); replies of a
+    reply by their parent (replies nest at most COMMENT_MAX_DEPTH (3) levels)."""
     if not roots:
         return []
     root_ids = [c.pk for c in roots]
-    # Replies nest at most COMMENT_MAX_DEPTH (3) levels: two below a top comment.
+    top = [c.pk for c in roots if c.parent_id is None]
+    inner = [c.pk for c in roots if c.parent_id is not None]
+    below = Q(root_id__in=top) if top else Q()
+    if inner:
+        below = below | Q(parent_id__in=inner) if top else Q(parent_id__in=inner)
     replies = list(
-        Comment.objects.filter(
-            Q(parent_id__in=root_ids) | Q(parent__parent_id__in=root_ids)
-        )
+        Comment.objects.filter(below)
         .select_related("author", "author_department", "hidden_by")
         .order_by("created_at", "id")
     )
@@ -288,6 +292,120 @@ def comment_subtrees(
         if parent is not None:
             parent.children.append(nodes[reply.pk])
     return [nodes[pk] for pk in root_ids]
+
+
+THREAD_PAGE_SIZE = 20
+
+
+@dataclass
+class ThreadPage:
+    """One page of a proposal's thread: ``size`` top-level comments with all their
+    replies. Page numbers (not cursors) because the "best rated" order moves as
+    votes come in; a page is read in four queries whatever the thread's length."""
+
+    nodes: list[CommentNode]
+    number: int
+    has_next: bool
+    order: str
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+
+def _roots_in_order(proposal: Proposal, order: str) -> QuerySet[Comment]:
+    qs = Comment.objects.filter(proposal=proposal, parent__isnull=True)
+    if order == "newest":
+        return qs.order_by("-created_at", "-id")
+    if order == "best":
+        # Equal scores keep their chronological order.
+        return qs.annotate(_score=F("upvotes") - F("downvotes")).order_by(
+            "-_score", "-upvotes", "created_at", "id"
+        )
+    return qs.order_by("created_at", "id")
+
+
+def thread_page(
+    proposal: Proposal,
+    viewer: Viewer,
+    *,
+    order: str = "oldest",
+    number: int = 1,
+    size: int = THREAD_PAGE_SIZE,
+) -> ThreadPage:
+    """Page ``number`` of the thread in ``order``: the top-level comments (one
+    query, one more row to know whether a next page exists), their replies and the
+    viewer's votes (see ``comment_subtrees``)."""
+    number = max(1, number)
+    start = (number - 1) * size
+    roots = list(
+        _roots_in_order(proposal, order).select_related(
+            "author", "author_department", "hidden_by"
+        )[start : start + size + 1]
+    )
+    has_next = len(roots) > size
+    nodes = comment_subtrees(roots[:size], viewer, proposal=proposal)
+    return ThreadPage(nodes=nodes, number=number, has_next=has_next, order=order)
+
+
+def thread_page_of(
+    proposal: Proposal,
+    comment_id: int,
+    *,
+    order: str = "oldest",
+    size: int = THREAD_PAGE_SIZE,
+) -> int:
+    """The page of the thread (in ``order``) that holds comment ``comment_id``
+    (1 when it is not a comment of this proposal): two queries."""
+    row = (
+        Comment.objects.filter(pk=comment_id, proposal=proposal)
+        .values("pk", "root_id")
+        .first()
+    )
+    if row is None:
+        return 1
+    root = (
+        _roots_in_order(proposal, order)
+        .filter(pk=row["root_id"] or row["pk"])
+        .values("pk", "created_at", "upvotes", "downvotes")
+        .first()
+    )
+    if root is None:
+        return 1
+    earlier = Q(created_at__lt=root["created_at"]) | Q(
+        created_at=root["created_at"], id__lt=root["pk"]
+    )
+    if order == "newest":
+        before = Q(created_at__gt=root["created_at"]) | Q(
+            created_at=root["created_at"], id__gt=root["pk"]
+        )
+    elif order == "best":
+        score, up = root["upvotes"] - root["downvotes"], root["upvotes"]
+        before = (
+            Q(_score__gt=score)
+            | Q(_score=score, upvotes__gt=up)
+            | (Q(_score=score, upvotes=up) & earlier)
+        )
+    else:
+        before = earlier
+    ahead = _roots_in_order(proposal, order).filter(before).count()
+    return ahead // size + 1
+
+
+def alignment_totals(proposal: Proposal) -> dict[str, int]:
+    """How many visible comments of the whole thread are in favour, against or
+    neutral (one query; the page shows only part of the thread)."""
+    counts = dict.fromkeys(Alignment.values, 0)
+    rows = (
+        Comment.objects.shown()
+        .filter(proposal=proposal)
+        .values_list("alignment")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for alignment, n in rows:
+        counts[alignment] = counts.get(alignment, 0) + n
+    return counts
 
 
 def comment_subtree(

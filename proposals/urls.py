@@ -18,6 +18,11 @@ urlpatterns = [
     path("proposals/<int:pk>/support/", views.proposal_support, name="support"),
     path("proposals/<int:pk>/follow/", views.proposal_follow, name="follow"),
     path("proposals/<int:pk>/comments/", views.comment_create, name="comment_create"),
+    path(
+        "proposals/<int:pk>/comments/page/",
+        views.comment_page,
+        name="comment_page",
+    ),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/vote/", views.comment_vote, name="comment_vote"),

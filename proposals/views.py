@@ -317,6 +317,25 @@ def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the proposal page ----------------------------------------------------------
 
 
+def _thread(
+    request: HttpRequest, proposal: Proposal, *, reply_to: Comment | None = None
+) -> tuple[str, selectors.ThreadPage]:
+    """The page of the thread asked for: ``?cpage=N``, or the page holding
+    ``?comment=ID`` (links from notifications and e-mails) or the comment replied
+    to; in the order ``?comments=``."""
+    order = forms.comment_order(request.GET.get("comments"))
+    anchor = (
+        reply_to.pk if reply_to else forms.comment_anchor(request.GET.get("comment"))
+    )
+    if anchor is not None:
+        number = selectors.thread_page_of(proposal, anchor, order=order)
+    else:
+        number = forms.thread_page_number(request.GET.get("cpage"))
+    return order, selectors.thread_page(
+        proposal, request.user, order=order, number=number
+    )
+
+
 def _detail_context(
     request: HttpRequest,
     proposal: Proposal,
@@ -325,9 +344,9 @@ def _detail_context(
     reply_to: Comment | None = None,
 ) -> dict[str, Any]:
     user = request.user
-    order = forms.comment_order(request.GET.get("comments"))
-    roots = selectors.comment_tree(proposal, user, order=order)
-    can_view_hidden = bool(rules.can_view_hidden(user, proposal))
+    order, thread = _thread(request, proposal, reply_to=reply_to)
+    caps = rules.thread_capabilities(user, proposal)
+    can_view_hidden = caps.can_view_hidden
     is_author = user.is_authenticated and proposal.author_id == user.pk
     support_refusal = rules.support_refusal(user, proposal)
     comment_refusal = rules.comment_refusal(user, proposal)
@@ -335,8 +354,12 @@ def _detail_context(
     return {
         "proposal": proposal,
         "process": proposal.process,
-        "comments": roots,
-        "alignment_counts": selectors.alignment_counts(roots),
+        "comments": thread.nodes,
+        "thread": thread,
+        "caps": caps,
+        "alignment_counts": selectors.alignment_totals(proposal)
+        if thread.nodes
+        else {},
         "comment_order": order,
         "comment_orders": [
             ("oldest", _("Oldest first")),
@@ -579,8 +602,32 @@ def comment_fragment(request: HttpRequest, comment_id: int) -> HttpResponse:
     proposal, node = loaded
     if not fragments.proposal_visible_to(proposal, request.user):
         raise Http404
+    caps = rules.thread_capabilities(request.user, proposal)
     response = render(
-        request, "proposals/_comment.html", {"node": node, "proposal": proposal}
+        request,
+        "proposals/_comment.html",
+        {"node": node, "proposal": proposal, "caps": caps},
     )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_GET
+def comment_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One page of a proposal's thread (``?comments=`` order, ``?cpage=`` number) as
+    a fragment: its comments and the link to the next page. The "More comments"
+    link of the proposal page loads it in place; without JavaScript, the same link
+    opens the proposal page at that page of the thread."""
+    proposal = _proposal_or_404(pk, request.user)
+    order, thread = _thread(request, proposal)
+    context = {
+        "proposal": proposal,
+        "thread": thread,
+        "comments": thread.nodes,
+        "comment_order": order,
+        "caps": rules.thread_capabilities(request.user, proposal),
+    }
+    response = render(request, "proposals/_thread_page.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from participation.moderation.models import Hideable
+from participation.text import RendersText
 from responses import clock
 from responses.transitions import (
     ACCEPTING,
@@ -328,9 +329,11 @@ class Response(models.Model):
         return reverse("responses:response", args=[self.pk])
 
 
-class ResponseRevision(AppendOnly):
+class ResponseRevision(RendersText, AppendOnly):
     """One version of a response, never changed once written. Number 1 is the
     original publication; each revision says what changed and why."""
+
+    RENDERED_TEXT = {"body": "body_html"}
 
     response = models.ForeignKey(
         Response, on_delete=models.PROTECT, related_name="revisions"
@@ -338,6 +341,7 @@ class ResponseRevision(AppendOnly):
     number = models.PositiveSmallIntegerField(_("revision"))
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     body = models.TextField(_("response"), max_length=BODY_MAX)
+    body_html = models.TextField(blank=True, default="", editable=False)
     referred_to = models.CharField(
         _("referred to"), max_length=REFERRED_TO_MAX, blank=True
     )
@@ -376,8 +380,10 @@ class ResponseRevision(AppendOnly):
         return self.department_name
 
 
-class ProgressUpdate(AppendOnly):
+class ProgressUpdate(RendersText, AppendOnly):
     """A dated step of implementation (進捗報告)."""
+
+    RENDERED_TEXT = {"body": "body_html"}
 
     entry = models.ForeignKey(
         TrackerEntry, on_delete=models.CASCADE, related_name="progress_updates"
@@ -387,6 +393,7 @@ class ProgressUpdate(AppendOnly):
     )
     percent = models.PositiveSmallIntegerField(_("progress (%)"))
     body = models.TextField(_("update"), max_length=PROGRESS_MAX)
+    body_html = models.TextField(blank=True, default="", editable=False)
     link = models.URLField(_("link"), max_length=500, blank=True)
     happened_on = models.DateField(_("date"))
     author = models.ForeignKey(
@@ -444,8 +451,10 @@ class ResponseCommentQuerySet(models.QuerySet["ResponseComment"]):
         return self.filter(hidden_at__isnull=True, deleted_at__isnull=True)
 
 
-class ResponseComment(Hideable):
+class ResponseComment(RendersText, Hideable):
     """A resident's comment on a published response."""
+
+    RENDERED_TEXT = {"body": "body_html"}
 
     response = models.ForeignKey(
         Response, on_delete=models.CASCADE, related_name="comments"
@@ -458,6 +467,7 @@ class ResponseComment(Hideable):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     body = models.TextField(_("comment"), max_length=COMMENT_MAX)
+    body_html = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
@@ -485,13 +495,16 @@ class Verdict(models.TextChoices):
     DISPUTED = "disputed", _("Disputed")
 
 
-class DisputeAnswer(AppendOnly):
+class DisputeAnswer(RendersText, AppendOnly):
     """An official's public answer to disputes of a completed implementation."""
+
+    RENDERED_TEXT = {"body": "body_html"}
 
     entry = models.ForeignKey(
         TrackerEntry, on_delete=models.CASCADE, related_name="dispute_answers"
     )
     body = models.TextField(_("answer"), max_length=BODY_MAX)
+    body_html = models.TextField(blank=True, default="", editable=False)
     reopened = models.BooleanField(_("implementation reopened"), default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -511,10 +524,12 @@ class DisputeAnswer(AppendOnly):
         return f"{self.entry_id} {self.created_at:%Y-%m-%d}"
 
 
-class OutcomeCheck(models.Model):
+class OutcomeCheck(RendersText, models.Model):
     """The author or a supporter confirming or disputing a completed implementation.
 
     One per person per completion (``round``); changeable until answered."""
+
+    RENDERED_TEXT = {"reason": "reason_html"}
 
     entry = models.ForeignKey(
         TrackerEntry, on_delete=models.CASCADE, related_name="outcome_checks"
@@ -525,6 +540,7 @@ class OutcomeCheck(models.Model):
     round = models.PositiveSmallIntegerField()
     verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
     reason = models.TextField(_("reason"), max_length=PROGRESS_MAX, blank=True)
+    reason_html = models.TextField(blank=True, default="", editable=False)
     answer = models.ForeignKey(
         DisputeAnswer,
         on_delete=models.SET_NULL,

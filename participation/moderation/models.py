@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participation.text import RendersText
+
 
 class ReportReason(models.TextChoices):
     SPAM = "spam", _("Spam or advertising")
@@ -263,9 +265,11 @@ class ModerationAction(models.Model):
         return label or self.reason
 
 
-class FacilitatorNote(models.Model):
+class FacilitatorNote(RendersText, models.Model):
     """A short note a facilitator pins on a proposal or a comment thread, signed with
     the facilitator's real name. At most one pinned note per target."""
+
+    RENDERED_TEXT = {"body": "body_html"}
 
     process = models.ForeignKey(
         "spaces.Process", on_delete=models.CASCADE, related_name="+"
@@ -283,6 +287,7 @@ class FacilitatorNote(models.Model):
         verbose_name=_("facilitator"),
     )
     body = models.TextField(_("note"), max_length=1000)
+    body_html = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("pinned at"), default=timezone.now)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     removed_by = models.ForeignKey(

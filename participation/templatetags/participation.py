@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from participation.text import excerpt, render_markdown
+from participation.text import excerpt, render_markdown, stored_html
 
 register = template.Library()
 
@@ -35,6 +35,13 @@ def tr(obj: Any, field: str) -> Any:
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     return render_markdown(text)
+
+
+@register.filter(name="user_html")
+def user_html_filter(obj: Any, field: str = "body") -> SafeString:
+    """``{{ comment|user_html:"body" }}``: the HTML stored when the text was
+    written (see ``participation.text.RendersText``); no Markdown on display."""
+    return stored_html(obj, field)
 
 
 @register.filter(name="excerpt")

@@ -1,6 +1,7 @@
-// Proposal pages: similar proposals while typing a title, one submit per form, and
-// CSRF tokens for comment forms rendered by the live layer. Every form works without
-// this file; it only makes them nicer.
+// Proposal pages: similar proposals while typing a title, one submit per form, CSRF
+// tokens for comment forms rendered by the live layer, and the next page of a long
+// thread loaded in place. Every form and link works without this file; it only
+// makes them nicer.
 (function () {
   "use strict";
 
@@ -101,4 +102,56 @@
       if (box) { box.focus(); }
     }
   }, true);
+
+  // --- The thread in pages: "More comments" loads the next page in place ----------
+  // The link opens the proposal page at the next page without JavaScript; here its
+  // data-fragment (the same page as a fragment) is fetched and its comments appended.
+  // A comment the live layer already inserted moves to its place in the page.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-comments-more] a[data-fragment]");
+    var list = document.getElementById("comments");
+    if (!link || !list || !window.fetch || !window.DOMParser) { return; }
+    event.preventDefault();
+    if (link.getAttribute("aria-busy") === "true") { return; }
+    link.setAttribute("aria-busy", "true");
+    var nav = link.closest("[data-comments-more]");
+    fetch(link.getAttribute("data-fragment"), {
+      credentials: "same-origin", headers: { "Accept": "text/html" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.text();
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var items = doc.querySelector("[data-thread-items]");
+      var first = null;
+      if (items) {
+        Array.prototype.slice.call(items.children).forEach(function (item) {
+          var already = item.id ? document.getElementById(item.id) : null;
+          if (already) { already.remove(); }
+          var added = document.importNode(item, true);
+          list.appendChild(added);
+          if (!first) { first = added; }
+        });
+      }
+      var nextNav = doc.querySelector("[data-comments-more]");
+      if (nav && nextNav) { nav.replaceWith(document.importNode(nextNav, true)); }
+      var focusable = first && first.querySelector(".comment-author, .comment-time");
+      if (focusable) { focusable.focus(); }
+    }).catch(function () {
+      window.location.href = link.href;  // the page without JavaScript still works
+    });
+  });
+
+  // An old link to #comment-ID (without ?comment=) whose comment is on another page
+  // of the thread: ask the server for the page that holds it.
+  (function () {
+    var match = /^#comment-(\d+)$/.exec(window.location.hash);
+    if (!match || document.getElementById("comment-" + match[1])) { return; }
+    if (!document.getElementById("comments")) { return; }
+    var params = new URLSearchParams(window.location.search);
+    if (params.has("comment")) { return; }
+    params.set("comment", match[1]);
+    params.delete("cpage");
+    window.location.replace("?" + params.toString() + window.location.hash);
+  })();
 })();

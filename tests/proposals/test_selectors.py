@@ -4,7 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from proposals import fragments, selectors
+from proposals import fragments, rules, selectors
 from proposals.models import CommentVote
 from tests import factories
 
@@ -110,7 +110,12 @@ def test_comment_template_renders_alone_for_the_live_layer(proposal, resident):
     node = selectors.comment_subtree(comment, resident, proposal=proposal)
     html = render_to_string(
         "proposals/_comment.html",
-        {"node": node, "proposal": proposal, "user": resident},
+        {
+            "node": node,
+            "proposal": proposal,
+            "user": resident,
+            "caps": rules.thread_capabilities(resident, proposal),
+        },
     )
     assert f'id="comment-{comment.pk}"' in html
     assert "ライブで届くコメント" in html

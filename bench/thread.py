@@ -1,0 +1,392 @@
+"""Long-thread benchmark (not a test): `make bench-thread`.
+
+Generates one proposal with 2,000 comments (700 threads, replies two levels deep,
+some Markdown and links in every text) among other proposals' comments, into a
+throwaway database (an SQLite file in /tmp; also a fresh PostgreSQL database on the
+server of DATABASE_URL when that is set). Then, in the same process and run,
+alternating, it requests through Django's test client (the whole middleware
+stack, DEBUG off):
+
+- the ceiling: a bare Django view returning a fixed small page;
+- the proposal page of the 2,000-comment proposal, anonymous and signed in;
+- the next page of its thread as a fragment (what "More comments" loads);
+- the comments API's first page of threads;
+
+and prints p50/p95 ms, bytes and SQL queries per request, and the ratio of each
+p50 to the ceiling's p50. ``--before REF`` runs the same on a checkout of the git
+revision REF (e.g. ``main`` before the change), so that the table shows before
+and after side by side.
+
+Options: --comments N (on the long thread, default 2000), --background N (other
+comments, default 20000), --repeat N (default 20), --only sqlite|postgresql,
+--before REF.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+WORDS = [
+    "公園",
+    "日陰",
+    "ベンチ",
+    "子ども",
+    "通学路",
+    "**安全**",
+    "*夏*",
+    "バス停",
+    "図書館",
+    "駐輪場",
+    "https://example.org/page",
+    "賛成です",
+    "反対です",
+    "理由は",
+]
+
+
+def _text(rng: random.Random) -> str:
+    lines = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 30)))]
+    if rng.random() < 0.3:
+        lines.append("\n- " + rng.choice(WORDS) + "\n- " + rng.choice(WORDS))
+    return "\n".join(lines)
+
+
+def _generate(n_thread: int, n_background: int) -> dict:
+    """The data, with the fields the checked-out code has (body_html and root
+    exist only after the change)."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from proposals.models import Comment, Proposal
+    from tests import factories
+
+    fields = {f.name for f in Comment._meta.get_fields()}
+    try:
+        from participation.text import render_html
+    except ImportError:
+        render_html = None
+    stored = "body_html" in fields and render_html is not None
+    rng = random.Random(20261202)
+    now = timezone.now()
+    process = factories.ProcessFactory()
+    users = [factories.UserFactory() for _ in range(50)]
+    viewer = factories.UserFactory()
+    long_thread = factories.ProposalFactory(process=process, author=users[0])
+    others = [
+        factories.ProposalFactory(process=process, author=users[i % 50])
+        for i in range(50)
+    ]
+
+    def row(proposal, i, parent=None, depth=0):
+        body = _text(rng)
+        extra = {}
+        if stored:
+            extra["body_html"] = render_html(body)
+        if "root" in fields and parent is not None:
+            extra["root_id"] = parent.root_id or parent.pk
+        return Comment(
+            proposal=proposal,
+            author=users[i % 50],
+            parent=parent,
+            depth=depth,
+            body=body,
+            created_at=now - timedelta(seconds=10 * n_thread - i),
+            **extra,
+        )
+
+    with transaction.atomic():
+        n_roots = max(1, n_thread * 7 // 20)
+        roots = Comment.objects.bulk_create(row(long_thread, i) for i in range(n_roots))
+        if roots[0].pk is None:  # backends without RETURNING
+            roots = list(Comment.objects.filter(proposal=long_thread).order_by("pk"))
+        n_first = min(n_thread - n_roots, n_thread * 9 // 20)
+        first = Comment.objects.bulk_create(
+            row(long_thread, n_roots + i, roots[i % n_roots], 1) for i in range(n_first)
+        )
+        if first and first[0].pk is None:
+            first = list(
+                Comment.objects.filter(proposal=long_thread, depth=1).order_by("pk")
+            )
+        n_second = n_thread - n_roots - n_first
+        Comment.objects.bulk_create(
+            row(long_thread, n_roots + n_first + i, first[i % len(first)], 2)
+            for i in range(n_second)
+        )
+    for offset in range(0, n_background, 5000):
+        with transaction.atomic():
+            Comment.objects.bulk_create(
+                row(others[i % 50], i)
+                for i in range(offset, min(n_background, offset + 5000))
+            )
+    Proposal.objects.filter(pk=long_thread.pk).update(comment_count=n_thread)
+    return {"proposal": long_thread.pk, "viewer": viewer.pk}
+
+
+def _percentile(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def child(args: argparse.Namespace) -> None:
+    root = Path(os.environ.get("BENCH_ROOT", ROOT))
+    os.chdir(root)
+    sys.path.insert(0, str(root))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participation.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import clear_url_caches, path
+
+    import participation.urls as project_urls
+    from participation.accounts.models import User
+
+    settings.ALLOWED_HOSTS = ["*"]
+    # No collectstatic here: plain static URLs (the same for every row).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+    started = time.perf_counter()
+    ids = _generate(args.comments, args.background)
+    generated = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+        else:
+            cursor.execute("VACUUM ANALYZE proposals_comment")
+
+    ceiling_body = "<!DOCTYPE html><title>ok</title><p>ok</p>"
+
+    def ceiling(request):
+        return HttpResponse(ceiling_body)
+
+    project_urls.urlpatterns.insert(0, path("bench-ceiling/", ceiling))
+    clear_url_caches()
+    anonymous = Client()
+    signed = Client()
+    signed.force_login(User.objects.get(pk=ids["viewer"]))
+    pk = ids["proposal"]
+    targets = [
+        ("ceiling (bare view)", anonymous, "/bench-ceiling/"),
+        ("proposal page, anonymous", anonymous, f"/proposals/{pk}/"),
+        ("proposal page, signed in", signed, f"/proposals/{pk}/"),
+        (
+            "thread page 2 (fragment)",
+            anonymous,
+            f"/proposals/{pk}/comments/page/?comments=oldest&cpage=2",
+        ),
+        ("API comments, first page", anonymous, f"/api/v1/proposals/{pk}/comments/"),
+    ]
+    samples: dict[str, list[float]] = {name: [] for name, _, _ in targets}
+    info: dict[str, dict] = {}
+    for name, client, url in targets:  # warm up; learn status, bytes, queries
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        info[name] = {
+            "status": response.status_code,
+            "bytes": len(response.content),
+            "queries": len(queries.captured_queries),
+        }
+    for _ in range(args.repeat):
+        for name, client, url in targets:  # alternating, in the same run
+            if info[name]["status"] != 200:
+                continue
+            start = time.perf_counter()
+            client.get(url)
+            samples[name].append((time.perf_counter() - start) * 1000)
+    rows = []
+    for name, _, _ in targets:
+        got = samples[name]
+        rows.append(
+            {
+                "name": name,
+                **info[name],
+                "p50": _percentile(got, 50) if got else None,
+                "p95": _percentile(got, 95) if got else None,
+            }
+        )
+    print(
+        json.dumps(
+            {
+                "backend": connection.vendor,
+                "generate_seconds": generated,
+                "rows": rows,
+                "mean_ceiling": statistics.mean(samples["ceiling (bare view)"]),
+            }
+        )
+    )
+
+
+# --- Parent: one child per database and per checkout ----------------------------------
+
+
+def _run_child(env: dict[str, str], args: argparse.Namespace, tree: Path) -> dict:
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        "--comments",
+        str(args.comments),
+        "--background",
+        str(args.background),
+        "--repeat",
+        str(args.repeat),
+    ]
+    env = {**env, "BENCH_ROOT": str(tree)}
+    done = subprocess.run(  # noqa: PLW1510
+        command, env=env, cwd=tree, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-4000:])
+        raise SystemExit(f"benchmark failed on {env.get('DATABASE_URL') or 'SQLite'}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _base_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+    env["DJANGO_DEBUG"] = "0"
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def _sqlite(args: argparse.Namespace, tree: Path) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-thread-") as tmp:
+        env = _base_env()
+        env.pop("DATABASE_URL", None)
+        env["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
+        return _run_child(env, args, tree)
+
+
+def _postgres(args: argparse.Namespace, url: str, tree: Path) -> dict:
+    import psycopg
+
+    parsed = urlparse(url)
+    name = f"bench_thread_{os.getpid()}"
+    admin = urlunparse(parsed._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
+    try:
+        env = _base_env()
+        env["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{name}"))
+        return _run_child(env, args, tree)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+
+
+def _print(results: list[tuple[str, dict]], args: argparse.Namespace) -> None:
+    print()
+    print(
+        f"Long-thread benchmark: one proposal with {args.comments:,} comments "
+        f"(+{args.background:,} on other proposals); {args.repeat} requests per row, "
+        "alternating with the ceiling, through Django's test client, DEBUG off"
+    )
+    header = (
+        f"{'code':<8}{'database':<11}{'request':<27}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'bytes':>11}{'queries':>8}{'x ceiling':>11}"
+    )
+    print(header)
+    print("-" * len(header))
+    for label, result in results:
+        ceiling = next(r for r in result["rows"] if r["name"].startswith("ceiling"))
+        for row in result["rows"]:
+            if row["p50"] is None:
+                print(
+                    f"{label:<8}{result['backend']:<11}{row['name']:<27}"
+                    f"{'(no such page: HTTP ' + str(row['status']) + ')':>48}"
+                )
+                continue
+            ratio = row["p50"] / ceiling["p50"] if ceiling["p50"] else 0
+            print(
+                f"{label:<8}{result['backend']:<11}{row['name']:<27}"
+                f"{row['p50']:>9.1f}{row['p95']:>9.1f}{row['bytes']:>11,}"
+                f"{row['queries']:>8}{ratio:>10.0f}x"
+            )
+
+
+def _checkout(ref: str, tmp: str) -> Path:
+    tree = Path(tmp) / "before"
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), ref],
+        check=True,
+        capture_output=True,
+    )
+    return tree
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--comments", type=int, default=2000)
+    parser.add_argument("--background", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--before", default="", help="git revision to compare with")
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+    url = os.environ.get("DATABASE_URL", "")
+    use_pg = url.startswith(("postgres://", "postgresql://")) and args.only != "sqlite"
+    if args.only == "postgresql" and not use_pg:
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL server.")
+    trees = [("after", ROOT)]
+    with tempfile.TemporaryDirectory(prefix="bench-thread-tree-") as tmp:
+        if args.before:
+            trees.insert(0, ("before", _checkout(args.before, tmp)))
+        try:
+            results = []
+            for label, tree in trees:
+                if args.only != "postgresql":
+                    print(f"{label}: SQLite …", file=sys.stderr, flush=True)
+                    results.append((label, _sqlite(args, tree)))
+                if use_pg:
+                    print(f"{label}: PostgreSQL …", file=sys.stderr, flush=True)
+                    results.append((label, _postgres(args, url, tree)))
+        finally:
+            if args.before:
+                subprocess.run(
+                    [
+                        "git",
+                        "-C",
+                        str(ROOT),
+                        "worktree",
+                        "remove",
+                        "--force",
+                        trees[0][1],
+                    ],
+                    check=False,
+                    capture_output=True,
+                )
+    _print(results, args)
+
+
+if __name__ == "__main__":
+    main()
