@@ -74,6 +74,9 @@ class Server:
     url: str
     log_path: Path
     process: subprocess.Popen | None
+    # The environment the server runs with (None for an E2E_SERVER_URL server), for
+    # running other commands (the task worker) against the same database.
+    env: dict[str, str] | None = None
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -182,7 +185,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the server did not start:\n" + log_path.read_text())
             time.sleep(0.2)  # waiting for another process to listen
-    yield Server(url=url, log_path=log_path, process=process)
+    yield Server(url=url, log_path=log_path, process=process, env=env)
     process.terminate()
     try:
         process.wait(timeout=10)
