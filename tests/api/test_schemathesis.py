@@ -62,7 +62,26 @@ def test_get_operations_conform_to_the_schema(case):
         # A cursor is an opaque, signed token: a random string is well-formed for
         # the description yet rightly refused with 400.
         excluded.append(positive_data_acceptance)
-    case.call_and_validate(excluded_checks=excluded)
+    response = case.call()
+    if _refused_search_words(case, response):
+        excluded.append(positive_data_acceptance)
+    case.validate_response(response, excluded_checks=excluded)
+
+
+# What a JSON Schema cannot say of a search query: how many words it has once
+# punctuation-only words are dropped (portal.search.selectors.parse_terms). These
+# refusals are documented 400s with their own codes; anything else must pass.
+SEARCH_WORD_REFUSALS = {"too_many_terms", "empty_query"}
+
+
+def _refused_search_words(case, response) -> bool:
+    if case.operation.path != "/api/v1/search/" or response.status_code != 400:
+        return False
+    try:
+        code = response.json().get("code")
+    except ValueError:
+        return False
+    return code in SEARCH_WORD_REFUSALS
 
 
 @pytest.fixture
