@@ -46,6 +46,8 @@ run: compilemessages seed
 	@echo ""
 	@# One command: the worker (queued e-mails, digests, reminders) runs beside the
 	@# server and stops with it.
+	@# Links in e-mails point at this server unless SITE_URL says otherwise.
+	export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
 	DJANGO_DEBUG=1 $(PY) manage.py worker --no-reload --interval 2 & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(PY) -m participation.server --host $(HOST) --port $(PORT)

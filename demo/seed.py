@@ -38,6 +38,7 @@ from participation.accounts.models import Role, RoleGrant, User
 from participation.audit.services import record
 from participation.live import broadcast
 from participation.moderation.models import Block
+from participation.notifications import services as notifications
 from participation.notifications.models import Follow, Notification
 from participation.spaces.models import (
     Area,
@@ -94,7 +95,8 @@ def seeding_settings() -> Iterator[None]:
 def history_is_not_news() -> Iterator[None]:
     """Replaying months of history must not push thousands of stale events to the
     browsers connected right now, nor fill the live layer's catch-up log: live
-    broadcasts are muted while seeding (pages show the data on their next load)."""
+    broadcasts are muted while seeding (pages show the data on their next load),
+    and no notification is e-mailed."""
     original = broadcast.send
 
     def muted(group: str, event_type: str, payload: dict[str, Any] | None = None):
@@ -102,7 +104,10 @@ def history_is_not_news() -> Iterator[None]:
 
     broadcast.send = muted  # type: ignore[assignment]
     try:
-        yield
+        # Nor may it e-mail the demo's people about months-old events (the first
+        # `make run` would print a thousand messages): notifications stay in-app.
+        with notifications.without_email():
+            yield
     finally:
         broadcast.send = original  # type: ignore[assignment]
 

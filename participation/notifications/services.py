@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -125,10 +127,27 @@ def notify(
 BULK_BATCH = 1000
 _IN_CHUNK = 2000
 
+# Set while history is replayed (the demo's months of activity): notifications are
+# kept in-app, nothing is e-mailed.
+_EMAIL_OFF: ContextVar[bool] = ContextVar("notifications_email_off", default=False)
+
+
+@contextlib.contextmanager
+def without_email() -> Iterator[None]:
+    """Notifications made inside are kept in-app only: no e-mail is scheduled for
+    them (replaying history, imports). Digests still list them as usual."""
+    token = _EMAIL_OFF.set(True)
+    try:
+        yield
+    finally:
+        _EMAIL_OFF.reset(token)
+
 
 def _schedule_emails(notifications: list[Notification], now: datetime) -> None:
     """A pending e-mail delivery for each notification its recipient receives
     immediately, enqueued after commit. A few queries whatever the number."""
+    if _EMAIL_OFF.get():
+        return
     user_ids = [n.recipient_id for n in notifications]
     modes: dict[int, dict[str, str]] = {}
     wanted = {groups.group_of(n.kind, n.reason) for n in notifications}

@@ -15,6 +15,7 @@ from demo import content
 from demo.seed import counts, demo_present, reset
 from participation.accounts.models import Role, RoleGrant, User
 from participation.audit.models import AuditEvent
+from participation.notifications.models import Delivery, Notification
 from participation.spaces.models import Process
 from proposals.models import Comment, CommentVote, Proposal, ProposalState, Support
 
@@ -218,3 +219,8 @@ def test_reset_removes_the_demo_content_but_keeps_the_accounts():
     assert not RoleGrant.objects.filter(user__is_demo=True).exists()
     assert User.objects.get(email="resident@example.org").pk == resident_id
     assert AuditEvent.objects.filter(action="demo.reset").count() == 1
+
+
+def test_the_demo_history_is_not_emailed_to_its_people():
+    assert Notification.objects.exists()  # the bell has its history
+    assert not Delivery.objects.exists()  # the first `make run` prints no mail flood
