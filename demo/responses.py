@@ -286,6 +286,14 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     # Assigned early, then answered together with the station signs proposal.
     Scenario("transport-bus-maps-english", "regional-development", (S(1, "assign"),)),
+    # Forwarded below its threshold 54 days ago: due within the week, so the
+    # department's officials get the deadline reminder as soon as the worker runs.
+    Scenario(
+        "transport-park-and-ride",
+        "public-works",
+        (S(1, "assign"),),
+        forward_days_ago=54,
+    ),
     Scenario(
         "transport-station-signs",
         "regional-development",
