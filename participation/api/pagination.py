@@ -59,8 +59,10 @@ class CursorPagination(BasePagination):
 
     def _page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw in (None, ""):
+        if raw is None:
             return self.page_size
+        # An empty value is not a number either: the description says integer,
+        # so "page_size=" is refused like "page_size=abc", never read as a default.
         try:
             size = int(raw)
         except (TypeError, ValueError):

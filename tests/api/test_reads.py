@@ -389,6 +389,12 @@ def test_page_size_out_of_range_is_400(api):
     assert api.get("/api/v1/proposals/?page_size=zero").status_code == 400
 
 
+def test_an_empty_page_size_is_refused_as_the_description_says_integer(api):
+    response = api.get("/api/v1/departments/?page_size=")
+    assert response.status_code == 400
+    assert "page_size" in body(response)["field_errors"]
+
+
 # -- conditional GET -----------------------------------------------------------------
 
 
