@@ -6,8 +6,10 @@ notification was created, so old notifications read correctly later.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -78,6 +80,20 @@ class _Default(dict):
         return "…"
 
 
+# Values captured as ISO dates ("2026-12-08"), shown as the reader's language writes
+# a date (2026年12月8日, Dec. 8, 2026) when the message is rendered.
+DATE_VALUES = ("due", "review_on")
+
+
+def _readable_date(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    try:
+        return date_format(date.fromisoformat(value), "DATE_FORMAT")
+    except ValueError:
+        return value
+
+
 def render(notification: Notification) -> str:
     template = MESSAGES.get(notification.kind)
     if template is None:
@@ -85,4 +101,7 @@ def render(notification: Notification) -> str:
     values = _Default(notification.data)
     if "actor" not in values:
         values["actor"] = str(notification.actor) if notification.actor_id else ""
+    for key in DATE_VALUES:
+        if key in values:
+            values[key] = _readable_date(values[key])
     return str(template) % values

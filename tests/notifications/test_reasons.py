@@ -67,3 +67,30 @@ def test_the_reason_is_said_in_the_readers_language(db):
         assert reason_text("supporter") != reason_text("follower")
         assert reason_text("supporter") != "You support this proposal."
     assert reason_text("") == ""
+
+
+def test_a_due_date_reads_as_the_readers_language_writes_dates(db):
+    user = factories.UserFactory()
+    services.notify(
+        recipient_ids=[user.pk],
+        kind="tracker.deadline_near",
+        reason="department",
+        data={"title": "駅前の駐輪場", "days": 7, "due": "2026-12-08"},
+    )
+    notification = Notification.objects.get()
+    with translation.override("ja"):
+        assert "2026年12月8日" in notification.message
+    with translation.override("en"):
+        assert "Dec. 8, 2026" in notification.message
+        assert "2026-12-08" not in notification.message
+
+
+def test_a_value_that_is_not_a_date_is_shown_as_captured(db):
+    user = factories.UserFactory()
+    services.notify(
+        recipient_ids=[user.pk],
+        kind="tracker.deadline_near",
+        reason="department",
+        data={"title": "t", "days": 7, "due": "soon"},
+    )
+    assert "soon" in Notification.objects.get().message
