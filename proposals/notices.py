@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q
-
 from proposals.models import Comment, Proposal
 
 
@@ -28,12 +26,10 @@ def withheld_proposals(ids: Iterable[int]) -> set[int]:
 
 
 def withheld_comments(ids: Iterable[int]) -> set[int]:
-    return set(
-        Comment.objects.filter(pk__in=list(ids))
-        .filter(
-            Q(hidden_at__isnull=False)
-            | Q(deleted_at__isnull=False)
-            | Q(proposal__hidden_at__isnull=False)
-        )
-        .values_list("pk", flat=True)
+    """Comments no longer shown (``Comment.objects.shown()``), or on a hidden
+    proposal."""
+    wanted = set(ids)
+    shown = Comment.objects.shown().filter(
+        pk__in=wanted, proposal__hidden_at__isnull=True
     )
+    return wanted - set(shown.values_list("pk", flat=True))

@@ -31,6 +31,20 @@ def _format_lazy(text: Any, **values: Any) -> str:
     return lazy(lambda: str(text) % values, str)()
 
 
+def review_date_field() -> forms.DateField:
+    """The optional public review date of a decision (status, publish, revise);
+    the services check it fits the decision and lies ahead."""
+    return forms.DateField(
+        label=_("Review date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "For under review, not adopted or referred: the public date by which "
+            "the department will look at it again."
+        ),
+    )
+
+
 def _readable(value: str) -> str:
     if "\ufffd" in (value or ""):
         raise ValidationError(
@@ -127,15 +141,7 @@ class StatusForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(),
     )
-    review_on = forms.DateField(
-        label=_("Review date (optional)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_(
-            "For under review, not adopted or referred: the public date by which "
-            "the department will look at it again."
-        ),
-    )
+    review_on = review_date_field()
 
 
 class PublishForm(forms.Form):
@@ -162,15 +168,7 @@ class PublishForm(forms.Form):
         help_text=_("The body that will handle it, e.g. a city or a ministry."),
         widget=forms.TextInput(),
     )
-    review_on = forms.DateField(
-        label=_("Review date (optional)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_(
-            "For under review, not adopted or referred: the public date by which "
-            "the department will look at it again."
-        ),
-    )
+    review_on = review_date_field()
     also = forms.TypedMultipleChoiceField(
         label=_("Also answer these similar proposals with the same response"),
         required=False,
@@ -202,15 +200,7 @@ class ReviseForm(forms.Form):
         max_length=REFERRED_TO_MAX,
         widget=forms.TextInput(),
     )
-    review_on = forms.DateField(
-        label=_("Review date (optional)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_(
-            "For under review, not adopted or referred: the public date by which "
-            "the department will look at it again."
-        ),
-    )
+    review_on = review_date_field()
     change_note = TextField(
         label=_("What changed and why"),
         max_length=500,

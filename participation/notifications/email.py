@@ -175,6 +175,16 @@ def notification_email(
             context
         )
         subject = _subject(message)
+    return _message(
+        subject, text, html, to=to, unsubscribe=unsubscribe, idstring=idstring
+    )
+
+
+def _message(
+    subject: str, text: str, html: str, *, to: str, unsubscribe: str, idstring: str
+) -> EmailMultiAlternatives:
+    """Both parts, to the one recipient, with the unsubscribe headers and a
+    Message-ID on the site's domain."""
     email = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -221,19 +231,12 @@ def digest_email(
             "preferences_url": absolute_url(reverse("notifications:preferences")),
             "notifications_url": absolute_url(reverse("notifications:list")),
         }
-        context["unsubscribe_url"] = unsubscribe_url(recipient.pk, DIGESTS)
-        unsubscribe = context["unsubscribe_url"]
+        unsubscribe = context["unsubscribe_url"] = unsubscribe_url(
+            recipient.pk, DIGESTS
+        )
         text = render_to_string("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
         subject = _subject(title)
-    email = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers=headers_for(
-            unsubscribe, make_msgid(idstring=idstring, domain=_domain())
-        ),
+    return _message(
+        subject, text, html, to=to, unsubscribe=unsubscribe, idstring=idstring
     )
-    email.attach_alternative(html, "text/html")
-    return email

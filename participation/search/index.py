@@ -706,11 +706,10 @@ def uninstall(connection: Any = None) -> None:
             _pg_uninstall(connection, cursor)
 
 
-def _sqlite_rebuild(connection: Any, cursor: Any) -> None:
-    """Refill on SQLite. A contentless FTS5 table must never be told to delete a
-    row it does not hold (that corrupts it), so the FTS triggers are dropped, both
-    tables emptied with 'delete-all', and the triggers put back before the
-    documents are inserted again."""
+def _sqlite_empty_fts(cursor: Any) -> list[tuple[str, str, str]]:
+    """Drop the FTS triggers and make both FTS tables anew, empty (a contentless
+    FTS5 table must never be told to delete a row it does not hold). Returns the
+    statements, for the caller to put the triggers back once it has refilled."""
     base = _sqlite_base()
     for kind, name, _statement in base:
         if kind == "trigger":
@@ -719,6 +718,15 @@ def _sqlite_rebuild(connection: Any, cursor: Any) -> None:
         if kind == "table":
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
             cursor.execute(statement)
+    return base
+
+
+def _sqlite_rebuild(connection: Any, cursor: Any) -> None:
+    """Refill on SQLite. A contentless FTS5 table must never be told to delete a
+    row it does not hold (that corrupts it), so the FTS triggers are dropped, both
+    tables emptied with 'delete-all', and the triggers put back before the
+    documents are inserted again."""
+    base = _sqlite_empty_fts(cursor)
     cursor.execute("DELETE FROM search_document")
     for kind, _name, statement in base:
         if kind == "trigger":
@@ -827,14 +835,7 @@ def reindex(connection: Any = None) -> None:
                 "SET folded = search_fold(content), pending = true"
             )
         else:
-            base = _sqlite_base()
-            for kind, name, _statement in base:
-                if kind == "trigger":
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-            for kind, name, statement in base:
-                if kind == "table":
-                    cursor.execute(f"DROP TABLE IF EXISTS {name}")
-                    cursor.execute(statement)
+            base = _sqlite_empty_fts(cursor)
             cursor.execute(
                 f"UPDATE search_document SET folded = {FOLD_FUNCTION}(content)"
             )
