@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "participation.search",
     "participation.api",
     "participation.idempotency",
+    "participation.staff",
     "proposals",
     "responses",
     "meetings",

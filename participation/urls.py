@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/tokens/", include("participation.api.token_urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("participation.staff.urls")),
     path("", include("participation.accounts.urls")),
     path("", include("participation.spaces.urls")),
     path("", include("proposals.urls")),
