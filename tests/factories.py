@@ -18,6 +18,7 @@ from participation.spaces.models import (
     PhaseKind,
     Process,
     ProcessStatus,
+    Section,
 )
 from proposals.models import Comment, Proposal, Support
 
@@ -60,6 +61,16 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"dept-{n}")
     name = factory.Sequence(lambda n: f"部局{n}")
     name_en = factory.Sequence(lambda n: f"Department {n}")
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    department = factory.SubFactory(DepartmentFactory)
+    code = factory.Sequence(lambda n: f"section-{n}")
+    name = factory.Sequence(lambda n: f"課{n}")
+    name_en = factory.Sequence(lambda n: f"Section {n}")
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -152,11 +163,18 @@ def grant(
     *,
     process: Process | None = None,
     department: Department | None = None,
+    section: Section | None = None,
+    approver: bool = False,
     mfa: bool = True,
 ) -> User:
     """Give ``user`` a role directly (tests of the grant service use the service)."""
     RoleGrant.objects.create(
-        user=user, role=role, process=process, department=department
+        user=user,
+        role=role,
+        process=process,
+        department=department or (section.department if section else None),
+        section=section,
+        approver=approver,
     )
     if role == Role.ADMIN:
         user.is_staff = user.is_superuser = True

@@ -146,6 +146,21 @@ class RoleGrant(models.Model):
         related_name="official_grants",
         verbose_name=_("department"),
     )
+    # An official may belong to one section (課) of their department, and may be
+    # one of its approvers (決裁): the person who approves a draft answer.
+    section = models.ForeignKey(
+        "spaces.Section",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="official_grants",
+        verbose_name=_("section"),
+    )
+    approver = models.BooleanField(
+        _("approves answers"),
+        default=False,
+        help_text=_("May approve the section's draft answers (決裁)."),
+    )
     granted_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -158,9 +173,20 @@ class RoleGrant(models.Model):
             models.CheckConstraint(
                 name="rolegrant_scope_matches_role",
                 condition=(
-                    Q(role="facilitator", department__isnull=True)
+                    Q(
+                        role="facilitator",
+                        department__isnull=True,
+                        section__isnull=True,
+                        approver=False,
+                    )
                     | Q(role="official", department__isnull=False, process__isnull=True)
-                    | Q(role="admin", department__isnull=True, process__isnull=True)
+                    | Q(
+                        role="admin",
+                        department__isnull=True,
+                        process__isnull=True,
+                        section__isnull=True,
+                        approver=False,
+                    )
                 ),
             ),
             models.UniqueConstraint(

@@ -28,6 +28,12 @@ class Standing:
     is_site_facilitator_role: bool = False
     facilitator_process_ids: frozenset[int] = field(default_factory=frozenset)
     department_ids: frozenset[int] = field(default_factory=frozenset)
+    # Sections (課) the person belongs to, and those whose drafts they approve.
+    section_ids: frozenset[int] = field(default_factory=frozenset)
+    approver_section_ids: frozenset[int] = field(default_factory=frozenset)
+    # Departments where the person approves (an approver without a section
+    # approves for the whole department).
+    approver_department_ids: frozenset[int] = field(default_factory=frozenset)
     blocked_until: datetime | None = None
     blocked_permanently: bool = False
     block_reason: str = ""
@@ -81,7 +87,7 @@ def standing_of(viewer: Viewer | None) -> Standing:
         return ANONYMOUS
     grants = list(
         RoleGrant.objects.filter(user_id=user.pk).values_list(
-            "role", "process_id", "department_id"
+            "role", "process_id", "department_id", "section_id", "approver"
         )
     )
     blocked_until = None
@@ -108,15 +114,34 @@ def standing_of(viewer: Viewer | None) -> Standing:
         has_mfa=has_mfa,
         mfa_satisfied=mfa_satisfied,
         is_admin_role=user.is_superuser
-        or any(role == Role.ADMIN for role, _p, _d in grants),
+        or any(role == Role.ADMIN for role, _p, _d, _s, _a in grants),
         is_site_facilitator_role=any(
-            role == Role.FACILITATOR and p is None for role, p, _d in grants
+            role == Role.FACILITATOR and p is None for role, p, _d, _s, _a in grants
         ),
         facilitator_process_ids=frozenset(
-            p for role, p, _d in grants if role == Role.FACILITATOR and p is not None
+            p
+            for role, p, _d, _s, _a in grants
+            if role == Role.FACILITATOR and p is not None
         ),
         department_ids=frozenset(
-            d for role, _p, d in grants if role == Role.OFFICIAL and d is not None
+            d
+            for role, _p, d, _s, _a in grants
+            if role == Role.OFFICIAL and d is not None
+        ),
+        section_ids=frozenset(
+            sec
+            for role, _p, _d, sec, _a in grants
+            if role == Role.OFFICIAL and sec is not None
+        ),
+        approver_section_ids=frozenset(
+            sec
+            for role, _p, _d, sec, approves in grants
+            if role == Role.OFFICIAL and approves and sec is not None
+        ),
+        approver_department_ids=frozenset(
+            d
+            for role, _p, d, sec, approves in grants
+            if role == Role.OFFICIAL and approves and sec is None and d is not None
         ),
         blocked_until=blocked_until,
         blocked_permanently=bool(row["_blocked_forever"]),

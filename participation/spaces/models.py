@@ -19,6 +19,9 @@ class Department(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
+    # The office's contact, never a person's: shown on every answer it signs.
+    phone = models.CharField(_("office phone"), max_length=40, blank=True)
+    email = models.EmailField(_("office e-mail"), blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -30,6 +33,36 @@ class Department(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("responses:department", args=[self.code])
+
+
+class Section(models.Model):
+    """A section (課) of a department (部): it drafts and approves answers."""
+
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("department"),
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    phone = models.CharField(_("office phone"), max_length=40, blank=True)
+    email = models.EmailField(_("office e-mail"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["department__code", "position", "code"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "code"], name="section_unique_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department.name} {self.name}"
 
 
 class Category(models.Model):

@@ -68,3 +68,18 @@ def test_panels_are_ordered_and_filtered_by_standing(extra_panel):
         p.key for p in registry.panels() if p.visible(Standing(is_admin_role=True))
     ]
     assert visible[0] == "test-panel"
+
+
+def test_standing_knows_sections_and_approvers(official, department):
+    from participation.accounts.selectors import forget_standing, standing_of
+    from tests.factories import SectionFactory, UserFactory, grant
+
+    section = SectionFactory(department=department)
+    approver = grant(UserFactory(), "official", section=section, approver=True)
+    head = grant(UserFactory(), "official", department=department, approver=True)
+    forget_standing(official)
+    assert standing_of(approver).section_ids == {section.pk}
+    assert standing_of(approver).approver_section_ids == {section.pk}
+    assert standing_of(approver).department_ids == {department.pk}
+    assert standing_of(head).approver_department_ids == {department.pk}
+    assert not standing_of(official).approver_section_ids
