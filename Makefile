@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DEMO_PASSWORD ?= demo-password-2026
 
 .PHONY: run test e2e screenshots lint format messages compilemessages migrate seed \
-        bench bench-search bench-live bench-notify bench-exports bench-thread check clean
+        bench bench-search bench-live bench-notify bench-exports bench-thread check restore-check clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -90,6 +90,11 @@ bench-exports: compilemessages
 # BEFORE=<git revision> adds the same table for that revision (e.g. BEFORE=main).
 bench-thread: compilemessages
 	$(PY) bench/thread.py $(if $(BEFORE),--before $(BEFORE))
+
+# deploy/backup.sh under write load, restored and compared (SQLite, then PostgreSQL).
+restore-check: $(BIN)/.installed
+	bash .ci/restore-check sqlite
+	bash .ci/restore-check postgres
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
