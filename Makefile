@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DEMO_PASSWORD ?= demo-password-2026
 
 .PHONY: run test e2e screenshots lint format messages compilemessages migrate seed \
-        bench bench-search bench-live bench-notify bench-exports bench-thread check restore-check clean
+        bench bench-search bench-live bench-notify bench-exports bench-thread bench-site check restore-check clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -90,6 +90,11 @@ bench-exports: compilemessages
 # BEFORE=<git revision> adds the same table for that revision (e.g. BEFORE=main).
 bench-thread: compilemessages
 	$(PY) bench/thread.py $(if $(BEFORE),--before $(BEFORE))
+
+# The whole site under load beside a bare view (PostgreSQL + Redis); BENCH_ARGS=--quick.
+bench-site: compilemessages
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(PY) bench/site.py $(BENCH_ARGS)
 
 # deploy/backup.sh under write load, restored and compared (SQLite, then PostgreSQL).
 restore-check: $(BIN)/.installed
