@@ -151,7 +151,9 @@ def generate(args: argparse.Namespace, out: Path) -> None:
         with transaction.atomic():
             Comment.objects.bulk_create(rows)
         comment_rows += len(rows)
-    # The long thread: one comment in three starts a thread, the others answer one.
+    # The long thread: one comment in three starts a thread, the others answer one
+    # of the five threads started last (a conversation moves on; every thread
+    # ends with a few replies, as bench/thread.py's does).
     thread = list(
         Comment.objects.filter(proposal_id=long_thread)
         .order_by("pk")
@@ -161,7 +163,7 @@ def generate(args: argparse.Namespace, out: Path) -> None:
     with transaction.atomic():
         for n, pk in enumerate(thread):
             if n % 3:
-                parent = tops[rng.randrange(n // 3 + 1)]
+                parent = tops[max(0, n // 3 - rng.randrange(5))]
                 Comment.objects.filter(pk=pk).update(
                     parent_id=parent, root_id=parent, depth=1
                 )
@@ -268,7 +270,9 @@ def count_queries(paths: list[tuple[str, str]], session: str, token: str) -> dic
             client.cookies[settings.SESSION_COOKIE_NAME] = session
         client.get(path)  # warm caches as the load does
         with CaptureQueriesContext(connection) as ctx:
-            client.get(path)
+            response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
         counts[name] = len(ctx)
     return counts
 
