@@ -43,10 +43,15 @@ class Writer(FastHttpUser):
         n = next(_next)
         tokens = _TOKENS["tokens"]
         self.token = tokens[n % len(tokens)]
-        self.headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
+        self.headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Accept": "application/json",
+        }
         self.mine: dict[int, bool] = {}
         self.user_id = None
-        with self.client.get("/api/v1/me/", headers=self.headers, catch_response=True) as r:
+        with self.client.get(
+            "/api/v1/me/", headers=self.headers, catch_response=True
+        ) as r:
             if r.status_code == 200:
                 self.user_id = r.json().get("id")
                 _STATE["users"].add(self.user_id)
@@ -62,16 +67,24 @@ class Writer(FastHttpUser):
         supported = key in _STATE["supported"]
         method = "DELETE" if supported else "POST"
         with self.client.request(
-            method, f"/api/v1/proposals/{proposal}/support/", headers=self.headers,
-            name=f"{method} support", catch_response=True,
+            method,
+            f"/api/v1/proposals/{proposal}/support/",
+            headers=self.headers,
+            name=f"{method} support",
+            catch_response=True,
         ) as r:
             if r.status_code in (200, 201):
-                (_STATE["supported"].discard if supported else _STATE["supported"].add)(key)
+                (_STATE["supported"].discard if supported else _STATE["supported"].add)(
+                    key
+                )
                 _STATE["unknown"].discard(key)
             elif r.status_code == 409:
                 r.success()  # the server already had it so: believe the server
-                (_STATE["supported"].add if r.json().get("code") == "already_supported"
-                 else _STATE["supported"].discard)(key)
+                (
+                    _STATE["supported"].add
+                    if r.json().get("code") == "already_supported"
+                    else _STATE["supported"].discard
+                )(key)
             else:
                 _STATE["unknown"].add(key)
                 r.failure(f"{r.status_code}")

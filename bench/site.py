@@ -58,10 +58,10 @@ def generate(args: argparse.Namespace, out: Path) -> None:
     import django
 
     django.setup()
-    from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
     from importlib import import_module
 
     from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
@@ -85,10 +85,16 @@ def generate(args: argparse.Namespace, out: Path) -> None:
     started = time.perf_counter()
 
     def log(msg: str) -> None:
-        print(f"  [{time.perf_counter() - started:6.1f}s] {msg}", file=sys.stderr, flush=True)
+        print(
+            f"  [{time.perf_counter() - started:6.1f}s] {msg}",
+            file=sys.stderr,
+            flush=True,
+        )
 
     departments = [
-        Department.objects.create(code=f"dept-{i}", name=f"部局{i}", name_en=f"Dept {i}")
+        Department.objects.create(
+            code=f"dept-{i}", name=f"部局{i}", name_en=f"Dept {i}"
+        )
         for i in range(5)
     ]
     categories = [
@@ -108,7 +114,7 @@ def generate(args: argparse.Namespace, out: Path) -> None:
         EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users
     )
     log(f"{len(users):,} residents")
-    words = "公園 ベンチ 子ども 通学路 バス停 図書館 駐輪場 日陰 防災 商店街".split()
+    words = ["公園", "ベンチ", "子ども", "通学路", "バス停", "図書館", "駐輪場", "日陰", "防災", "商店街"]
 
     def text(n: int) -> str:
         return "".join(rng.choice(words) for _ in range(n)) + "を改善してほしい。"
@@ -141,7 +147,9 @@ def generate(args: argparse.Namespace, out: Path) -> None:
             body = text(rng.randint(4, 20))
             rows.append(
                 Comment(
-                    proposal_id=long_thread if i < thread_n else rng.choice(proposal_ids),
+                    proposal_id=long_thread
+                    if i < thread_n
+                    else rng.choice(proposal_ids),
                     author=users[i % len(users)],
                     body=body,
                     body_html=render_html(body),
@@ -170,7 +178,12 @@ def generate(args: argparse.Namespace, out: Path) -> None:
     log(f"{comment_rows:,} comments ({len(thread):,} on proposal {long_thread})")
     pairs: set[tuple[int, int]] = set()
     while len(pairs) < args.supports:
-        pairs.add((rng.choice(proposal_ids[: max(100, len(proposal_ids) // 2)]), rng.randrange(len(users))))
+        pairs.add(
+            (
+                rng.choice(proposal_ids[: max(100, len(proposal_ids) // 2)]),
+                rng.randrange(len(users)),
+            )
+        )
     batch: list[Support] = []
     for proposal_id, u in pairs:
         batch.append(Support(proposal_id=proposal_id, user=users[u]))
@@ -193,29 +206,41 @@ def generate(args: argparse.Namespace, out: Path) -> None:
 
     admin = factories.grant(factories.UserFactory(), Role.ADMIN)
     officials = [
-        factories.grant(factories.UserFactory(), Role.OFFICIAL, department=d) for d in departments
+        factories.grant(factories.UserFactory(), Role.OFFICIAL, department=d)
+        for d in departments
     ]
     with without_email():
         for n, pk in enumerate(proposal_ids[1 : args.entries + 1]):
             proposal = Proposal.objects.get(pk=pk)
             entry = tracker.tracker_forward(actor=admin, proposal=proposal)
             d = n % len(departments)
-            entry = tracker.tracker_assign(actor=admin, entry=entry, department=departments[d])
+            entry = tracker.tracker_assign(
+                actor=admin, entry=entry, department=departments[d]
+            )
             if n % 4 == 3:
                 continue  # still waiting for an answer
             tracker.response_publish(
-                actor=officials[d], entry=entry, decision=Decision.ACCEPTED, body=text(30)
+                actor=officials[d],
+                entry=entry,
+                decision=Decision.ACCEPTED,
+                body=text(30),
             )
             entry.refresh_from_db()
             if n % 4 == 1:
                 tracker.response_revise(
-                    actor=officials[d], entry=entry, decision=Decision.ACCEPTED,
-                    body=text(35), change_note="予算額を更新しました。",
+                    actor=officials[d],
+                    entry=entry,
+                    decision=Decision.ACCEPTED,
+                    body=text(35),
+                    change_note="予算額を更新しました。",
                 )
                 entry.refresh_from_db()
             if n % 2 == 0:
                 tracker.progress_post(
-                    actor=officials[d], entry=entry, status="in_progress", percent=40,
+                    actor=officials[d],
+                    entry=entry,
+                    status="in_progress",
+                    percent=40,
                     body=text(15),
                 )
             if n and n % 250 == 0:
@@ -253,7 +278,9 @@ def generate(args: argparse.Namespace, out: Path) -> None:
 
 
 # --- Child: SQL queries per request (Django's test client, same database) ---------
-def count_queries(paths: list[tuple[str, str]], session: str, token: str) -> dict[str, int]:
+def count_queries(
+    paths: list[tuple[str, str]], session: str, token: str
+) -> dict[str, int]:
     import django
 
     django.setup()
@@ -301,13 +328,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def locust(env: dict[str, str], host: str, users: int, seconds: int, prefix: Path) -> dict:
+def locust(
+    env: dict[str, str], host: str, users: int, seconds: int, prefix: Path
+) -> dict:
     cmd = [
-        PY, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary",
-        "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", host,
-        "--csv", str(prefix), "--loglevel", "WARNING", "--stop-timeout", "5",
+        PY,
+        "-m",
+        "locust",
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--only-summary",
+        "-u",
+        str(users),
+        "-r",
+        str(users),
+        "-t",
+        f"{seconds}s",
+        "--host",
+        host,
+        "--csv",
+        str(prefix),
+        "--loglevel",
+        "WARNING",
+        "--stop-timeout",
+        "5",
     ]
-    subprocess.run(cmd, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    subprocess.run(
+        cmd, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     with open(f"{prefix}_stats.csv") as f:
         rows = {row["Name"]: row for row in csv.DictReader(f)}
     agg = rows["Aggregated"]
@@ -325,7 +374,10 @@ def locust(env: dict[str, str], host: str, users: int, seconds: int, prefix: Pat
 def _child(env: dict[str, str], what: str, spec: Path) -> str:
     done = subprocess.run(
         [PY, __file__, "--child", what, "--out", str(spec)],
-        env=env, cwd=ROOT, capture_output=True, text=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     if done.returncode:
         sys.exit(f"bench-site: the {what} step failed:\n{done.stderr[-3000:]}")
@@ -364,14 +416,25 @@ def main() -> None:
         json.dump(recount_supports(), sys.stdout)
         return
 
-    base = urlparse(os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres")
+    base = urlparse(
+        os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
+    )
     if not base.scheme.startswith("postgres"):
         sys.exit("bench-site needs PostgreSQL: set DATABASE_URL to a server's URL")
     name = f"bench_site_{int(time.time())}"
     admin_url = urlunparse(base._replace(path="/postgres"))
     url = urlunparse(base._replace(path=f"/{name}"))
-    subprocess.run(["psql", admin_url, "-q", "-c", f"CREATE DATABASE {name} ENCODING 'UTF8' "
-                    "TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"], check=True)
+    subprocess.run(
+        [
+            "psql",
+            admin_url,
+            "-q",
+            "-c",
+            f"CREATE DATABASE {name} ENCODING 'UTF8' "
+            "TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'",
+        ],
+        check=True,
+    )
     work = Path(tempfile.mkdtemp(prefix="bench-site-"))
     env = {
         **os.environ,
@@ -395,15 +458,40 @@ def main() -> None:
     try:
         print(f"Generating data into {name} …", flush=True)
         data_file = work / "data.json"
-        subprocess.run([PY, __file__, "--child", "generate", "--out", str(data_file),
-                        *sys.argv[1:]], env=env, check=True, cwd=ROOT)
+        subprocess.run(
+            [
+                PY,
+                __file__,
+                "--child",
+                "generate",
+                "--out",
+                str(data_file),
+                *sys.argv[1:],
+            ],
+            env=env,
+            check=True,
+            cwd=ROOT,
+        )
         data = json.load(data_file.open())
         port = free_port()
         host = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
-            [PY, "-m", "participation.server", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "warning", "--no-access-log"],
-            env=env, cwd=ROOT, stdout=(work / "server.log").open("w"), stderr=subprocess.STDOUT,
+            [
+                PY,
+                "-m",
+                "participation.server",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=(work / "server.log").open("w"),
+            stderr=subprocess.STDOUT,
         )
         for _ in range(200):
             try:
@@ -414,11 +502,19 @@ def main() -> None:
         p, pk = data["process"], data["long_thread"]
         pages = [
             ("proposal list, page 1", f"/processes/{p}/proposals/", True),
-            ("list by category, most supported", f"/processes/{p}/proposals/?category={data['category']}&sort=most_supported", False),
+            (
+                "list by category, most supported",
+                f"/processes/{p}/proposals/?category={data['category']}&sort=most_supported",
+                False,
+            ),
             ("list, page 200", f"/processes/{p}/proposals/?page=200", False),
             ("proposal with 2,000 comments", f"/proposals/{pk}/", True),
             ("tracker", "/tracker/", True),
-            ("department scorecard", f"/tracker/departments/{data['department']}/", False),
+            (
+                "department scorecard",
+                f"/tracker/departments/{data['department']}/",
+                False,
+            ),
             ("search, 2 characters", "/search/?q=公園", False),
             ("API proposal list", "/api/v1/proposals/", False),
             ("API tracker list", "/api/v1/tracker/", False),
@@ -434,7 +530,12 @@ def main() -> None:
         def run(label: str, path: str, users: int, session: str = "") -> dict:
             nonlocal n
             n += 1
-            load_env = {**env, "BENCH_MODE": "read", "BENCH_PATH": path, "BENCH_SESSION": session}
+            load_env = {
+                **env,
+                "BENCH_MODE": "read",
+                "BENCH_PATH": path,
+                "BENCH_SESSION": session,
+            }
             return locust(load_env, host, users, args.seconds, work / f"run{n}")
 
         for label, path, signed in pages:
@@ -443,23 +544,50 @@ def main() -> None:
             results.append((label, page, ceiling, queries.get(label)))
             if signed:
                 one = run(label, path, 1, data["session"])
-                results.append((f"{label}, signed in (1 client)", one, None, queries.get(f"{label}, signed in")))
+                results.append(
+                    (
+                        f"{label}, signed in (1 client)",
+                        one,
+                        None,
+                        queries.get(f"{label}, signed in"),
+                    )
+                )
             print(f"  measured: {label}", flush=True)
 
         tokens = work / "tokens.json"
-        json.dump({"tokens": data["tokens"][: args.writers], "proposals": data["write_proposals"]},
-                  tokens.open("w"))
+        json.dump(
+            {
+                "tokens": data["tokens"][: args.writers],
+                "proposals": data["write_proposals"],
+            },
+            tokens.open("w"),
+        )
         state = work / "write-state.json"
         n += 1
-        write_env = {**env, "BENCH_MODE": "write", "BENCH_TOKENS": str(tokens), "BENCH_STATE": str(state)}
+        write_env = {
+            **env,
+            "BENCH_MODE": "write",
+            "BENCH_TOKENS": str(tokens),
+            "BENCH_STATE": str(state),
+        }
         ceiling = run("ceiling", "/bench-ceiling/", args.writers)
         saved = args.seconds
         args.seconds = args.write_seconds
-        write = locust(write_env, host, args.writers, args.write_seconds, work / f"run{n}")
+        write = locust(
+            write_env, host, args.writers, args.write_seconds, work / f"run{n}"
+        )
         args.seconds = saved
         recount = json.loads(_child(env, "recount", spec))
-        client_view = json.load(state.open()) if state.exists() else {"supported": [], "unknown": []}
-        db_rows = {r for r in recount["rows"] if int(r.split(":")[1]) in set(data["write_proposals"])}
+        client_view = (
+            json.load(state.open())
+            if state.exists()
+            else {"supported": [], "unknown": []}
+        )
+        db_rows = {
+            r
+            for r in recount["rows"]
+            if int(r.split(":")[1]) in set(data["write_proposals"])
+        }
         writer_ids = set(client_view.get("users", []))
         db_rows = {r for r in db_rows if int(r.split(":")[0]) in writer_ids}
         believed = set(client_view["supported"])
@@ -475,17 +603,29 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 server.kill()
         if not args.keep:
-            subprocess.run(["psql", admin_url, "-q", "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
-                           check=False)
+            subprocess.run(
+                [
+                    "psql",
+                    admin_url,
+                    "-q",
+                    "-c",
+                    f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+                ],
+                check=False,
+            )
 
 
 def _print(results, write, ceiling, drifted, lost, doubled, data, args) -> None:
     print()
-    print(f"Data: {args.proposals:,} proposals in 3 processes, {args.comments:,} comments "
-          f"(2,000 or fewer on one), {args.residents:,} residents, {args.supports:,} supports, "
-          f"{args.entries:,} tracker entries; generated in {data['seconds']} s.")
-    print(f"Load: locust, {args.users} clients without think time, {args.seconds} s per run; "
-          "each page right after a run of the ceiling (a bare Django view, same server).")
+    print(
+        f"Data: {args.proposals:,} proposals in 3 processes, {args.comments:,} comments "
+        f"(2,000 or fewer on one), {args.residents:,} residents, {args.supports:,} supports, "
+        f"{args.entries:,} tracker entries; generated in {data['seconds']} s."
+    )
+    print(
+        f"Load: locust, {args.users} clients without think time, {args.seconds} s per run; "
+        "each page right after a run of the ceiling (a bare Django view, same server)."
+    )
     print()
     head = f"{'page':52} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'SQL':>4} {'% ceil':>7} {'err':>4}  target"
     print(head)
@@ -495,24 +635,35 @@ def _print(results, write, ceiling, drifted, lost, doubled, data, args) -> None:
         if ceil is None:
             target = "p95 ≤ 50 ms " + ("met" if r["p95"] <= 50 else "MISSED")
         elif label.startswith(("proposal list, page 1", "proposal with")):
-            target = "≥ 50 % of ceiling " + ("met" if ceil["rps"] and r["rps"] >= ceil["rps"] / 2 else "MISSED")
+            target = "≥ 50 % of ceiling " + (
+                "met" if ceil["rps"] and r["rps"] >= ceil["rps"] / 2 else "MISSED"
+            )
         else:
             target = ""
-        print(f"{label:52} {r['rps']:7.1f} {r['p50']:7.0f} {r['p95']:7.0f} {r['p99']:7.0f} "
-              f"{q if q is not None else '':>4} {pct:>7} {r['errors']:4}  {target}")
+        print(
+            f"{label:52} {r['rps']:7.1f} {r['p50']:7.0f} {r['p95']:7.0f} {r['p99']:7.0f} "
+            f"{q if q is not None else '':>4} {pct:>7} {r['errors']:4}  {target}"
+        )
         if ceil:
-            print(f"{'  ceiling (bare view), just before':52} {ceil['rps']:7.1f} {ceil['p50']:7.0f} "
-                  f"{ceil['p95']:7.0f} {ceil['p99']:7.0f} {'':>4} {'100 %':>7} {ceil['errors']:4}")
+            print(
+                f"{'  ceiling (bare view), just before':52} {ceil['rps']:7.1f} {ceil['p50']:7.0f} "
+                f"{ceil['p95']:7.0f} {ceil['p99']:7.0f} {'':>4} {'100 %':>7} {ceil['errors']:4}"
+            )
     print()
     ok = write["rps"] >= 300
-    print(f"Write burst: {args.writers} clients supporting / withdrawing on 100 proposals for "
-          f"{args.write_seconds} s through the API: {write['rps']:.1f} requests/s "
-          f"({100 * write['rps'] / ceiling['rps']:.0f} % of the ceiling's {ceiling['rps']:.0f}), "
-          f"p95 {write['p95']:.0f} ms, {write['errors']} errors; target ≥ 300/s "
-          + ("met" if ok else "MISSED"))
-    print(f"  counters that differ from a recount: {drifted}; supports lost: {len(lost)}; "
-          f"doubled or unexpected: {len(doubled)} (target 0, 0, 0: "
-          + ("met" if not drifted and not lost and not doubled else "MISSED") + ")")
+    print(
+        f"Write burst: {args.writers} clients supporting / withdrawing on 100 proposals for "
+        f"{args.write_seconds} s through the API: {write['rps']:.1f} requests/s "
+        f"({100 * write['rps'] / ceiling['rps']:.0f} % of the ceiling's {ceiling['rps']:.0f}), "
+        f"p95 {write['p95']:.0f} ms, {write['errors']} errors; target ≥ 300/s "
+        + ("met" if ok else "MISSED")
+    )
+    print(
+        f"  counters that differ from a recount: {drifted}; supports lost: {len(lost)}; "
+        f"doubled or unexpected: {len(doubled)} (target 0, 0, 0: "
+        + ("met" if not drifted and not lost and not doubled else "MISSED")
+        + ")"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The production settings, with one more URL: the benchmark's ceiling (bench/site.py)."""
+"""Production settings plus one URL: the ceiling of bench/site.py."""
 
 from participation.settings import *  # noqa: F403
 
