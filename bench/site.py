@@ -114,7 +114,18 @@ def generate(args: argparse.Namespace, out: Path) -> None:
         EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users
     )
     log(f"{len(users):,} residents")
-    words = ["公園", "ベンチ", "子ども", "通学路", "バス停", "図書館", "駐輪場", "日陰", "防災", "商店街"]
+    words = [
+        "公園",
+        "ベンチ",
+        "子ども",
+        "通学路",
+        "バス停",
+        "図書館",
+        "駐輪場",
+        "日陰",
+        "防災",
+        "商店街",
+    ]
 
     def text(n: int) -> str:
         return "".join(rng.choice(words) for _ in range(n)) + "を改善してほしい。"
