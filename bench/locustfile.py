@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 import os
 import random
+from pathlib import Path
 
 from locust import FastHttpUser, constant, events, task
 
 MODE = os.environ.get("BENCH_MODE", "read")
 PATH = os.environ.get("BENCH_PATH", "/")
 SESSION = os.environ.get("BENCH_SESSION", "")
-_TOKENS = json.load(open(os.environ["BENCH_TOKENS"])) if MODE == "write" else {}
+_TOKENS = (
+    json.loads(Path(os.environ["BENCH_TOKENS"]).read_text()) if MODE == "write" else {}
+)
 _STATE = {"supported": set(), "unknown": set(), "users": set()}
 _next = iter(range(10**9))
 

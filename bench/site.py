@@ -420,7 +420,7 @@ def main() -> None:
         generate(args, Path(args.out))
         return
     if args.child == "queries":
-        spec = json.load(open(args.out))
+        spec = json.loads(Path(args.out).read_text())
         json.dump(count_queries(spec["paths"], spec["session"], ""), sys.stdout)
         return
     if args.child == "recount":
