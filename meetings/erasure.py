@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
-from participation.privacy.erasure import REMOVED_TEXT, Eraser, ErasureContext, register
 from meetings.models import Opinion, ProposalDraft
+from participation.privacy.erasure import REMOVED_TEXT, Eraser, ErasureContext, register
 
 
 def erase(ctx: ErasureContext) -> int:

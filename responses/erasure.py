@@ -51,9 +51,7 @@ def erase(ctx: ErasureContext) -> int:
         done += ResponseComment.objects.filter(
             author=user, deleted_at__isnull=True
         ).update(body="", body_html="", deleted_at=ctx.now)
-        done += OutcomeCheck.objects.filter(user=user).update(
-            reason="", reason_html=""
-        )
+        done += OutcomeCheck.objects.filter(user=user).update(reason="", reason_html="")
     return done
 
 

@@ -15,7 +15,6 @@ from participation.accounts.validators import (
     clean_real_name,
 )
 
-
 # Furigana is public, as the name is (docs/ARCHITECTURE.md, "Residents' data").
 FURIGANA_HELP = _(
     "Shown publicly under your name, to help others read it. Leave it empty if "

@@ -130,7 +130,10 @@ class LoggedEmailAddressAdmin(EmailAddressAdmin):
         return response
 
 
-for model, model_admin in ((User, LoggedUserAdmin), (EmailAddress, LoggedEmailAddressAdmin)):
+for model, model_admin in (
+    (User, LoggedUserAdmin),
+    (EmailAddress, LoggedEmailAddressAdmin),
+):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, model_admin)

@@ -95,7 +95,9 @@ def scrub(value: Any, ctx: ErasureContext) -> Any:
     """``value`` with every string equal to, or containing, the old name replaced
     by :data:`FORMER_PARTICIPANT` (JSON data captured at notify time)."""
     if isinstance(value, str):
-        return value.replace(ctx.old_name, FORMER_PARTICIPANT) if ctx.old_name else value
+        return (
+            value.replace(ctx.old_name, FORMER_PARTICIPANT) if ctx.old_name else value
+        )
     if isinstance(value, dict):
         return {k: scrub(v, ctx) for k, v in value.items()}
     if isinstance(value, list):

@@ -33,7 +33,9 @@ class LeaveForm(forms.Form):
         widget=forms.RadioSelect,
     )
     confirm = forms.BooleanField(
-        label=_("I understand that my account will be erased after the waiting period."),
+        label=_(
+            "I understand that my account will be erased after the waiting period."
+        ),
     )
 
 
@@ -52,7 +54,9 @@ class PolicyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 20}),
         help_text=_("Paragraphs, **bold**, lists and links, as in proposals."),
     )
-    title_en = forms.CharField(label=_("Title (English)"), max_length=150, required=False)
+    title_en = forms.CharField(
+        label=_("Title (English)"), max_length=150, required=False
+    )
     body_en = forms.CharField(
         label=_("Text (English)"),
         max_length=60000,
@@ -69,5 +73,7 @@ class PolicyForm(forms.Form):
         label=_("Ask every resident to accept this version"),
         required=False,
         initial=True,
-        help_text=_("Leave unticked for a correction that changes nothing of substance."),
+        help_text=_(
+            "Leave unticked for a correction that changes nothing of substance."
+        ),
     )

@@ -55,8 +55,9 @@ class Purpose(models.TextChoices):
     """Why: chosen from this list when a staff member opens a resident's record."""
 
     INQUIRY = "inquiry", _("Answering an inquiry from the resident")
-    DATA_REQUEST = "data_request", _(
-        "A request to disclose, correct or delete personal data"
+    DATA_REQUEST = (
+        "data_request",
+        _("A request to disclose, correct or delete personal data"),
     )
     VERIFICATION = "verification", _("Checking or issuing a residency verification")
     MODERATION = "moderation", _("Handling a report, a block or misuse of the site")
@@ -102,7 +103,9 @@ class AccessLogEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.viewer_name} → #{self.subject_id}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.viewer_name} → #{self.subject_id}"
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
@@ -203,7 +206,9 @@ class PolicyDocument(RendersText, models.Model):
         help_text=_("Shown to residents asked to accept the new version."),
     )
     # A change residents must accept again (a correction of a typo need not be).
-    requires_acceptance = models.BooleanField(_("ask residents to accept"), default=True)
+    requires_acceptance = models.BooleanField(
+        _("ask residents to accept"), default=True
+    )
     published_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -249,3 +254,6 @@ class PolicyAcceptance(models.Model):
                 fields=["user", "document"], name="policyacceptance_unique"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"#{self.user_id} {self.document_id} {self.accepted_at:%Y-%m-%d}"

@@ -75,16 +75,18 @@ def register_sections() -> None:
             "account_deletion",
             _("Requests to delete your account"),
             lambda user: AccountDeletion.objects.filter(user=user).count(),
-            lambda user: AccountDeletion.objects.filter(user=user)
-            .order_by("requested_at", "id")
-            .values(
-                "contributions",
-                "status",
-                "requested_at",
-                "erase_after",
-                "cancelled_at",
-                "completed_at",
-            )
-            .iterator(chunk_size=500),
+            lambda user: (
+                AccountDeletion.objects.filter(user=user)
+                .order_by("requested_at", "id")
+                .values(
+                    "contributions",
+                    "status",
+                    "requested_at",
+                    "erase_after",
+                    "cancelled_at",
+                    "completed_at",
+                )
+                .iterator(chunk_size=500)
+            ),
         )
     )

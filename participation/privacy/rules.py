@@ -85,6 +85,10 @@ def can_request_deletion(user: Viewer) -> bool:
     return deletion_request_refusal(user) is None
 
 
-rules.add_perm("privacy.open_resident_record", can_open_resident_record)
-rules.add_perm("privacy.edit_policies", can_edit_policies)
-rules.add_perm("privacy.request_deletion", can_request_deletion)
+for name, predicate in (
+    ("privacy.open_resident_record", can_open_resident_record),
+    ("privacy.edit_policies", can_edit_policies),
+    ("privacy.request_deletion", can_request_deletion),
+):
+    rules.add_perm(name, predicate)
+    rules.add_rule(name, predicate)

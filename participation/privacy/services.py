@@ -19,8 +19,8 @@ from participation.accounts.models import User
 from participation.accounts.selectors import forget_standing
 from participation.accounts.types import Actor
 from participation.audit.services import record
-from participation.idempotency import services as idempotency
 from participation.errors import Conflict, Invalid
+from participation.idempotency import services as idempotency
 from participation.privacy import erasure
 from participation.privacy.models import (
     AccountDeletion,
@@ -184,7 +184,10 @@ def account_erase(
 
     user = User.objects.select_for_update().get(pk=locked.user_id)
     emails = sorted(
-        {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+        {
+            user.email,
+            *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+        }
         - {""}
     )
     primary = user.email
@@ -324,7 +327,11 @@ def policy_publish(
         actor=actor,
         action="policy.publish",
         target=document,
-        after={"kind": kind, "version": version, "requires_acceptance": document.requires_acceptance},
+        after={
+            "kind": kind,
+            "version": version,
+            "requires_acceptance": document.requires_acceptance,
+        },
     )
     return document
 

@@ -3,9 +3,9 @@ administrators' residents' records."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -166,7 +166,7 @@ def leave_cancel(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:personal_data")
 
 
-# --- staff: residents' records ---------------------------------------------------------
+# --- staff: residents' records -----------------------------------------------------
 
 
 def _staff_refusal(request: HttpRequest) -> HttpResponse | None:
@@ -216,9 +216,7 @@ def staff_resident(request: HttpRequest, pk: int) -> HttpResponse:
     form = PurposeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         purpose = form.cleaned_data["purpose"]
-        shown = [
-            (section, list(section.rows(person))) for section in record.sections()
-        ]
+        shown = [(section, list(section.rows(person))) for section in record.sections()]
         kinds = {DataKind.RECORD, *(s.what for s, _rows in shown if s.what)}
         for what in sorted(kinds):
             record_view(
@@ -296,7 +294,12 @@ def staff_policies(request: HttpRequest) -> HttpResponse:
         return refused(request, refusal, back=reverse("staff:dashboard"))
     documents = list(
         PolicyDocument.objects.order_by("kind", "-version").only(
-            "pk", "kind", "version", "title", "published_at", "summary",
+            "pk",
+            "kind",
+            "version",
+            "title",
+            "published_at",
+            "summary",
             "requires_acceptance",
         )
     )
@@ -349,7 +352,8 @@ def staff_policy_new(request: HttpRequest, kind: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Version %(version)s is published.") % {"version": document.version},
+                    _("Version %(version)s is published.")
+                    % {"version": document.version},
                 )
                 return redirect("privacy:staff_policies")
     return render(

@@ -55,7 +55,9 @@ def test_record_without_purpose_is_bad_input_and_not_logged(
     assert not AccessLogEntry.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["official", "facilitator", "resident2", "admin_no_mfa"])
+@pytest.mark.parametrize(
+    "who", ["official", "facilitator", "resident2", "admin_no_mfa"]
+)
 def test_other_roles_are_refused_and_not_logged(request, login, resident, who):
     viewer = request.getfixturevalue(who)
     client = login(viewer)
@@ -114,9 +116,7 @@ def test_resident_sees_role_department_time_and_purpose(
     assert official.real_name not in page
 
 
-def test_staff_are_named_where_the_policy_says_so(
-    settings, login, official, resident
-):
+def test_staff_are_named_where_the_policy_says_so(settings, login, official, resident):
     settings.PRIVACY_ACCESS_LOG_NAMES_STAFF = True
     record_view(
         viewer=official, subjects=resident, what=DataKind.EMAIL, purpose=Purpose.SUPPORT
@@ -141,9 +141,13 @@ def test_entries_are_in_the_json_download(login, admin_user, resident):
     assert rows[0]["staff_name"] is None
 
 
-def test_another_residents_entries_are_not_shown(login, admin_user, resident, resident2):
+def test_another_residents_entries_are_not_shown(
+    login, admin_user, resident, resident2
+):
     record_view(
-        viewer=admin_user, subjects=[resident2], what=DataKind.RECORD,
+        viewer=admin_user,
+        subjects=[resident2],
+        what=DataKind.RECORD,
         purpose=Purpose.INQUIRY,
     )
     page = login(resident).get(reverse("accounts:personal_data")).content.decode()
@@ -171,7 +175,9 @@ def test_unknown_kind_or_purpose_is_refused(admin_user, resident):
 
 def test_the_log_is_append_only(admin_user, resident):
     record_view(
-        viewer=admin_user, subjects=[resident], what=DataKind.EMAIL,
+        viewer=admin_user,
+        subjects=[resident],
+        what=DataKind.EMAIL,
         purpose=Purpose.SUPPORT,
     )
     entry = AccessLogEntry.objects.get()
@@ -199,7 +205,9 @@ def test_bulk_log_writes_one_entry_per_resident_in_fixed_queries(
     assert written == 30
 
 
-def test_admin_user_list_logs_each_account_shown(login, admin_user, resident, resident2):
+def test_admin_user_list_logs_each_account_shown(
+    login, admin_user, resident, resident2
+):
     response = login(admin_user).get(reverse("admin:accounts_user_changelist"))
     assert response.status_code == 200
     logged = set(
@@ -221,13 +229,9 @@ def test_admin_user_page_logs_the_account(login, admin_user, resident):
 
 
 def test_admin_email_address_list_logs_the_owners(login, admin_user, resident):
-    response = login(admin_user).get(
-        reverse("admin:account_emailaddress_changelist")
-    )
+    response = login(admin_user).get(reverse("admin:account_emailaddress_changelist"))
     assert response.status_code == 200
-    assert AccessLogEntry.objects.filter(
-        subject=resident, what=DataKind.EMAIL
-    ).exists()
+    assert AccessLogEntry.objects.filter(subject=resident, what=DataKind.EMAIL).exists()
 
 
 def test_admin_bulk_export_logs_one_entry_per_resident(

@@ -16,8 +16,8 @@ from django_tasks_db.models import DBTaskResult
 
 from participation.errors import Conflict, Invalid, NotAllowed
 from participation.live.models import LiveEvent
-from participation.notifications.models import Delivery, Notification
 from participation.notifications import periodic
+from participation.notifications.models import Delivery, Notification
 from participation.privacy import services
 from participation.privacy.erasure import FORMER_PARTICIPANT, REMOVED_TEXT
 from participation.privacy.models import (
@@ -45,7 +45,13 @@ def leaver(db):
 
 @pytest.fixture
 def history(
-    db, process, leaver, resident2, admin_user, official, department,
+    db,
+    process,
+    leaver,
+    resident2,
+    admin_user,
+    official,
+    department,
     django_capture_on_commit_callbacks,
 ):
     """The leaver's proposal in the tracker with its answer, a comment of theirs
@@ -53,22 +59,30 @@ def history(
     proposal, and a proposal of theirs that never entered the tracker."""
     with django_capture_on_commit_callbacks(execute=True):
         kept = proposal_services.proposal_create(
-            author=leaver, process=process, title=TITLE,
+            author=leaver,
+            process=process,
+            title=TITLE,
             body="The bus stop has no shade; children wait in the sun in summer.",
         )
         own_comment = proposal_services.comment_create(
             author=leaver, proposal=kept, body="Adding a photo of the stop at noon."
         )
         proposal_services.comment_create(
-            author=resident2, proposal=kept, body="Agreed, my children wait there too.",
+            author=resident2,
+            proposal=kept,
+            body="Agreed, my children wait there too.",
             parent=own_comment,
         )
         loose = proposal_services.proposal_create(
-            author=leaver, process=process, title="A bench near the library entrance",
+            author=leaver,
+            process=process,
+            title="A bench near the library entrance",
             body="Older visitors have nowhere to sit while they wait for the bus.",
         )
         other = proposal_services.proposal_create(
-            author=resident2, process=process, title="More bicycle parking at the station",
+            author=resident2,
+            process=process,
+            title="More bicycle parking at the station",
             body="The bicycle parking is full every morning before eight o'clock.",
         )
         on_other = proposal_services.comment_create(
@@ -87,8 +101,13 @@ def history(
         type="proposal.comment_created",
         payload={"html": f'<article aria-label="Comment by {NAME}">…</article>'},
     )
-    return {"kept": kept, "loose": loose, "other": other, "on_other": on_other,
-            "own_comment": own_comment}
+    return {
+        "kept": kept,
+        "loose": loose,
+        "other": other,
+        "on_other": on_other,
+        "own_comment": own_comment,
+    }
 
 
 def schedule(user, contributions=ContributionChoice.ANONYMISE, now=None):
@@ -170,7 +189,10 @@ def test_cancel_button_cancels(login, leaver):
     response = login(leaver).post(reverse("privacy:leave_cancel"))
     assert response.status_code == 302
     deletion = AccountDeletion.objects.get()
-    assert (deletion.status, deletion.cancelled_by) == (DeletionStatus.CANCELLED, "button")
+    assert (deletion.status, deletion.cancelled_by) == (
+        DeletionStatus.CANCELLED,
+        "button",
+    )
     assert services.erase_due_accounts(timezone.now() + timedelta(days=30)) == 0
 
 
@@ -182,7 +204,10 @@ def test_signing_in_again_cancels(client, leaver):
     )
     assert response.status_code == 302
     deletion = AccountDeletion.objects.get()
-    assert (deletion.status, deletion.cancelled_by) == (DeletionStatus.CANCELLED, "login")
+    assert (deletion.status, deletion.cancelled_by) == (
+        DeletionStatus.CANCELLED,
+        "login",
+    )
 
 
 def test_nothing_is_erased_before_the_period_ends(leaver):
@@ -191,7 +216,9 @@ def test_nothing_is_erased_before_the_period_ends(leaver):
     leaver.refresh_from_db()
     assert leaver.real_name == NAME
     with pytest.raises(Conflict):
-        services.account_erase(deletion=deletion, now=deletion.erase_after - timedelta(seconds=1))
+        services.account_erase(
+            deletion=deletion, now=deletion.erase_after - timedelta(seconds=1)
+        )
 
 
 def test_the_periodic_job_is_registered():
@@ -300,7 +327,11 @@ def test_feeds_show_no_name(erased, client):
 
 
 def test_open_data_shows_no_name(erased, client):
-    for url in ("/tracker/export.csv", "/opendata/proposals.csv", "/opendata/comments.json"):
+    for url in (
+        "/tracker/export.csv",
+        "/opendata/proposals.csv",
+        "/opendata/comments.json",
+    ):
         response = client.get(url)
         content = (
             b"".join(response.streaming_content)
@@ -370,14 +401,23 @@ def test_removing_takes_out_what_the_organisation_need_not_keep(
     schedule(leaver, contributions=ContributionChoice.REMOVE)
     services.erase_due_accounts(later)
     loose = Proposal.objects.get(pk=history["loose"].pk)
-    assert loose.is_hidden and loose.body == "" and loose.title.startswith(REMOVED_TEXT[:10])
+    assert (
+        loose.is_hidden
+        and loose.body == ""
+        and loose.title.startswith(REMOVED_TEXT[:10])
+    )
     comment = Comment.objects.get(pk=history["on_other"].pk)
     assert comment.deleted_at is not None and comment.body == ""
     assert Proposal.objects.get(pk=history["other"].pk).comment_count == 0
-    assert "nowhere to sit" not in client.get("/search/", {"q": "library"}).content.decode()
+    assert (
+        "nowhere to sit"
+        not in client.get("/search/", {"q": "library"}).content.decode()
+    )
 
 
-def test_removing_keeps_the_tracked_proposal_and_its_answer(history, leaver, later, client):
+def test_removing_keeps_the_tracked_proposal_and_its_answer(
+    history, leaver, later, client
+):
     schedule(leaver, contributions=ContributionChoice.REMOVE)
     services.erase_due_accounts(later)
     kept = Proposal.objects.get(pk=history["kept"].pk)
