@@ -40,7 +40,9 @@ ANSWER = "We will install a shade over the bus stop next spring."
 
 @pytest.fixture
 def leaver(db):
-    return factories.UserFactory(real_name=NAME, email=EMAIL, name_reading="えりか")
+    return factories.UserFactory(
+        real_name=NAME, email=EMAIL, name_reading="えりか", language="en"
+    )
 
 
 @pytest.fixture
@@ -140,6 +142,16 @@ def test_request_schedules_erasure_after_cooling_off_and_signs_out(
     assert "_auth_user_id" not in client.session
     assert [m.to for m in mailoutbox] == [[EMAIL]]
     assert "will be deleted" in mailoutbox[0].subject
+
+
+def test_the_email_speaks_the_residents_language(
+    leaver, mailoutbox, django_capture_on_commit_callbacks
+):
+    leaver.language = "ja"
+    leaver.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule(leaver)
+    assert mailoutbox[0].subject.endswith("退会の手続きを受け付けました")
 
 
 def test_cooling_off_period_is_a_setting(settings, leaver):
