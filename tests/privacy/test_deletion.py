@@ -436,3 +436,44 @@ def test_removing_keeps_the_tracked_proposal_and_its_answer(
     assert not kept.is_hidden and kept.title == TITLE
     page = client.get(kept.get_absolute_url()).content.decode()
     assert ANSWER in page and FORMER_PARTICIPANT in page and NAME not in page
+
+
+def test_the_tracker_history_keeps_the_dispute_without_the_name(
+    history, leaver, official, later, client
+):
+    from responses.models import TrackerEntry, TrackerEvent
+
+    entry = TrackerEntry.objects.get(proposal=history["kept"])
+    response_services.progress_post(
+        actor=official,
+        entry=entry,
+        status="completed",
+        percent=100,
+        body="The shade was installed in March.",
+    )
+    entry.refresh_from_db()
+    response_services.outcome_check(
+        user=leaver,
+        entry=entry,
+        verdict="disputed",
+        reason="The shade covers only half of the waiting area.",
+    )
+    assert TrackerEvent.objects.filter(actor_name=NAME).exists()
+    schedule(leaver)
+    services.erase_due_accounts(later)
+    assert not TrackerEvent.objects.filter(actor_name=NAME).exists()
+    assert TrackerEvent.objects.filter(
+        entry=entry, kind="disputed", actor_name=FORMER_PARTICIPANT
+    ).exists()
+    page = client.get(history["kept"].get_absolute_url()).content.decode()
+    assert "The shade covers only half" in page
+    assert NAME not in page
+
+
+def test_a_removed_proposal_says_why_it_is_gone(history, leaver, later, client):
+    schedule(leaver, contributions=ContributionChoice.REMOVE)
+    services.erase_due_accounts(later)
+    page = client.get(history["loose"].get_absolute_url()).content.decode()
+    assert "Removed by a former participant" in page
+    assert "after several reports" not in page
+    assert "nowhere to sit" not in page
