@@ -14,11 +14,7 @@ class Config(AppConfig):
         from allauth.account.signals import user_logged_in, user_signed_up
 
         from participation.notifications import periodic
-        from participation.privacy import (  # noqa: F401  (admin: registers)
-            personal_data,
-            services,
-            staff_panel,
-        )
+        from participation.privacy import personal_data, services, staff_panel
 
         personal_data.register_sections()
         staff_panel.register_panel()
