@@ -17,4 +17,7 @@ class Config(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: it is loaded while apps are still being
         # set up, before models can be imported (app loading order).
-        from meetings import live  # noqa: F401  (declares the session group)
+        from meetings import (
+            erasure,  # noqa: F401  (what leaving erases)
+            live,  # noqa: F401  (declares the session group)
+        )

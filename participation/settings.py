@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "participation.api",
     "participation.idempotency",
     "participation.staff",
+    "participation.privacy",
     "proposals",
     "responses",
     "meetings",
@@ -144,6 +145,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "participation.context_processors.site",
+                "participation.privacy.context_processors.policies",
             ],
             "builtins": [
                 "participation.templatetags.participation",
@@ -395,6 +397,14 @@ TASKS = {
 }
 # Notifications per delivery task (one SMTP connection each).
 NOTIFY_EMAIL_BATCH = env_int("NOTIFY_EMAIL_BATCH", 200)
+
+# --- Residents' data (participation/privacy) ---------------------------------------
+# Days between a resident asking to delete their account and its erasure; signing
+# in (or the button on "Your data") cancels it meanwhile.
+PRIVACY_DELETION_COOLING_OFF_DAYS = env_int("PRIVACY_DELETION_COOLING_OFF_DAYS", 14)
+# The organisation's policy: does the access log a resident sees name the staff
+# member, or only their role and department (the default)?
+PRIVACY_ACCESS_LOG_NAMES_STAFF = env_bool("PRIVACY_ACCESS_LOG_NAMES_STAFF", False)
 # Attempts before a delivery is dead (visible in the admin), and the first wait
 # between attempts in seconds (doubled each time, at most NOTIFY_EMAIL_MAX_BACKOFF).
 NOTIFY_EMAIL_MAX_ATTEMPTS = env_int("NOTIFY_EMAIL_MAX_ATTEMPTS", 6)

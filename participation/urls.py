@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/tokens/", include("participation.api.token_urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("participation.staff.urls")),
+    path("", include("participation.privacy.urls")),
     path("", include("participation.accounts.urls")),
     path("", include("participation.spaces.urls")),
     path("", include("proposals.urls")),

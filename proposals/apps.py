@@ -18,3 +18,4 @@ class Config(AppConfig):
         # E-mails about hidden proposals or comments are withheld (proposals.notices).
         email.register_veto("proposals.proposal", notices.withheld_proposals)
         email.register_veto("proposals.comment", notices.withheld_comments)
+        from proposals import erasure  # noqa: F401  (what leaving erases)

@@ -32,3 +32,4 @@ class Config(AppConfig):
             periodic.register(name, job, every=timedelta(minutes=15))
         for kind in questionnaire.KINDS:
             email.register_context(kind, questionnaire.questionnaire_email_context)
+        from responses import erasure  # noqa: F401  (what leaving erases)

@@ -15,6 +15,12 @@ from participation.accounts.validators import (
     clean_real_name,
 )
 
+# Furigana is public, as the name is (docs/ARCHITECTURE.md, "Residents' data").
+FURIGANA_HELP = _(
+    "Shown publicly under your name, to help others read it. Leave it empty if "
+    "you prefer."
+)
+
 
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up form with the real name (and its reading) added."""
@@ -32,8 +38,27 @@ class SignupForm(AllauthSignupForm):
         label=_("Reading of your name (furigana, optional)"),
         max_length=REAL_NAME_MAX,
         required=False,
+        help_text=FURIGANA_HELP,
     )
-    field_order = ["real_name", "name_reading", "email", "password1", "password2"]
+    # Accepting the current terms of use and privacy policy is recorded by
+    # participation.privacy (allauth's user_signed_up).
+    accept_terms = forms.BooleanField(
+        label=_("I accept the terms of use and the privacy policy."),
+        required=True,
+        error_messages={
+            "required": _(
+                "Please read and accept the terms of use and the privacy policy."
+            )
+        },
+    )
+    field_order = [
+        "real_name",
+        "name_reading",
+        "email",
+        "password1",
+        "password2",
+        "accept_terms",
+    ]
 
     def clean_real_name(self) -> str:
         return clean_real_name(self.cleaned_data.get("real_name", ""))
@@ -59,6 +84,7 @@ class ProfileForm(forms.Form):
         label=_("Reading of your name (furigana, optional)"),
         max_length=REAL_NAME_MAX,
         required=False,
+        help_text=FURIGANA_HELP,
     )
     bio = forms.CharField(
         label=_("About you (optional)"),

@@ -20,6 +20,7 @@ def _signup(client, **overrides):
         "email": "hanako@example.org",
         "password1": PASSWORD,
         "password2": PASSWORD,
+        "accept_terms": "on",
     }
     data.update(overrides)
     return client.post("/accounts/signup/", data)

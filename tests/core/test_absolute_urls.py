@@ -172,6 +172,7 @@ def test_signup_confirmation_link_is_on_site_url(client, site, db):
             "email": "hanako@example.org",
             "password1": PASSWORD,
             "password2": PASSWORD,
+            "accept_terms": "on",
         },
         HTTP_HOST=EVIL,
     )

@@ -177,6 +177,7 @@ def test_sign_up_is_refused_while_the_limit_store_is_down(client, redis_refusing
             "email": "hanako@example.org",
             "password1": "a-long-and-unusual-passphrase",
             "password2": "a-long-and-unusual-passphrase",
+            "accept_terms": "on",
         },
     )
     assert response.status_code == 503

@@ -54,6 +54,13 @@ def past_session(page) -> str:
 
 
 # name: (who, url or a function finding it)
+def first_resident_record(page) -> str:
+    page.goto("/staff/residents/?q=%E4%BD%90%E8%97%A4")
+    return page.locator(
+        ".staff-main .card a[href^='/staff/residents/']"
+    ).first.get_attribute("href")
+
+
 PAGES = {
     "home": (None, "/"),
     "process": (None, f"/processes/{GREEN}/"),
@@ -82,6 +89,15 @@ PAGES = {
     "moderation-queue-process": (FACILITATOR, f"/processes/{GREEN}/moderation/"),
     "facilitator-proposal-detail": (FACILITATOR, first_proposal),
     "live-facilitate": (FACILITATOR, lambda page: open_session(page) + "facilitate/"),
+    "terms": (None, "/terms/"),
+    "privacy-policy": (None, "/privacy/"),
+    "resident-your-data": (RESIDENT, "/accounts/data/"),
+    "resident-leave": (RESIDENT, "/accounts/leave/"),
+    "resident-accept-terms": (RESIDENT, "/accounts/policies/accept/"),
+    "admin-residents": (ADMIN, "/staff/residents/?q=%E4%BD%90%E8%97%A4"),
+    "admin-resident-purpose": (ADMIN, first_resident_record),
+    "admin-policies": (ADMIN, "/staff/policies/"),
+    "admin-policy-form": (ADMIN, "/staff/policies/terms/new/"),
 }
 
 

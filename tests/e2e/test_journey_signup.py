@@ -33,6 +33,7 @@ def test_new_resident_signs_up_confirms_email_and_posts_a_proposal(
     page.fill("#id_email", email)
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
+    page.check("#id_accept_terms")
     submit(page)
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
 

@@ -128,6 +128,8 @@ def test_new_resident_signs_up_and_posts_a_proposal_with_the_keyboard_only(
     page.keyboard.type("Sakuragaoka-hill-2026!")
     tab_to(page, "#id_password2")
     page.keyboard.type("Sakuragaoka-hill-2026!")
+    tab_to(page, "#id_accept_terms")
+    page.keyboard.press("Space")
     tab_to(page, "form.account-form button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")

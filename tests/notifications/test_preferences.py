@@ -119,6 +119,7 @@ def test_signup_stores_the_active_language(client):
             "email": "hanako@example.org",
             "password1": "a-long-and-unusual-passphrase",
             "password2": "a-long-and-unusual-passphrase",
+            "accept_terms": "on",
         },
     )
     assert User.objects.get(email="hanako@example.org").language == "en"
