@@ -155,7 +155,7 @@ def _routed_proposal(now: datetime) -> None:
     admin = User.objects.filter(email=content.ADMIN.email).first()
     if admin is None:
         return
-    routed = [slug for slug in RULES]
+    routed = list(RULES)
     if TrackerEntry.objects.filter(
         proposal__category__slug__in=routed, events__kind="auto_assigned"
     ).exists():
