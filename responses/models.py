@@ -847,11 +847,6 @@ class AssignmentRule(models.Model):
         return f"{self.category} → {self.section}"
 
 
-class InternalNoteQuerySet(AppendOnlyQuerySet):
-    def for_entry(self, entry: TrackerEntry) -> InternalNoteQuerySet:
-        return self.filter(entry=entry).order_by("created_at", "id")
-
-
 class InternalNote(RendersText, AppendOnly):
     """An official's note on a tracked proposal, for its department and the
     administrators only: never on a public page, in the API, search, feeds, open
@@ -877,8 +872,6 @@ class InternalNote(RendersText, AppendOnly):
         related_name="+",
     )
     created_at = models.DateTimeField(_("written at"))
-
-    objects = InternalNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["entry", "created_at", "id"]

@@ -150,7 +150,10 @@ def _refuse_taken_department_code(code: str, *, exclude: int | None = None) -> N
             code="reserved_code",
             field_errors={"code": ["reserved"]},
         )
-    if Department.objects.filter(code=code).exclude(pk=exclude).exists():
+    taken = Department.objects.filter(code=code)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
         raise Invalid(
             _("Another department already uses the code “%(code)s”.") % {"code": code},
             code="code_taken",
@@ -161,11 +164,10 @@ def _refuse_taken_department_code(code: str, *, exclude: int | None = None) -> N
 def _refuse_taken_section_code(
     department: Department, code: str, *, exclude: int | None = None
 ) -> None:
-    if (
-        Section.objects.filter(department=department, code=code)
-        .exclude(pk=exclude)
-        .exists()
-    ):
+    taken = Section.objects.filter(department=department, code=code)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
         raise Invalid(
             _("Another section of this department already uses the code “%(code)s”.")
             % {"code": code},

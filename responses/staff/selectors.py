@@ -234,4 +234,4 @@ def departments() -> list[Department]:
 def internal_notes(entry: TrackerEntry) -> list[InternalNote]:
     """An entry's internal notes, oldest first (one query). Callers check
     ``note_view_refusal`` first: nothing else reads this table."""
-    return list(InternalNote.objects.for_entry(entry))
+    return list(InternalNote.objects.filter(entry=entry).order_by("created_at", "id"))

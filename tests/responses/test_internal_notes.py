@@ -28,7 +28,7 @@ def note(assigned, official):
     return services.internal_note_create(actor=official, entry=assigned, body=SECRET)
 
 
-# --- Who may read and write -------------------------------------------------------------
+# --- Who may read and write -----------------------------------------------------------
 READERS = {"official", "admin"}
 
 
@@ -162,7 +162,7 @@ def test_posting_a_note_as_another_department_is_a_403(login, other_official, as
     assert not InternalNote.objects.exists()
 
 
-# --- The other doors ---------------------------------------------------------------------
+# --- The other doors ------------------------------------------------------------------
 def test_the_api_never_shows_notes_even_to_the_department(note, login, official):
     client = login(official)
     pk = note.entry.proposal_id

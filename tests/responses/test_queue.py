@@ -57,7 +57,7 @@ def _ids(user, **filters):
     return [e.pk for e in selectors.queue_entries(user, QueueFilters(**filters))]
 
 
-# --- Who sees the queue -----------------------------------------------------------------
+# --- Who sees the queue ---------------------------------------------------------------
 @pytest.mark.parametrize(
     "role,allowed",
     [
@@ -98,7 +98,7 @@ def test_the_queue_page_sends_anonymous_visitors_to_log_in(client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-# --- Whose items ------------------------------------------------------------------------
+# --- Whose items ----------------------------------------------------------------------
 def test_a_section_official_sees_their_section_and_the_departments_unsectioned_items(
     admin_user, department, roads, rivers, road_official, other_department
 ):
@@ -244,7 +244,7 @@ def test_the_queue_page_shows_section_and_counts(
     assert "Overdue" in page
 
 
-# --- Taking an item ---------------------------------------------------------------------
+# --- Taking an item -------------------------------------------------------------------
 def test_taking_an_item_of_my_section_makes_me_in_charge_and_is_audited(
     admin_user, department, roads, road_official
 ):

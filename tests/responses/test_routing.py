@@ -93,7 +93,7 @@ def test_the_routing_page_is_403_for_others(role, request, login, category, sect
     assert not AssignmentRule.objects.exists()
 
 
-# --- Bad input --------------------------------------------------------------------------
+# --- Bad input ------------------------------------------------------------------------
 def test_a_rule_duplicating_another_is_a_conflict(admin_user, rule, category):
     other = factories.SectionFactory()
     with pytest.raises(Conflict) as caught:
@@ -187,7 +187,7 @@ def test_editing_and_removing_rules_is_audited(admin_user, rule):
     assert not AssignmentRule.objects.exists()
 
 
-# --- Automatic assignment ---------------------------------------------------------------
+# --- Automatic assignment -------------------------------------------------------------
 def test_reaching_the_threshold_assigns_by_the_rule(rule, routed_proposal, section):
     entry = _reach_threshold(routed_proposal)
     assert entry.department_id == section.department_id
