@@ -227,3 +227,25 @@ def test_later_emails_about_the_proposal_do_not_carry_notes(
     for notification in Notification.objects.all():
         assert MARKER not in str(notification.data)
     assert not any(MARKER in m.body for m in mail.outbox)
+
+
+def test_an_official_of_another_section_of_the_department_reads_notes(
+    note, assigned, department
+):
+    from participation.accounts.models import Role
+
+    colleague = factories.grant(
+        factories.UserFactory(),
+        Role.OFFICIAL,
+        section=factories.SectionFactory(department=department),
+    )
+    assert staff_rules.note_view_refusal(colleague, assigned) is None
+
+
+def test_the_console_offers_section_and_official_to_the_department(
+    assigned, login, official
+):
+    page = login(official).get(f"/proposals/{assigned.proposal_id}/tracker/")
+    html = page.content.decode()
+    assert 'name="section"' in html and 'name="assignee"' in html
+    assert 'id="notes"' in html
