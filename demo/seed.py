@@ -56,6 +56,7 @@ EXTENSIONS = (
     ("demo.responses", "seed_responses", "official responses and the tracker"),
     ("demo.moderation", "seed_moderation", "reports, hides and blocks"),
     ("demo.live", "seed_live", "live meeting sessions"),
+    ("demo.routing", "seed_routing", "sections, routing rules and a routed proposal"),
     ("demo.privacy", "seed_privacy", "terms accepted and the data-access log"),
 )
 

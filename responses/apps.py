@@ -16,6 +16,8 @@ class Config(AppConfig):
         from proposals import events
         from responses import live, questionnaire, reminders, selectors, services  # noqa: F401
         from responses.api import views as api
+        from responses.staff import panels
+        from responses.staff import rules as staff_rules  # noqa: F401
 
         # A proposal reaching its support threshold enters the tracker in the same
         # transaction as the support that tipped it over.
@@ -33,3 +35,5 @@ class Config(AppConfig):
         for kind in questionnaire.KINDS:
             email.register_context(kind, questionnaire.questionnaire_email_context)
         from responses import erasure  # noqa: F401  (what leaving erases)
+        # The staff dashboard's "Official work" and routing panels.
+        panels.register_panels()

@@ -22,6 +22,7 @@ DOCUMENT_KEYS = (
     "entered_at",
     "entered_via",
     "department",
+    "section",
     "assigned_at",
     "response_due_at",
     "overdue",
@@ -96,6 +97,13 @@ def tracker_document(proposal: Proposal) -> dict[str, Any]:
                 "name": dept.name,
                 "name_en": dept.name_en,
                 "url": absolute_url(dept.get_absolute_url()),
+            },
+            "section": None
+            if entry.section is None
+            else {
+                "code": f["section"],
+                "name": entry.section.name,
+                "name_en": entry.section.name_en,
             },
             "assigned_at": _iso(f["assigned_at"]),
             "response_due_at": _iso(f["response_due_at"]),

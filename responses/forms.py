@@ -97,25 +97,6 @@ class ForwardForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
-    department = DepartmentChoiceField(
-        label=_("Department"),
-        queryset=None,
-        empty_label=_("Choose a department"),
-        error_messages={"required": _("Choose the department that will answer.")},
-    )
-    note = TextField(
-        label=_("Note (optional, public)"),
-        required=False,
-        max_length=500,
-        widget=forms.TextInput(),
-    )
-
-    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
-
-
 class ClaimForm(forms.Form):
     department = DepartmentChoiceField(
         label=_("For department"),

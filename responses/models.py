@@ -89,6 +89,29 @@ def department_label(department: Any) -> str:
     return department.name
 
 
+def section_label(section: Any) -> str:
+    """A section's name in the reader's language (``name_en`` in English)."""
+    if section is None:
+        return ""
+    if (get_language() or "ja").startswith("en") and section.name_en:
+        return section.name_en
+    return section.name
+
+
+def place_label(department: Any, section: Any = None) -> str:
+    """Where an entry is handled, as residents read it: "土木部 道路課" in
+    Japanese, "Roads Section, Public Works" in English; the department alone
+    without a section."""
+    if department is None:
+        return ""
+    if section is None:
+        return department_label(department)
+    return str(_("%(section)s, %(department)s")) % {
+        "section": section_label(section),
+        "department": department_label(department),
+    }
+
+
 class EntryVia(models.TextChoices):
     THRESHOLD = "threshold", _("Reached its support threshold")
     FORWARDED = "forwarded", _("Forwarded by a facilitator")
@@ -116,6 +139,24 @@ class TrackerEntry(models.Model):
         blank=True,
         related_name="tracker_entries",
         verbose_name=_("department"),
+    )
+    # The section (課) of the department that handles it, and the official who
+    # took it (internal: the public sees the section and department only).
+    section = models.ForeignKey(
+        "spaces.Section",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tracker_entries",
+        verbose_name=_("section"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("official in charge"),
     )
     entered_at = models.DateTimeField(_("entered the tracker at"))
     entered_via = models.CharField(
@@ -190,6 +231,8 @@ class TrackerEntry(models.Model):
         indexes = [
             models.Index(fields=["decision", "response_due_at"]),
             models.Index(fields=["department", "decision"]),
+            models.Index(fields=["section", "response_due_at"]),
+            models.Index(fields=["assignee", "response_due_at"]),
             models.Index(fields=["process", "decision"]),
             models.Index(fields=["decided_at", "response_due_at"]),
             models.Index(fields=["entered_at"]),
@@ -206,6 +249,10 @@ class TrackerEntry(models.Model):
             models.CheckConstraint(
                 name="tracker_implementation_after_acceptance",
                 condition=Q(implementation="") | Q(decision__in=_values(ACCEPTING)),
+            ),
+            models.CheckConstraint(
+                name="tracker_section_needs_department",
+                condition=Q(section__isnull=True) | Q(department__isnull=False),
             ),
             models.CheckConstraint(
                 name="tracker_decision_has_response",
@@ -291,6 +338,14 @@ class TrackerEntry(models.Model):
     @property
     def department_label(self) -> str:
         return department_label(self.department)
+
+    @property
+    def section_label(self) -> str:
+        return section_label(self.section)
+
+    @property
+    def place_label(self) -> str:
+        return place_label(self.department, self.section)
 
 
 class Response(models.Model):
@@ -596,6 +651,7 @@ class EventKind(models.TextChoices):
     ENTERED = "entered", _("Entered the tracker")
     FORWARDED = "forwarded", _("Forwarded to the tracker")
     ASSIGNED = "assigned", _("Assigned")
+    AUTO_ASSIGNED = "auto_assigned", _("Assigned automatically")
     REASSIGNED = "reassigned", _("Reassigned")
     CLAIMED = "claimed", _("Claimed by the department")
     STATUS = "status", _("Status changed")
@@ -632,6 +688,20 @@ class TrackerEvent(AppendOnly):
         blank=True,
         related_name="+",
     )
+    section = models.ForeignKey(
+        "spaces.Section",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    previous_section = models.ForeignKey(
+        "spaces.Section",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -663,12 +733,24 @@ class TrackerEvent(AppendOnly):
             return str(_("Forwarded to the tracker by %(name)s.")) % {
                 "name": self.actor_name
             }
+        where = place_label(self.department, self.section)
         if self.kind in (EventKind.ASSIGNED, EventKind.CLAIMED):
-            return str(_("Assigned to %(department)s.")) % {"department": dept}
+            return str(_("Assigned to %(department)s.")) % {"department": where}
+        if self.kind == EventKind.AUTO_ASSIGNED:
+            english = (get_language() or "ja").startswith("en")
+            category = (data.get("category_name_en") if english else None) or data.get(
+                "category_name", ""
+            )
+            return str(
+                _(
+                    "Assigned automatically to %(department)s by the routing rule "
+                    "for “%(category)s”."
+                )
+            ) % {"department": where, "category": category}
         if self.kind == EventKind.REASSIGNED:
             return str(_("Reassigned from %(old)s to %(new)s.")) % {
-                "old": department_label(self.previous_department),
-                "new": dept,
+                "old": place_label(self.previous_department, self.previous_section),
+                "new": where,
             }
         if self.kind == EventKind.STATUS:
             return str(_("%(department)s: %(status)s.")) % {
@@ -713,3 +795,89 @@ class TrackerEvent(AppendOnly):
                 ) % {"department": dept}
             return str(_("%(department)s answered the dispute.")) % {"department": dept}
         return self.label
+
+
+class AssignmentRule(models.Model):
+    """A line of the routing table: a proposal of ``category`` (in ``process``, or
+    in any process when empty) that enters the tracker is assigned to ``section``
+    and its department. A rule naming the process wins over one that does not."""
+
+    category = models.ForeignKey(
+        "spaces.Category",
+        on_delete=models.CASCADE,
+        related_name="assignment_rules",
+        verbose_name=_("category"),
+    )
+    process = models.ForeignKey(
+        "spaces.Process",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignment_rules",
+        verbose_name=_("process"),
+        help_text=_("Leave empty for every process."),
+    )
+    section = models.ForeignKey(
+        "spaces.Section",
+        on_delete=models.PROTECT,
+        related_name="assignment_rules",
+        verbose_name=_("section"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["category__name", "process__slug", "id"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "process"],
+                condition=Q(process__isnull=False),
+                name="assignmentrule_unique_process",
+            ),
+            models.UniqueConstraint(
+                fields=["category"],
+                condition=Q(process__isnull=True),
+                name="assignmentrule_unique_any_process",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} → {self.section}"
+
+
+class InternalNote(RendersText, AppendOnly):
+    """An official's note on a tracked proposal, for its department and the
+    administrators only: never on a public page, in the API, search, feeds, open
+    data or e-mails (``responses.staff.rules.note_view_refusal`` says who reads)."""
+
+    RENDERED_TEXT = {"body": "body_html"}
+
+    entry = models.ForeignKey(
+        TrackerEntry, on_delete=models.CASCADE, related_name="internal_notes"
+    )
+    body = models.TextField(_("note"), max_length=PROGRESS_MAX)
+    body_html = models.TextField(blank=True, default="", editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    author_name = models.CharField(_("official"), max_length=100)
+    # The department handling the entry when the note was written.
+    department = models.ForeignKey(
+        "spaces.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("written at"))
+
+    class Meta:
+        ordering = ["entry", "created_at", "id"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        indexes = [models.Index(fields=["entry", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.author_name}"

@@ -38,6 +38,10 @@ FIELDS: dict[str, Getter] = {
     "entered_via": lambda e: e.entered_via,
     "department": lambda e: e.department.code if e.department else None,
     "department_name": lambda e: e.department_label,
+    # the section (課) of the department, when one handles it (codes are unique
+    # within a department)
+    "section": lambda e: e.section.code if e.section else None,
+    "section_name": lambda e: e.section_label,
     "assigned_at": lambda e: e.assigned_at,
     "response_due_at": lambda e: e.response_due_at,
     "overdue": lambda e: e.is_overdue,

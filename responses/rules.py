@@ -27,6 +27,7 @@ from participation.errors import Conflict, DomainError, Invalid, NotAllowed
 from proposals.models import Proposal, Support
 from proposals.rules import participation_refusal
 from responses.models import Response, TrackerEntry
+from responses.staff.scope import scope_of
 from responses.transitions import ACCEPTING, Implementation
 
 Refusal = DomainError | None
@@ -67,6 +68,17 @@ def is_department_staff(user: Viewer, entry: TrackerEntry) -> bool:
     if is_admin(user):
         return True
     return entry.department_id is not None and is_official_of(user, entry.department_id)
+
+
+def is_section_staff(user: Viewer, entry: TrackerEntry) -> bool:
+    """Officials of the section handling the entry (or, where it has no section
+    yet, of its department; an official in no section of the department answers
+    for all of it), and admins: who may take it or hand it on."""
+    if is_admin(user):
+        return True
+    if not is_official_of(user, entry.department_id):
+        return False
+    return scope_of(user).covers(entry.department_id, entry.section_id)
 
 
 def _department_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
@@ -134,18 +146,34 @@ def forward_refusal(user: Viewer, proposal: Proposal) -> Refusal:
 
 
 def assign_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
+    """Coordinators assign anything; the officials of the section handling an
+    assigned proposal may hand it on (another section, department or official)."""
     refusal = _login_refusal(user)
     if refusal:
         return refusal
-    if not is_coordinator(user, entry):
-        return _mfa_refusal(user) or NotAllowed(
+    if is_coordinator(user, entry):
+        return _proposal_refusal(entry.proposal)
+    if entry.department_id is not None and is_section_staff(user, entry):
+        return _proposal_refusal(entry.proposal)
+    refusal = _mfa_refusal(user)
+    if refusal:
+        return refusal
+    if entry.department_id is not None and is_official_of(user, entry.department_id):
+        return NotAllowed(
             _(
-                "Only facilitators of this process and administrators can assign a "
-                "proposal to a department. Officials can claim unassigned ones."
-            ),
-            code="not_coordinator",
+                "This proposal is handled by %(section)s. Only its officials can "
+                "hand it on."
+            )
+            % {"section": entry.place_label},
+            code="wrong_section",
         )
-    return _proposal_refusal(entry.proposal)
+    return NotAllowed(
+        _(
+            "Only facilitators of this process and administrators can assign a "
+            "proposal to a department. Officials can claim unassigned ones."
+        ),
+        code="not_coordinator",
+    )
 
 
 def claim_refusal(
@@ -162,13 +190,39 @@ def claim_refusal(
     refusal = _proposal_refusal(entry.proposal)
     if refusal:
         return refusal
-    if entry.department_id is not None:
-        return Conflict(
-            _("This proposal is already assigned to %(department)s.")
-            % {"department": entry.department_label},
-            code="already_assigned",
-        )
-    return None
+    if entry.department_id is None:
+        return None
+    if entry.department_id == department_id:
+        # Taking one of my section's proposals for myself.
+        if not is_section_staff(user, entry):
+            return NotAllowed(
+                _(
+                    "This proposal is handled by %(section)s. Only its officials "
+                    "can take it."
+                )
+                % {"section": entry.place_label},
+                code="wrong_section",
+            )
+        person = signed_in(user)
+        if person is not None and entry.assignee_id == person.pk:
+            return Conflict(
+                _("You already handle this proposal."), code="already_yours"
+            )
+        if entry.assignee_id is not None:
+            return Conflict(
+                _(
+                    "%(name)s already handles this proposal. Ask them, or reassign "
+                    "it with a note."
+                )
+                % {"name": entry.assignee.real_name if entry.assignee else ""},
+                code="already_taken",
+            )
+        return None
+    return Conflict(
+        _("This proposal is already assigned to %(department)s.")
+        % {"department": entry.department_label},
+        code="already_assigned",
+    )
 
 
 def status_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
@@ -288,10 +342,20 @@ def _predicate(refusal_fn: Any, name: str) -> Any:
 
 @rules.predicate
 def can_claim(user: Viewer, entry: TrackerEntry) -> bool:
-    if entry is None or entry.department_id is not None:
+    """An official may claim an unassigned proposal for their department, or take
+    one of their section's that nobody handles yet."""
+    if entry is None:
         return False
     standing = standing_of(user)
-    return standing.mfa_satisfied and bool(standing.department_ids)
+    if not standing.mfa_satisfied or not standing.department_ids:
+        return False
+    if entry.department_id is None:
+        return True
+    return (
+        entry.assignee_id is None
+        and entry.department_id in standing.department_ids
+        and scope_of(user).covers(entry.department_id, entry.section_id)
+    )
 
 
 @rules.predicate

@@ -175,6 +175,7 @@ def _row_queryset() -> QuerySet[TrackerEntry]:
         "proposal__area",
         "process",
         "department",
+        "section",
     )
 
 
@@ -296,6 +297,9 @@ SUMMARY_KEYS = (
     "response_id",
     "review_on",
     "review_due",
+    # added later, after the earlier fields
+    "section",
+    "section_name",
 )
 
 
@@ -305,7 +309,7 @@ def entry_summary(entry: TrackerEntry) -> dict[str, Any]:
 
 def summaries(proposal_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Tracker status of many proposals at once: one query."""
-    entries = TrackerEntry.objects.select_related("department").filter(
+    entries = TrackerEntry.objects.select_related("department", "section").filter(
         proposal_id__in=proposal_ids
     )
     return {entry.proposal_id: entry_summary(entry) for entry in entries}
@@ -413,7 +417,12 @@ class Panel:
 def entry_for_page(proposal_id: int) -> TrackerEntry | None:
     return (
         TrackerEntry.objects.select_related(
-            "department", "process", "response", "response__current", "proposal"
+            "department",
+            "section",
+            "process",
+            "response",
+            "response__current",
+            "proposal",
         )
         .filter(proposal_id=proposal_id)
         .first()
@@ -451,7 +460,9 @@ def timeline(proposal: Proposal, entry: TrackerEntry | None) -> list[Step]:
     if entry is not None:
         events = list(
             TrackerEvent.objects.filter(entry=entry)
-            .select_related("department", "previous_department")
+            .select_related(
+                "department", "previous_department", "section", "previous_section"
+            )
             .order_by("created_at", "pk")
         )
     entered_by_threshold = any(e.kind == EventKind.ENTERED for e in events)
@@ -896,7 +907,12 @@ def feed_events(
         qs = qs.filter(Q(department=department) | Q(entry__department=department))
     return list(
         qs.select_related(
-            "entry", "entry__proposal", "department", "previous_department"
+            "entry",
+            "entry__proposal",
+            "department",
+            "previous_department",
+            "section",
+            "previous_section",
         ).order_by("-created_at", "-pk")[:limit]
     )
 
@@ -937,7 +953,7 @@ def document_data(proposal: Proposal) -> dict[str, Any]:
 
 def proposals_with_tracker(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Add the tracker entry (and department) to a proposals query, for cards."""
-    return qs.select_related("tracker", "tracker__department")
+    return qs.select_related("tracker", "tracker__department", "tracker__section")
 
 
 # --- The API ------------------------------------------------------------------------
@@ -984,7 +1000,9 @@ def api_tracker_entries(filters: TrackerFilters) -> QuerySet[TrackerEntry]:
 def tracked_entry(proposal: Proposal) -> TrackerEntry | None:
     """The proposal's tracker entry, for an official's action on it (one query)."""
     return (
-        TrackerEntry.objects.select_related("proposal", "process", "department")
+        TrackerEntry.objects.select_related(
+            "proposal", "process", "department", "section"
+        )
         .filter(proposal=proposal)
         .first()
     )

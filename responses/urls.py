@@ -1,6 +1,7 @@
 from django.urls import path
 
 from responses import feeds, views
+from responses.staff import urls as staff_urls
 
 app_name = "responses"
 
@@ -54,3 +55,6 @@ urlpatterns = [
         name="comment_delete",
     ),
 ]
+
+# The officials' pages in the staff workspace (responses/staff/).
+urlpatterns += staff_urls.urlpatterns

@@ -50,6 +50,7 @@ from responses.models import (
     Verdict,
 )
 from responses.projection import entry_fields
+from responses.staff import views as staff_views
 from responses.transitions import Implementation
 
 PER_PAGE = 25
@@ -72,7 +73,9 @@ def _proposal_or_404(pk: int) -> Proposal:
 
 def _entry_or_404(proposal: Proposal) -> TrackerEntry:
     entry = (
-        TrackerEntry.objects.select_related("department", "process", "response")
+        TrackerEntry.objects.select_related(
+            "department", "section", "assignee", "process", "response"
+        )
         .filter(proposal=proposal)
         .first()
     )
@@ -158,6 +161,8 @@ CSV_FIELDS = (
     ("last_update", "last_update_kind"),
     ("review_on", "review_on"),
     ("review_due", "review_due"),
+    # Added later, so after the earlier columns (spreadsheets read by position).
+    ("section", "section"),
 )
 CSV_COLUMNS = [column for column, _key in CSV_FIELDS]
 _CSV_KEYS = [key for _column, key in CSV_FIELDS if key != "url"]
@@ -424,7 +429,6 @@ def _manage_context(
     **forms_given: Any,
 ) -> dict[str, Any]:
     user = request.user
-    departments = Department.objects.order_by("code")
     context: dict[str, Any] = {
         "proposal": proposal,
         "entry": entry,
@@ -434,12 +438,12 @@ def _manage_context(
         context.update(
             {
                 "assign_form": forms_given.get("assign_form")
-                or forms.AssignForm(
-                    departments=departments,
+                or staff_views.reassign_form(entry),
+                "claim_form": forms_given.get("claim_form")
+                or forms.ClaimForm(
+                    departments=_official_departments(user),
                     initial={"department": entry.department_id},
                 ),
-                "claim_form": forms_given.get("claim_form")
-                or forms.ClaimForm(departments=_official_departments(user)),
                 "status_form": forms_given.get("status_form") or forms.StatusForm(),
                 "can_assign": rules.assign_refusal(user, entry) is None,
                 "can_claim": bool(rules.can_claim(user, entry)),
@@ -448,6 +452,8 @@ def _manage_context(
                 "revise_refusal": rules.revise_refusal(user, entry),
                 "progress_refusal": rules.progress_refusal(user, entry),
                 "answer_refusal": rules.dispute_answer_refusal(user, entry),
+                # Internal notes: only for the department and the admins.
+                **staff_views.console_context(request, entry),
             }
         )
     else:
@@ -461,7 +467,9 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     entry = (
-        TrackerEntry.objects.select_related("department", "process", "response")
+        TrackerEntry.objects.select_related(
+            "department", "section", "assignee", "process", "response"
+        )
         .filter(proposal=proposal)
         .first()
     )
@@ -537,7 +545,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(_manage_url(proposal))
     entry = _entry_or_404(proposal)
-    form = forms.AssignForm(request.POST, departments=Department.objects.all())
+    form = staff_views.reassign_form(entry, request.POST)
     refusal = rules.assign_refusal(request.user, entry)
     if refusal is not None:
         return doors.refused(request, refusal, back=_tracker_url(proposal))
@@ -553,13 +561,15 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             entry=entry,
             department=form.cleaned_data["department"],
+            section=form.cleaned_data["section"],
+            assignee=form.cleaned_data["assignee"],
             note=form.cleaned_data["note"],
         )
     except DomainError as exc:
         return _console_error(request, proposal, entry, exc, assign_form=form)
     messages.success(
         request,
-        _("Assigned to %(department)s.") % {"department": entry.department_label},
+        _("Assigned to %(department)s.") % {"department": entry.place_label},
     )
     return redirect(_manage_url(proposal))
 
@@ -592,7 +602,7 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _("Claimed for %(department)s. The deadline is shown on the proposal.")
-        % {"department": entry.department_label},
+        % {"department": entry.place_label},
     )
     return redirect(_manage_url(proposal))
 

@@ -98,6 +98,11 @@ class TrackerSummarySerializer(serializers.Serializer):
     implementation_percent = serializers.IntegerField(allow_null=True)
     department = serializers.CharField(allow_null=True, help_text="Department code.")
     department_name = serializers.CharField()
+    section = serializers.CharField(
+        allow_null=True,
+        help_text="Code of the department's section (課) handling it, if any.",
+    )
+    section_name = serializers.CharField()
     entered_at = serializers.DateTimeField()
     response_due_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)

@@ -22,6 +22,16 @@ class Department(models.Model):
     # The office's contact, never a person's: shown on every answer it signs.
     phone = models.CharField(_("office phone"), max_length=40, blank=True)
     email = models.EmailField(_("office e-mail"), blank=True)
+    # 決裁: a draft answer is published only once an approver of the section (or
+    # the department) approves it. Small municipalities may switch it off.
+    approval_required = models.BooleanField(
+        _("answers need approval (決裁)"),
+        default=True,
+        help_text=_(
+            "When on, an official's draft answer is published only after an "
+            "approver of the section or department approves it."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -304,7 +304,7 @@ def _tracker_rows() -> Iterator[list[Any]]:
     keys = [field.name for field in TRACKER.fields]
     entries = (
         _entry_qs()
-        .select_related("process", "department")
+        .select_related("process", "department", "section")
         .only(*_TRACKER_COLUMNS)
         .iterator(chunk_size=CHUNK)
     )
@@ -312,6 +312,7 @@ def _tracker_rows() -> Iterator[list[Any]]:
         with clock.frozen(now):
             values = entry_fields(entry, keys)
         values["department"] = values["department"] or ""
+        values["section"] = values["section"] or ""
         yield [values[key] for key in keys]
 
 
@@ -322,6 +323,8 @@ _TRACKER_COLUMNS = (
     "process__slug",
     "department",
     "department__code",
+    "section",
+    "section__code",
     "entered_at",
     "entered_via",
     "response_due_at",
@@ -359,6 +362,12 @@ TRACKER = Dataset(
         Field("implementation_percent", "integer", _("Progress in percent.")),
         Field("completed_at", "datetime", _("When implementation was completed.")),
         Field("disputed", "boolean", _("A completion dispute awaits an answer.")),
+        # Added later, so after the earlier columns (files are read by position).
+        Field(
+            "section",
+            "string",
+            _("Code of its section (課) in that department; empty when none."),
+        ),
     ),
     rows=_tracker_rows,
     count=lambda: _entry_qs().count(),

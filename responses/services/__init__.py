@@ -7,7 +7,10 @@ broadcasts for after commit. Bad input raises a domain error and changes nothing
 
 One module per topic, all re-exported here (``from responses import services``):
 
-- ``tracking``: entering the tracker, assignment, statuses before a decision, overdue
+- ``tracking``: entering the tracker, statuses before a decision, overdue
+- ``assignment``: the routing table, automatic assignment on entry, assignment,
+  reassignment and claim (department, section, official in charge)
+- ``notes``: internal notes of a department on a tracked proposal (never public)
 - ``answers``: publishing a response and revising it
 - ``implementation``: progress updates up to completion
 - ``feedback``: residents confirm or dispute the outcome, rate and discuss a response
@@ -16,6 +19,13 @@ One module per topic, all re-exported here (``from responses import services``):
 """
 
 from responses.services.answers import response_publish, response_revise
+from responses.services.assignment import (
+    assignment_rule_create,
+    assignment_rule_delete,
+    assignment_rule_update,
+    tracker_assign,
+    tracker_claim,
+)
 from responses.services.feedback import (
     dispute_answer,
     outcome_check,
@@ -24,12 +34,11 @@ from responses.services.feedback import (
     response_rate,
 )
 from responses.services.implementation import progress_post
+from responses.services.notes import internal_note_create
 from responses.services.tracking import (
     handling_department_id,
     notify_overdue,
     on_threshold_reached,
-    tracker_assign,
-    tracker_claim,
     tracker_forward,
     tracker_set_status,
 )
@@ -39,8 +48,14 @@ __all__ = [
     "handling_department_id",
     "on_threshold_reached",
     "tracker_forward",
+    # assignment
     "tracker_assign",
     "tracker_claim",
+    "assignment_rule_create",
+    "assignment_rule_update",
+    "assignment_rule_delete",
+    # notes
+    "internal_note_create",
     "tracker_set_status",
     "notify_overdue",
     # answers

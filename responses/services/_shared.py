@@ -24,7 +24,7 @@ from participation.errors import Invalid
 from participation.live import broadcast
 from participation.notifications import services as notifications
 from participation.notifications.reasons import Audience
-from participation.spaces.models import Department
+from participation.spaces.models import Department, Section
 from proposals.audience import proposal_audience, proposal_audiences
 from proposals.live import PROPOSAL
 from responses import clock
@@ -38,7 +38,9 @@ def _lock(entry: TrackerEntry | int) -> TrackerEntry:
     pk = entry if isinstance(entry, int) else entry.pk
     return (
         TrackerEntry.objects.select_for_update(of=("self",))
-        .select_related("proposal", "department", "process", "response")
+        .select_related(
+            "proposal", "department", "section", "assignee", "process", "response"
+        )
         .get(pk=pk)
     )
 
@@ -86,6 +88,7 @@ def _check_review_on(decision: str, review_on: date | None) -> date | None:
 def _snapshot(entry: TrackerEntry) -> dict[str, Any]:
     return {
         "department": entry.department.code if entry.department else None,
+        "section": entry.section.code if entry.section else None,
         "decision": entry.decision,
         "implementation": entry.implementation,
         "percent": entry.implementation_percent,
@@ -104,6 +107,7 @@ def _event(
     at: Any = None,
     department: Department | None = None,
     previous_department: Department | None = None,
+    previous_section: Section | None = None,
     data: dict[str, Any] | None = None,
 ) -> TrackerEvent:
     at = at or clock.now()
@@ -114,6 +118,9 @@ def _event(
         actor_name=str(getattr(actor, "real_name", "") or ""),
         department=department if department is not None else entry.department,
         previous_department=previous_department,
+        # Where it is handled: the entry's section at the time of the event.
+        section=entry.section,
+        previous_section=previous_section,
         data=data or {},
     )
     entry.last_update_at = at
@@ -218,6 +225,7 @@ def _record_change(
     notice: Notice | None,
     event_data: dict[str, Any] | None = None,
     previous_department: Department | None = None,
+    previous_section: Section | None = None,
     audit_extra: dict[str, Any] | None = None,
 ) -> None:
     """The tail of every write to a locked entry, in this order: the public timeline
@@ -230,6 +238,7 @@ def _record_change(
         actor=actor,
         at=at,
         previous_department=previous_department,
+        previous_section=previous_section,
         data=event_data,
     )
     entry.save()

@@ -1,6 +1,7 @@
 """Entering the tracker and following a proposal until it is answered: entry (by the
-threshold or a facilitator's forward), assignment and claim, the statuses before a
-decision, and the overdue reminder.
+threshold or a facilitator's forward, routed by ``assignment.route``), the statuses
+before a decision, and the overdue reminder. Assignment and claim are in
+``assignment``.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from participation.accounts.types import Actor
 from participation.audit import services as audit
 from participation.checks import check_length, refuse
 from participation.errors import Conflict, Invalid
-from participation.spaces.models import Department
 from proposals.models import Proposal
 from responses import clock, rules
 from responses.models import EntryVia, EventKind, TrackerEntry
+from responses.services import assignment
 from responses.services._shared import (
     Notice,
     _audience,
@@ -74,6 +75,8 @@ def _enter(
             "note": note,
         },
     )
+    # A routing rule for its category assigns it at once (still reassignable).
+    assignment.route(entry)
     _broadcast(entry, "entered")
     return entry
 
@@ -113,83 +116,6 @@ def tracker_forward(
     entry = _enter(proposal, via=EntryVia.FORWARDED, actor=actor, note=note)
     _notify(entry, _audience(entry), "tracker.forwarded", actor=actor)
     return entry
-
-
-# --- Assignment ----------------------------------------------------------------------
-@transaction.atomic
-def tracker_assign(
-    *, actor: Actor, entry: TrackerEntry, department: Department | None, note: str = ""
-) -> TrackerEntry:
-    """Assign (or reassign) a tracked proposal to a department."""
-    locked = _lock(entry)
-    refuse(rules.assign_refusal(actor, locked))
-    if department is None:
-        raise Invalid(
-            _("Choose the department that will answer."),
-            field_errors={"department": ["required"]},
-        )
-    if locked.department_id == department.pk:
-        raise Conflict(
-            _("This proposal is already assigned to %(department)s.")
-            % {"department": locked.department_label},
-            code="already_assigned",
-        )
-    note = check_length(note, field="note", low=0, high=500)
-    before = _snapshot(locked)
-    previous = locked.department
-    now = clock.now()
-    locked.department = department
-    locked.assigned_at = now
-    # A new department hears about an overdue proposal afresh.
-    locked.overdue_notified_at = None
-    _record_change(
-        entry=locked,
-        kind=EventKind.REASSIGNED if previous is not None else EventKind.ASSIGNED,
-        actor=actor,
-        at=now,
-        previous_department=previous,
-        event_data={"note": note} if note else {},
-        action="tracker.reassign" if previous is not None else "tracker.assign",
-        before=before,
-        audit_extra={"note": note},
-        notice=Notice(
-            "proposal.assigned",
-            _audience(locked) | _department_officials(department.pk),
-        ),
-        change="assigned",
-    )
-    return locked
-
-
-@transaction.atomic
-def tracker_claim(
-    *, actor: Actor, entry: TrackerEntry, department: Department | None
-) -> TrackerEntry:
-    """An official takes an unassigned proposal for their department."""
-    locked = _lock(entry)
-    refuse(rules.claim_refusal(actor, locked, department.pk if department else None))
-    assert department is not None  # the refusal covers a missing department
-    before = _snapshot(locked)
-    now = clock.now()
-    locked.department = department
-    locked.assigned_at = now
-    locked.overdue_notified_at = None
-    _record_change(
-        entry=locked,
-        kind=EventKind.CLAIMED,
-        actor=actor,
-        at=now,
-        action="tracker.claim",
-        before=before,
-        notice=Notice(
-            "proposal.assigned",
-            _audience(locked)
-            | _department_officials(department.pk)
-            | _coordinators(locked),
-        ),
-        change="assigned",
-    )
-    return locked
 
 
 # --- Status without a decision --------------------------------------------------------

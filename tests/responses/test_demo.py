@@ -88,3 +88,42 @@ def test_every_step_is_in_the_audit_log():
 def test_tracker_pages_render_the_demo(client):
     for path in ("/tracker/", "/tracker/departments/", "/tracker/export.csv"):
         assert client.get(path).status_code == 200
+
+
+def test_the_demo_departments_have_sections_and_routing_rules():
+    from participation.spaces.models import Section
+    from responses.models import AssignmentRule
+
+    assert Section.objects.filter(department__code="public-works").count() >= 2
+    assert AssignmentRule.objects.count() >= 3
+    assert Section.objects.exclude(phone="").exclude(email="").exists()
+
+
+def test_the_demo_official_belongs_to_a_section():
+    from participation.accounts.models import RoleGrant
+
+    grant = RoleGrant.objects.get(
+        user__email="official@example.org", department__code="public-works"
+    )
+    assert grant.section is not None and grant.section.code == "roads"
+
+
+def test_a_demo_proposal_was_assigned_automatically_on_entering():
+    from responses.models import EventKind
+
+    entry = TrackerEntry.objects.get(events__kind=EventKind.AUTO_ASSIGNED)
+    assert entry.section is not None
+    assert entry.department_id == entry.section.department_id
+    assert AuditEvent.objects.filter(
+        action="tracker.auto_assign", target_id=str(entry.pk)
+    ).exists()
+
+
+def test_the_demo_official_sees_a_queue(client, settings):
+    from participation.accounts.models import User
+
+    settings.STAFF_MFA_REQUIRED = False  # as make run's demo accounts (DEBUG)
+    client.force_login(User.objects.get(email="official@example.org"))
+    response = client.get("/staff/queue/")
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count > 0

@@ -204,18 +204,20 @@ def test_the_demo_covers_the_cases():
 
 
 def _with_review(rows: Iterator[TrackerEntry]) -> Iterator[list[Any]]:
-    """The columns added since (the review date, last), after the old ones."""
+    """The columns added since (the review date, the section), after the old
+    ones."""
     entries = list(rows)
     for entry, row in zip(entries, csv_rows_before(iter(entries)), strict=True):
         review_on = entry.review_on.isoformat() if entry.review_on else None
-        yield [*row, review_on, "yes" if entry.review_due else "no"]
+        section = entry.section.code if entry.section else None
+        yield [*row, review_on, "yes" if entry.review_due else "no", section]
 
 
 def test_the_csv_is_byte_for_byte_what_it_was(client):
     served = b"".join(client.get("/tracker/export.csv").streaming_content)
     before = b"".join(
         csvwriter.csv_chunks(
-            [*CSV_COLUMNS_BEFORE, "review_on", "review_due"],
+            [*CSV_COLUMNS_BEFORE, "review_on", "review_due", "section"],
             _with_review(selectors.csv_rows(selectors.TrackerFilters())),
         )
     )
@@ -224,7 +226,19 @@ def test_the_csv_is_byte_for_byte_what_it_was(client):
 
 
 def test_the_open_data_tracker_rows_are_what_they_were(client):
-    assert typed(datasets.TRACKER.rows()) == typed(opendata_rows_before())
+    assert typed(datasets.TRACKER.rows()) == typed(
+        [*row, entry.section.code if entry.section else ""]
+        for row, entry in zip(
+            opendata_rows_before(),
+            TrackerEntry.objects.filter(
+                process_id__in=datasets._public_processes(),
+                proposal__hidden_at__isnull=True,
+            )
+            .select_related("section")
+            .order_by("id"),
+            strict=True,
+        )
+    )
     served = client.get("/opendata/tracker.csv")
     assert served.status_code == 200
 
@@ -235,6 +249,10 @@ def test_the_api_summary_is_what_it_was():
         repr(
             entry_summary_before(e)
             | {"review_on": e.review_on, "review_due": e.review_due}
+            | {
+                "section": e.section.code if e.section else None,
+                "section_name": e.section_label,
+            }
         )
         for e in entries
     ]
