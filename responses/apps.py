@@ -35,5 +35,6 @@ class Config(AppConfig):
         for kind in questionnaire.KINDS:
             email.register_context(kind, questionnaire.questionnaire_email_context)
         from responses import erasure  # noqa: F401  (what leaving erases)
+
         # The staff dashboard's "Official work" and routing panels.
         panels.register_panels()
