@@ -1,4 +1,4 @@
-""""For you": processes, proposals and answers matching the attributes a resident
+"""For you: processes, proposals and answers matching the attributes a resident
 chose to give (``participation.attributes``), each with why it is shown.
 
 Only what the person chose counts: their municipality, their interests
@@ -45,7 +45,7 @@ class Item:
 
     @property
     def why(self) -> str:
-        """The chosen attributes that matched, as one list ("子育て・教育、みなみ市")."""
+        """The chosen attributes that matched, as one list (子育て・教育、みなみ市)."""
         return pgettext("list separator", ", ").join(self.reasons)
 
 
@@ -237,9 +237,7 @@ def digest_block(user: Any, start: datetime, end: datetime) -> dict[str, Any] | 
         elif item.kind == "proposal":
             title, url = item.obj.title, item.obj.get_absolute_url()
         else:
-            title = str(
-                _("Answer: %(title)s") % {"title": item.obj.proposal.title}
-            )
+            title = str(_("Answer: %(title)s") % {"title": item.obj.proposal.title})
             url = item.obj.get_absolute_url()
         items.append(
             {

@@ -21,8 +21,8 @@ makes a digest by itself: a period without notifications sends nothing.
 
 from __future__ import annotations
 
-from collections import defaultdict
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any

@@ -735,7 +735,7 @@ MODERATION = Dataset(
 )
 
 
-# --- participation by group ------------------------------------------------------------
+# --- participation by group ---------------------------------------------------------
 
 
 def _group_rows() -> Iterator[list[Any]]:
@@ -786,7 +786,11 @@ PARTICIPATION_BY_GROUP = Dataset(
         Field("name_en", "string", _("Name in English.")),
         Field("window_start", "date", _("First day of the 12 months counted.")),
         Field("participants", "integer", _("Residents who took part.")),
-        Field("new_participants", "integer", _("Residents taking part for the first time.")),
+        Field(
+            "new_participants",
+            "integer",
+            _("Residents taking part for the first time."),
+        ),
         Field("proposals", "integer", _("Proposals posted (not hidden).")),
         Field("comments", "integer", _("Comments posted (shown).")),
         Field("supports", "integer", _("Supports given.")),

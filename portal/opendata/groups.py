@@ -188,7 +188,9 @@ def _content(
     process: Process | None, grouping: Grouping, since: datetime
 ) -> dict[str, dict[str, tuple[int, int]]]:
     """{column: {group: (count, people)}} of the shown proposals, comments, supports."""
-    proposals = Proposal.objects.filter(process_id__in=_public(), hidden_at__isnull=True)
+    proposals = Proposal.objects.filter(
+        process_id__in=_public(), hidden_at__isnull=True
+    )
     comments = Comment.objects.shown().filter(proposal__process_id__in=_public())
     supports = Support.objects.filter(proposal__process_id__in=_public())
     if process is not None:

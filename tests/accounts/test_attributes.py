@@ -49,9 +49,10 @@ def give(user, area=None, category=None, **kwargs):
 def test_page_asks_for_nothing_and_says_what_each_attribute_is_for(login, resident):
     html = login(resident).get("/accounts/attributes/").content.decode()
     for purpose in PURPOSES.values():
-        assert str(purpose).replace("“", "&ldquo;")[:40] in html or str(purpose)[
-            :40
-        ] in html
+        assert (
+            str(purpose).replace("“", "&ldquo;")[:40] in html
+            or str(purpose)[:40] in html
+        )
     assert "required" not in html.split("<form", 1)[1].split("</form>", 1)[0]
 
 

@@ -1,4 +1,4 @@
-""""For you": what matches the attributes a resident chose, on the home page and
+"""The "For you": what matches the attributes a resident chose, on the home page and
 in the digest, each with why; nothing inferred from reading; fixed queries."""
 
 from __future__ import annotations
@@ -78,7 +78,11 @@ def test_words_to_hear_about_match_titles(resident, process):
 
 
 def test_hear_about_words_are_split_on_japanese_separators():
-    assert hear_about_terms("バス　路線、ベンチ,a 公園 公園") == ["バス", "路線", "ベンチ"]
+    assert hear_about_terms("バス　路線、ベンチ,a 公園 公園") == [
+        "バス",
+        "路線",
+        "ベンチ",
+    ]
 
 
 def test_processes_in_the_chosen_municipality(resident, minami):
@@ -130,9 +134,7 @@ def test_nothing_is_inferred_from_what_the_resident_read_or_supported(
     assert read not in [item.obj for item in found.proposals]
 
 
-def test_hidden_own_and_draft_proposals_are_left_out(
-    resident, process, childcare
-):
+def test_hidden_own_and_draft_proposals_are_left_out(resident, process, childcare):
     choose(resident, interests=[childcare])
     factories.ProposalFactory(
         process=process, category=childcare, hidden_at=timezone.now()
@@ -171,7 +173,9 @@ def test_home_page_query_count_does_not_grow_with_matches(
     assert len(few.captured_queries) == len(many.captured_queries)
 
 
-def test_for_you_runs_six_queries(resident, process, childcare, django_assert_num_queries):
+def test_for_you_runs_six_queries(
+    resident, process, childcare, django_assert_num_queries
+):
     choose(resident, interests=[childcare])
     for _ in range(3):
         factories.ProposalFactory(process=process, category=childcare)
