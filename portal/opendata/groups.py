@@ -30,9 +30,10 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from participation.attributes.models import ResidentAttributes
 from participation.attributes.selectors import GROUPINGS, Grouping
 from participation.spaces.models import Process
 from portal.opendata.kpis import (
@@ -327,6 +328,89 @@ def group_table(
         participants=total.participants,
         given=given,
     )
+
+
+@dataclass
+class GivenCounts:
+    """Of the participants in the window, how many gave each attribute (None: too
+    few gave it, or too few did not, to say)."""
+
+    participants: int | None
+    counts: dict[str, int | None]
+
+
+def _given_flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0))
+
+
+def given_counts(*, process: Process | None, since: datetime) -> GivenCounts:
+    """One query: of the participants, how many gave an age band, a municipality,
+    interests, words to hear about."""
+    parts = []
+    for qs, user_field, process_field in _sources(process):
+        if process is not None:
+            qs = qs.filter(**{process_field: process.pk})
+        prefix = f"{user_field}__resident_attributes"
+        interests = ResidentAttributes.interests.through.objects.filter(
+            residentattributes_id=OuterRef(f"{user_field}_id")
+        )
+        parts.append(
+            qs.filter(created_at__gte=since)
+            .order_by()
+            .annotate(
+                uid=F(f"{user_field}_id"),
+                g_age=_given_flag(Q(**{f"{prefix}__age_band__gt": ""})),
+                g_area=_given_flag(Q(**{f"{prefix}__area__isnull": False})),
+                g_interests=Case(
+                    When(Exists(interests), then=Value(1)), default=Value(0)
+                ),
+                g_words=_given_flag(Q(**{f"{prefix}__hear_about__gt": ""})),
+            )
+            .values_list("uid", "g_age", "g_area", "g_interests", "g_words")
+        )
+    union, params = _union_sql(parts)
+    (row,) = _fetch(
+        "SELECT COUNT(DISTINCT a.uid), "
+        + ", ".join(
+            f"COUNT(DISTINCT CASE WHEN a.{c} = 1 THEN a.uid END)"
+            for c in ("g_age", "g_area", "g_interests", "g_words")
+        )
+        + f" FROM ({union}) AS a",
+        params,
+    )
+    everyone = int(row[0] or 0)
+    counts: dict[str, int | None] = {}
+    for name, value in zip(
+        ("age_band", "area", "interests", "hear_about"), row[1:], strict=True
+    ):
+        given = int(value or 0)
+        # "given" and "not given" are two cells adding up to the total.
+        hidden = suppress([given, everyone - given])
+        counts[name] = None if any(hidden) else given
+    return GivenCounts(participants=_floor(everyone), counts=counts)
+
+
+def attributes_given(
+    *,
+    process: Process | None = None,
+    months: int = 12,
+    now: datetime | None = None,
+) -> GivenCounts:
+    """How many of the window's participants gave each attribute (cached)."""
+    if months not in MONTH_CHOICES:
+        raise ValueError(f"months must be one of {MONTH_CHOICES}")
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    key = (
+        f"kpigiven:{process.pk if process else 'all'}:{months}:"
+        f"{local:%Y-%m-%d}:{connection.vendor}"
+    )
+    found = cache.get(key)
+    if found is None:
+        since = _aware(month_starts(now, months)[0])
+        found = given_counts(process=process, since=since)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def participation_by_group(

@@ -179,5 +179,6 @@ def stats(request: HttpRequest) -> HttpResponse:
             "group_tables": groups.participation_by_group(
                 process=process, months=months
             ),
+            "given": groups.attributes_given(process=process, months=months),
         },
     )

@@ -299,4 +299,46 @@ def test_api_stats_carry_the_group_tables(client, process):
     groups = {t["grouping"]: t for t in data["by_group"]}
     thirties = next(g for g in groups["age_band"]["groups"] if g["group"] == "30s")
     assert thirties["participants"] == 6
+    assert data["attributes_given"] == {
+        "participants": 6,
+        "age_band": 6,
+        "area": 0,
+        "interests": 0,
+        "hear_about": 0,
+    }
     json.dumps(data)
+
+
+def test_how_many_participants_gave_each_attribute(process):
+    area = factories.AreaFactory()
+    interest = factories.CategoryFactory()
+    gave_all = people(6, age_band="30s", area=area)
+    for person in gave_all:
+        attributes_save(
+            user=person,
+            age_band="30s",
+            area=area,
+            interests=[interest],
+            hear_about="バス",
+        )
+    propose(process, gave_all)
+    propose(process, people(7, age_band="40s"))
+    propose(process, people(2))
+    cache.clear()
+    from portal.opendata.groups import attributes_given
+
+    given = attributes_given(now=NOW)
+    assert given.participants == 15
+    assert given.counts["age_band"] is None  # 13 gave it, 2 did not: withheld
+    assert given.counts["area"] == 6
+    assert given.counts["interests"] == 6
+    assert given.counts["hear_about"] == 6
+
+
+def test_stats_page_lists_what_participants_chose_to_tell(client, process):
+    propose(process, people(6, age_band="30s"))
+    propose(process, people(9))
+    html = client.get("/stats/").content.decode()
+    assert "What participants chose to tell" in html
+    assert "age band: 6" in html
+    assert "interests: 0" in html
