@@ -57,6 +57,7 @@ EXTENSIONS = (
     ("demo.moderation", "seed_moderation", "reports, hides and blocks"),
     ("demo.live", "seed_live", "live meeting sessions"),
     ("demo.routing", "seed_routing", "sections, routing rules and a routed proposal"),
+    ("demo.attributes", "seed_attributes", "attributes residents chose to give"),
     ("demo.privacy", "seed_privacy", "terms accepted and the data-access log"),
 )
 

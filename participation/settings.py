@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "participation",
     "participation.accounts",
+    "participation.attributes",
     "participation.spaces",
     "participation.audit",
     "participation.moderation",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("participation.staff.urls")),
     path("", include("participation.privacy.urls")),
     path("", include("participation.accounts.urls")),
+    path("", include("participation.attributes.urls")),
     path("", include("participation.spaces.urls")),
     path("", include("proposals.urls")),
     path("", include("responses.urls")),

@@ -18,6 +18,7 @@ from participation.api.base import ApiMixin
 from participation.api.serializers import absolute
 from participation.search.models import SearchDocument
 from participation.spaces.models import Process
+from portal.opendata.groups import attributes_given, participation_by_group
 from portal.opendata.kpis import MONTH_CHOICES, participation_kpis
 from portal.search import selectors
 
@@ -134,6 +135,19 @@ class StatsSerializer(serializers.Serializer):
     months = serializers.ListField(child=serializers.DictField())
     totals = serializers.DictField()
     by_process = serializers.ListField(child=serializers.DictField())
+    attributes_given = serializers.DictField(
+        help_text=(
+            "Of the participants, how many gave each attribute (null: withheld to "
+            "protect a small group)."
+        )
+    )
+    by_group = serializers.ListField(
+        child=serializers.DictField(),
+        help_text=(
+            "Participation by the age band and the municipality residents chose to "
+            "give; withheld figures are null and named in `withheld`."
+        ),
+    )
 
 
 class StatsView(ApiMixin, APIView):
@@ -156,4 +170,10 @@ class StatsView(ApiMixin, APIView):
         kwargs: dict[str, Any] = {"process": process}
         if params.get("months"):
             kwargs["months"] = int(params["months"])
-        return Response(participation_kpis(**kwargs).as_dict())
+        data = participation_kpis(**kwargs).as_dict()
+        data["by_group"] = [
+            table.as_dict() for table in participation_by_group(**kwargs)
+        ]
+        given = attributes_given(**kwargs)
+        data["attributes_given"] = {"participants": given.participants, **given.counts}
+        return Response(data)

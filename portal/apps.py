@@ -9,3 +9,10 @@ class Config(AppConfig):
     name = "portal"
     label = "portal"
     verbose_name = _("Site pages and open data")
+
+    def ready(self) -> None:
+        # Models are loaded only now (ARCHITECTURE.md, "function-local imports").
+        from participation.notifications import digests
+        from portal import foryou
+
+        digests.register_block(foryou.digest_block)

@@ -11,19 +11,26 @@ sending. A person's digest lists the notifications of the period whose group the
 receive in that digest, and at the top the answers about their own or supported
 proposals (already e-mailed one by one) if this is their first digest (daily
 when they have a daily group, else weekly). Nothing new: no digest.
+
+Apps above the core add blocks of their own to a digest with :func:`register_block`
+(``portal`` adds "For you"): ``func(user, start, end) -> dict | None``, called in
+the recipient's language when the digest is sent, returning ``{"key", "title",
+"intro", "intro_link", "items": [{"title", "link", "why"}]}`` or None. A block never
+makes a digest by itself: a period without notifications sends nothing.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from participation.notifications import email as emails
 from participation.notifications import groups
@@ -38,6 +45,35 @@ from participation.notifications.delivery import (
     send_one,
 )
 from participation.notifications.models import Digest, Notification, SendStatus
+
+logger = logging.getLogger(__name__)
+
+BlockFunc = Callable[[Any, datetime, datetime], "dict[str, Any] | None"]
+_BLOCKS: list[BlockFunc] = []
+
+
+def register_block(func: BlockFunc) -> None:
+    """Add a block to every digest (from an app's ``ready()``); registering the
+    same function twice adds it once."""
+    if func not in _BLOCKS:
+        _BLOCKS.append(func)
+
+
+def blocks_for(user: Any, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """The registered blocks of one person's digest, in their language. A block
+    that fails is left out (and logged): the digest still goes."""
+    blocks = []
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        for func in _BLOCKS:
+            try:
+                block = func(user, start, end)
+            except Exception:
+                logger.exception("digest block %r failed", func)
+                continue
+            if block:
+                blocks.append(block)
+    return blocks
+
 
 PERIODS = (Digest.DAILY, Digest.WEEKLY)
 SEND_BATCH = 50
@@ -202,6 +238,7 @@ def send_digests(digest_ids: Sequence[int]) -> dict[datetime, list[int]]:
                 targets=_targets(news),
                 total=len(answers) + len(news),
                 idstring=f"d{digest.pk}",
+                blocks=blocks_for(digest.user, digest.window_start, digest.window_end),
             )
             if connection is None:
                 connection = get_connection(fail_silently=False)

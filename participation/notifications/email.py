@@ -17,7 +17,7 @@ whatever the functions registered with :func:`register_context` return.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from email.utils import make_msgid
 from typing import Any
 
@@ -211,9 +211,11 @@ def digest_email(
     targets: list[dict[str, Any]],
     total: int,
     idstring: str,
+    blocks: Sequence[dict[str, Any]] = (),
 ) -> EmailMultiAlternatives:
     """A digest: answers first (already sent one by one), then the other news
-    grouped by what it is about, with counts."""
+    grouped by what it is about, with counts, then the blocks registered by other
+    apps (``digests.register_block``)."""
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         title = _("Your daily digest") if period == "daily" else _("Your weekly digest")
         context = {
@@ -228,6 +230,7 @@ def digest_email(
             ],
             "targets": targets,
             "total": total,
+            "blocks": list(blocks),
             "preferences_url": absolute_url(reverse("notifications:preferences")),
             "notifications_url": absolute_url(reverse("notifications:list")),
         }

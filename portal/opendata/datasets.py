@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from participation.moderation.models import ModerationAction
 from participation.site_url import absolute_url
 from participation.spaces.models import Department, Process
+from portal.opendata import groups as group_figures
 from portal.opendata.kpis import MIN_GROUP
 from proposals.models import Comment, Proposal
 from responses import clock
@@ -743,6 +744,82 @@ MODERATION = Dataset(
 )
 
 
+# --- participation by group ---------------------------------------------------------
+
+
+def _group_rows() -> Iterator[list[Any]]:
+    """The /stats/ tables by age band and by municipality, last 12 months; a
+    withheld figure is an empty cell (and named in ``withheld``)."""
+    now = timezone.now()
+    window_start = group_figures.month_starts(now, 12)[0]
+    for table in group_figures.participation_by_group(months=12, now=now):
+        lines = [(row, row.key if row.given else "not_given") for row in table.rows]
+        lines.append((table.total, "all"))
+        for row, group in lines:
+            yield [
+                table.grouping.key,
+                group,
+                str(row.label) if row.given else "",
+                row.label_en if row.given else "",
+                window_start,
+                *(getattr(row, name) for name in group_figures.COLUMNS),
+                " ".join(row.withheld),
+                table.given if group == "all" else None,
+            ]
+
+
+def _group_count() -> int:
+    return sum(
+        len(table.rows) + 1 for table in group_figures.participation_by_group(months=12)
+    )
+
+
+PARTICIPATION_BY_GROUP = Dataset(
+    slug="participation_by_group",
+    title=_("Participation by age band and municipality"),
+    description=_(
+        "Participation over the last 12 months by the age band and the municipality "
+        "residents chose to give (optional): one row per group, one for those who "
+        "did not give it, and one for everyone. Figures about fewer than 5 people, "
+        "and as many others as it takes for them not to be worked out from the "
+        "total, are left empty."
+    ),
+    fields=(
+        Field("grouping", "string", _("age_band or municipality.")),
+        Field(
+            "group",
+            "string",
+            _("The age band or municipality slug; not_given; all for everyone."),
+        ),
+        Field("name", "string", _("Name of the group (municipalities).")),
+        Field("name_en", "string", _("Name in English.")),
+        Field("window_start", "date", _("First day of the 12 months counted.")),
+        Field("participants", "integer", _("Residents who took part.")),
+        Field(
+            "new_participants",
+            "integer",
+            _("Residents taking part for the first time."),
+        ),
+        Field("proposals", "integer", _("Proposals posted (not hidden).")),
+        Field("comments", "integer", _("Comments posted (shown).")),
+        Field("supports", "integer", _("Supports given.")),
+        Field(
+            "satisfied_percent",
+            "integer",
+            _("Ratings of responses saying satisfied, %."),
+        ),
+        Field("withheld", "string", _("Figures withheld in this row.")),
+        Field(
+            "given",
+            "integer",
+            _("On the row for everyone: participants who gave the attribute."),
+        ),
+    ),
+    rows=_group_rows,
+    count=_group_count,
+)
+
+
 def all_datasets() -> list[Dataset]:
     return [
         PROPOSALS,
@@ -753,6 +830,7 @@ def all_datasets() -> list[Dataset]:
         PROGRESS,
         _scorecards(),
         MODERATION,
+        PARTICIPATION_BY_GROUP,
     ]
 
 

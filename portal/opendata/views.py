@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from participation.site_url import site_url
 from participation.spool import spooled_download
 from portal.opendata import charts as charts_module
-from portal.opendata import datasets, exports, kpis, package
+from portal.opendata import datasets, exports, groups, kpis, package
 from portal.opendata.forms import StatsForm
 
 
@@ -176,5 +176,9 @@ def stats(request: HttpRequest) -> HttpResponse:
             "months": months,
             "charts": _chart_specs(report),
             "min_group": kpis.MIN_GROUP,
+            "group_tables": groups.participation_by_group(
+                process=process, months=months
+            ),
+            "given": groups.attributes_given(process=process, months=months),
         },
     )

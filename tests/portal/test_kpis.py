@@ -237,8 +237,10 @@ def test_stats_page_query_count_does_not_grow_with_data(client, process):
         take_part(factories.ProcessFactory(), 6)
     with CaptureQueriesContext(connection) as large:
         client.get("/stats/")
-    # 17 on SQLite, 18 on PostgreSQL (its median is one more aggregate).
-    assert len(small.captured_queries) == len(large.captured_queries) <= 18
+    # 31 on SQLite, 32 on PostgreSQL (its median is one more aggregate): 17 for
+    # the monthly figures, 13 for the tables by age band and by municipality, one
+    # for how many gave each attribute.
+    assert len(small.captured_queries) == len(large.captured_queries) <= 32
 
 
 def test_stats_are_cached_briefly(client, process, django_assert_num_queries):
