@@ -71,8 +71,10 @@ def record(pk: int) -> Verification | None:
 
 
 def batches() -> QuerySet[CodeBatch]:
-    return CodeBatch.objects.select_related("issued_by", "area").annotate(
-        used=Count("codes", filter=Q(codes__used_at__isnull=False))
+    return (
+        CodeBatch.objects.select_related("issued_by", "area")
+        .annotate(used=Count("codes", filter=Q(codes__used_at__isnull=False)))
+        .order_by("-issued_at", "-id")
     )
 
 

@@ -3,8 +3,8 @@
 Staff issue codes (``services.codes_issue``: one, or a batch for letters); each is
 shown once, on the printable page that the issue answers with, and only its keyed
 hash is kept (``hashing.keyed_hash``). A code is 11 random characters of an
-alphabet without look-alikes (no 0/O, 1/I/L) and one check character (Luhn mod
-31), shown as ``XXXX-XXXX-XXXX``: about 54 bits, so guessing one is hopeless
+alphabet without look-alikes (no 0/O, 1/I/L) and one check character (a weighted
+sum mod 31), shown as ``XXXX-XXXX-XXXX``: about 54 bits, so guessing one is hopeless
 under the entry limits (``limits.py``) and the lock after repeated failures.
 The check character catches a mistyped code before it reaches the store, so a
 typo is told as a typo and does not count towards the lock. Entry accepts
@@ -36,14 +36,11 @@ LENGTH = DATA_LENGTH + 1
 
 
 def _check_char(data: str) -> str:
-    """Luhn mod N: catches every single wrong character and most swaps."""
-    factor = 2
-    total = 0
-    for char in reversed(data):
-        addend = factor * ALPHABET.index(char)
-        factor = 1 if factor == 2 else 2
-        total += addend // _N + addend % _N
-    return ALPHABET[(_N - total % _N) % _N]
+    """A weighted sum mod 31 (a prime): with weights 2..12 on the data and 1 on
+    the check character, every single wrong character and every swap of two
+    neighbours changes the sum, so it is caught."""
+    total = sum((i + 2) * ALPHABET.index(char) for i, char in enumerate(data))
+    return ALPHABET[(-total) % _N]
 
 
 def generate() -> str:
