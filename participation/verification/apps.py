@@ -10,8 +10,9 @@ class Config(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: they import models, which are not loaded
         # yet when Django imports this AppConfig.
-        from participation.verification import panel
+        from participation.verification import panel, personal_data
         from participation.verification.methods import load_methods
 
         load_methods()
         panel.register()
+        personal_data.register()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from participation.accounts.models import Role
@@ -305,3 +307,32 @@ def test_dashboard_shows_the_panel(client, admin_user):
     client.force_login(admin_user)
     html = client.get(reverse("staff:dashboard")).content.decode()
     assert reverse("verification:staff_home") in html
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url_name", ["verification:staff_records", "verification:staff_home"]
+)
+def test_staff_lists_cost_the_same_for_more_rows(
+    client, admin_user, url_name, django_assert_num_queries
+):
+    def add(n):
+        for _ in range(n):
+            batch = services.codes_issue(actor=admin_user, count=1, channel="counter")
+            services.code_redeem(
+                user=factories.UserFactory(), code=batch.clear_codes[0]
+            )
+
+    client.force_login(admin_user)
+    url = reverse(url_name)
+    add(2)
+    client.get(url)
+    small = _count_queries(client, url)
+    add(8)
+    with django_assert_num_queries(small):
+        client.get(url)
