@@ -101,6 +101,15 @@ def proposal_withdraw_refusal(user: Viewer, proposal: Proposal) -> Refusal:
 
 
 def support_refusal(user: Viewer, proposal: Proposal) -> Refusal:
+    return support_withdraw_refusal(user, proposal) or verification_refusal(
+        user, proposal.process, Action.SUPPORT
+    )
+
+
+def support_withdraw_refusal(user: Viewer, proposal: Proposal) -> Refusal:
+    """Withdrawing one's support needs no residency verification: a support given
+    before a requirement (or before a revocation) can always be taken back while
+    supports are collected."""
     refusal = participation_refusal(user) or _proposal_open_refusal(proposal)
     if refusal:
         return refusal
@@ -112,7 +121,7 @@ def support_refusal(user: Viewer, proposal: Proposal) -> Refusal:
         return PhaseClosed(
             _("Supports are not being collected in this process's current phase.")
         )
-    return verification_refusal(user, proposal.process, Action.SUPPORT)
+    return None
 
 
 def _is_staff_for(user: Viewer, proposal: Proposal) -> bool:

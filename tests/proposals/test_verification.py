@@ -242,3 +242,28 @@ def test_requirement_adds_no_query_to_the_proposal_page(
     require(proposal.process)
     client.get(url)
     assert _count(client, url) == without
+
+
+def test_support_given_before_a_requirement_can_be_withdrawn(
+    client, proposal, resident2, require
+):
+    services.support_add(user=resident2, proposal=proposal)
+    require(proposal.process)
+    client.force_login(resident2)
+    html = client.get(proposal.get_absolute_url()).content.decode()
+    assert 'name="action" value="remove"' in html
+    response = client.post(
+        reverse("proposals:support", args=[proposal.pk]), {"action": "remove"}
+    )
+    assert response.status_code == 302
+    assert not Support.objects.filter(proposal=proposal).exists()
+
+
+def test_support_cannot_be_given_again_after_withdrawing_without_verification(
+    proposal, resident2, require
+):
+    services.support_add(user=resident2, proposal=proposal)
+    require(proposal.process)
+    services.support_remove(user=_fresh(resident2), proposal=proposal)
+    with pytest.raises(VerificationRequired):
+        services.support_add(user=_fresh(resident2), proposal=proposal)
