@@ -59,6 +59,7 @@ EXTENSIONS = (
     ("demo.routing", "seed_routing", "sections, routing rules and a routed proposal"),
     ("demo.attributes", "seed_attributes", "attributes residents chose to give"),
     ("demo.privacy", "seed_privacy", "terms accepted and the data-access log"),
+    ("demo.verification", "seed_verification", "residency verification"),
 )
 
 RANDOM_SEED = 2026

@@ -42,6 +42,30 @@ class PhaseClosed(NotAllowed):
     code = "phase_closed"
 
 
+class VerificationRequired(NotAllowed):
+    """The action needs a residency verification the person does not have (403).
+
+    Besides the message (which says how to get verified, with the page's address,
+    so that API clients can show it as it is), it carries the page's ``url`` and
+    the ``methods`` that would do, for pages that show them as links."""
+
+    code = "verification_required"
+
+    def __init__(
+        self,
+        message: Any,
+        *,
+        url: str = "",
+        methods: list[Any] | None = None,
+        level: int = 0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.url = url
+        self.methods = methods or []
+        self.level = level
+
+
 class Conflict(DomainError):
     """The action clashes with the current state: double submit, stale edit (409)."""
 

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "participation.idempotency",
     "participation.staff",
     "participation.privacy",
+    "participation.verification",
     "proposals",
     "responses",
     "meetings",
@@ -512,6 +513,37 @@ RATE_LIMITS = {
     "support": env("RATE_LIMIT_SUPPORT", "120/600"),
     "opinion": env("RATE_LIMIT_OPINION", "10/60"),
 }
+# Residency verification (participation/verification). The key of the keyed hashes
+# of codes and identities: set it in production and keep it (without it, one is
+# derived from SECRET_KEY, and rotating SECRET_KEY voids every unused code).
+VERIFICATION_HASH_KEY = env("VERIFICATION_HASH_KEY", "")
+# Code entry: per account and per client address (count/seconds); fails closed.
+VERIFICATION_RATE_LIMITS = {
+    "account": env("VERIFICATION_RATE_LIMIT_ACCOUNT", "10/3600"),
+    "address": env("VERIFICATION_RATE_LIMIT_ADDRESS", "30/3600"),
+}
+# After this many failed codes within the window, code entry is locked.
+VERIFICATION_CODE_MAX_FAILURES = env_int("VERIFICATION_CODE_MAX_FAILURES", 5)
+VERIFICATION_CODE_LOCK_SECONDS = env_int("VERIFICATION_CODE_LOCK_SECONDS", 24 * 3600)
+# How long a code is valid by default (staff may choose 1 to 180 days).
+VERIFICATION_CODE_DAYS = env_int("VERIFICATION_CODE_DAYS", 30)
+# Where and how residents get a code, in the organisation's words (shown on every
+# refusal that needs one); empty: a general sentence, translated.
+VERIFICATION_COUNTER_HELP = env("VERIFICATION_COUNTER_HELP", "")
+# Codes of the departments whose officials staff the counter: they issue and print
+# codes and look up verifications (comma-separated; admins always may).
+VERIFICATION_COUNTER_DEPARTMENTS = [
+    code.strip()
+    for code in env("VERIFICATION_COUNTER_DEPARTMENTS", "").split(",")
+    if code.strip()
+]
+# Identity providers (dotted paths of classes implementing
+# participation.verification.methods.provider.IdentityProvider).
+VERIFICATION_PROVIDERS = [
+    path.strip()
+    for path in env("VERIFICATION_PROVIDERS", "").split(",")
+    if path.strip()
+]
 NEW_ACCOUNT_LINK_FREE_COMMENTS = env_int("NEW_ACCOUNT_LINK_FREE_COMMENTS", 3)
 DUPLICATE_TEXT_WINDOW_SECONDS = env_int("DUPLICATE_TEXT_WINDOW_SECONDS", 600)
 OPENDATA_LICENCE = env("OPENDATA_LICENCE", "CC BY 4.0")

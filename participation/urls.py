@@ -20,6 +20,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("accounts/tokens/", include("participation.api.token_urls")),
+    # Before allauth's catch-all /accounts/ patterns.
+    path("", include("participation.verification.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("participation.staff.urls")),
     path("", include("participation.privacy.urls")),

@@ -22,6 +22,8 @@ from participation.accounts.selectors import standing_of
 from participation.accounts.types import Viewer
 from participation.errors import DomainError, NotAllowed, PhaseClosed
 from participation.moderation import rules as moderation_rules
+from participation.verification.models import Action
+from participation.verification.rules import verification_refusal
 from proposals.models import Comment, Proposal
 
 Refusal = DomainError | None
@@ -58,7 +60,7 @@ def proposal_create_refusal(user: Viewer, process: Any) -> Refusal:
         return PhaseClosed(
             _("This process is not accepting new proposals in its current phase.")
         )
-    return None
+    return verification_refusal(user, process, Action.PROPOSE)
 
 
 def _proposal_open_refusal(proposal: Proposal) -> Refusal:
@@ -99,6 +101,15 @@ def proposal_withdraw_refusal(user: Viewer, proposal: Proposal) -> Refusal:
 
 
 def support_refusal(user: Viewer, proposal: Proposal) -> Refusal:
+    return support_withdraw_refusal(user, proposal) or verification_refusal(
+        user, proposal.process, Action.SUPPORT
+    )
+
+
+def support_withdraw_refusal(user: Viewer, proposal: Proposal) -> Refusal:
+    """Withdrawing one's support needs no residency verification: a support given
+    before a requirement (or before a revocation) can always be taken back while
+    supports are collected."""
     refusal = participation_refusal(user) or _proposal_open_refusal(proposal)
     if refusal:
         return refusal
@@ -125,11 +136,11 @@ def comment_refusal(user: Viewer, proposal: Proposal) -> Refusal:
         return NotAllowed(
             _("Comments on this proposal are closed."), code="comments_closed"
         )
-    if not _is_staff_for(user, proposal) and not _phase_allows(
-        proposal.process, "allows_commenting"
-    ):
+    if _is_staff_for(user, proposal):
+        return None  # staff answer and moderate in any phase, verified or not
+    if not _phase_allows(proposal.process, "allows_commenting"):
         return PhaseClosed(_("Comments are not open in this process's current phase."))
-    return None
+    return verification_refusal(user, proposal.process, Action.COMMENT)
 
 
 def comment_edit_refusal(user: Viewer, comment: Comment) -> Refusal:
@@ -167,7 +178,7 @@ def comment_vote_refusal(user: Viewer, comment: Comment) -> Refusal:
         return PhaseClosed(
             _("The discussion is closed, so comments can no longer be voted on.")
         )
-    return None
+    return verification_refusal(user, proposal.process, Action.COMMENT)
 
 
 @dataclass(frozen=True)
@@ -202,7 +213,9 @@ def thread_capabilities(user: Viewer, proposal: Proposal) -> ThreadCapabilities:
         viewer_id=user.pk if signed else None,
         can_view_hidden=bool(can_view_hidden(user, proposal)),
         can_reply=comment_refusal(user, proposal) is None,
-        can_vote=taking_part and discussion_open,
+        can_vote=taking_part
+        and discussion_open
+        and verification_refusal(user, proposal.process, Action.COMMENT) is None,
         can_edit_own=taking_part,
         can_delete_own=signed,
         can_moderate=moderation_rules.moderate_refusal(user, proposal) is None,

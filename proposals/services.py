@@ -193,7 +193,7 @@ def support_add(*, user: Actor, proposal: Proposal) -> bool:
 @transaction.atomic
 def support_remove(*, user: Actor, proposal: Proposal) -> bool:
     """Withdraw one's support. Allowed while supports are being collected."""
-    refuse(rules.support_refusal(user, proposal))
+    refuse(rules.support_withdraw_refusal(user, proposal))
     deleted, _n = Support.objects.filter(proposal=proposal, user=user).delete()
     if not deleted:
         return False

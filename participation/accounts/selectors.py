@@ -8,12 +8,13 @@ from datetime import datetime
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from participation.accounts.models import Role, RoleGrant, User
 from participation.accounts.types import Actor, Viewer, signed_in
 from participation.moderation.models import Block
+from participation.verification.models import Verification
 
 _CACHE_ATTR = "_participation_standing"
 
@@ -37,6 +38,9 @@ class Standing:
     blocked_until: datetime | None = None
     blocked_permanently: bool = False
     block_reason: str = ""
+    # The highest level among the person's active residency verifications
+    # (participation.verification.models.Level; 0: not verified).
+    verification_level: int = 0
 
     @property
     def is_blocked(self) -> bool:
@@ -79,8 +83,22 @@ def standing_of(viewer: Viewer | None) -> Standing:
             ),
             _blocked_forever=Exists(active_blocks.filter(ends_at__isnull=True)),
             _blocked_now=Exists(active_blocks.filter(ends_at__gt=now)),
+            _level=Subquery(
+                Verification.objects.filter(
+                    user=OuterRef("pk"), revoked_at__isnull=True
+                )
+                .order_by("-level")
+                .values("level")[:1]
+            ),
         )
-        .values("_verified", "_mfa", "_blocked_forever", "_blocked_now", "is_demo")
+        .values(
+            "_verified",
+            "_mfa",
+            "_blocked_forever",
+            "_blocked_now",
+            "_level",
+            "is_demo",
+        )
         .first()
     )
     if row is None:
@@ -146,6 +164,7 @@ def standing_of(viewer: Viewer | None) -> Standing:
         blocked_until=blocked_until,
         blocked_permanently=bool(row["_blocked_forever"]),
         block_reason=block_reason,
+        verification_level=int(row["_level"] or 0),
     )
     setattr(user, _CACHE_ATTR, standing)
     return standing

@@ -66,21 +66,29 @@ def hit(*, user: Any, action: str) -> None:
     rate = settings.RATE_LIMITS.get(action)
     if not rate or not getattr(user, "is_authenticated", False):
         return
-    limit, period = parse_rate(rate)
-    window, left = _window(period, time.time())
-    base = f"ratelimit:{action}:{user.pk}:{window}"
     try:
-        with strict():
-            claimed = _claim(base, limit, timeout=left + 5)
+        left = claim(key=f"{action}:{user.pk}", rate=rate)
     except Unavailable:
         outage.failed()
         return  # fail open: see the module docstring
     outage.recovered()
-    if not claimed:
+    if left:
         raise RateLimited(
             _("You are doing that too often. Please wait a little and try again."),
             retry_after=left,
         )
+
+
+def claim(*, key: str, rate: str) -> int:
+    """Count one action under ``key`` (any subject: a user, an address) at
+    ``rate``: 0 when counted, else the seconds left in the full window. Raises
+    ``Unavailable`` when the cache cannot be reached, so that each caller chooses
+    to fail open (``hit``) or closed (residency code entry)."""
+    limit, period = parse_rate(rate)
+    window, left = _window(period, time.time())
+    with strict():
+        claimed = _claim(f"ratelimit:{key}:{window}", limit, timeout=left + 5)
+    return 0 if claimed else left
 
 
 def _claim(base: str, limit: int, *, timeout: int) -> bool:

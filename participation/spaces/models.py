@@ -95,6 +95,18 @@ class Area(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
+    # Residency self-declaration (participation.verification.methods.declared):
+    # the beginnings of the area's postal codes, e.g. "675-00 675-01 6751".
+    postal_prefixes = models.CharField(
+        _("postal code prefixes"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Beginnings of the postal codes of this area, separated by spaces or "
+            "commas (e.g. 675 6751). Residents who declare this area must give a "
+            "postal code starting with one of them."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
