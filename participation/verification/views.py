@@ -14,12 +14,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from participation.accounts.selectors import standing_of
 from participation.doors import refused, with_retry_after
 from participation.errors import DomainError, Invalid, NotAllowed
 from participation.idempotency.services import key_from, replayed
+from participation.privacy.access import record_view
+from participation.privacy.forms import PurposeForm
+from participation.privacy.models import DataKind, Purpose
 from participation.verification import forms, methods, rules, selectors, services
 from participation.verification.methods import code as code_method
 from participation.verification.methods import provider as provider_method
@@ -271,25 +274,36 @@ def staff_records(request: HttpRequest) -> HttpResponse:
     )
 
 
-def record_viewed(request: HttpRequest, verification: Any) -> None:
-    """A staff member opened a resident's verification record (non-public data).
-
-    CALL POINT for the residents' data-access log (participation/privacy, built
-    separately): the lead wires it here, e.g.
-    ``privacy.services.access_record(viewer=request.user, subject=verification.user,
-    what="verification", purpose=...)``. Refused views never reach this line.
-    """
-
-
 @login_required
+@require_http_methods(["GET", "POST"])
 def staff_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """A resident's verification record: the purpose first (GET), then the record
+    (POST), written to the resident's data-access log (they see who, when, why)."""
     refusal = rules.records_view_refusal(request.user)
     if refusal:
         return _staff_refused(request, refusal)
     verification = selectors.record(pk)
     if verification is None:
         raise Http404
-    record_viewed(request, verification)
+    if request.method == "POST":
+        purpose_form = PurposeForm(request.POST)
+    else:
+        purpose_form = PurposeForm(initial={"purpose": Purpose.VERIFICATION})
+    if request.method != "POST" or not purpose_form.is_valid():
+        return render(
+            request,
+            "verification/staff/record_purpose.html",
+            {"verification": verification, "form": purpose_form},
+            status=400 if request.method == "POST" else 200,
+        )
+    purpose = purpose_form.cleaned_data["purpose"]
+    record_view(
+        viewer=request.user,
+        subjects=[verification.user],
+        what=DataKind.VERIFICATION,
+        purpose=purpose,
+        path=request.path,
+    )
     return render(
         request,
         "verification/staff/record.html",
@@ -298,6 +312,7 @@ def staff_record(request: HttpRequest, pk: int) -> HttpResponse:
             "method_label": methods.label_of(verification.method),
             "form": forms.RevokeForm(),
             "can_revoke": rules.revoke_refusal(request.user) is None,
+            "purpose_label": Purpose(purpose).label,
         },
     )
 

@@ -157,21 +157,24 @@ def test_records_never_show_the_identity_hash(client, admin_user, resident):
     code = services.codes_issue(actor=admin_user, count=1, channel="counter")
     verification = services.code_redeem(user=resident, code=code.clear_codes[0])
     client.force_login(admin_user)
-    for url in (
-        reverse("verification:staff_records"),
+    html = client.get(reverse("verification:staff_records")).content.decode()
+    assert resident.real_name in html
+    assert verification.identity_hash not in html
+    html = client.post(
         reverse("verification:staff_record", args=[verification.pk]),
-    ):
-        html = client.get(url).content.decode()
-        assert resident.real_name in html
-        assert verification.identity_hash not in html
+        {"purpose": "verification"},
+    ).content.decode()
+    assert resident.real_name in html
+    assert verification.identity_hash not in html
 
 
 def test_record_names_who_issued_the_code(client, counter_official, resident):
     code = services.codes_issue(actor=counter_official, count=1, channel="counter")
     verification = services.code_redeem(user=resident, code=code.clear_codes[0])
     client.force_login(counter_official)
-    html = client.get(
-        reverse("verification:staff_record", args=[verification.pk])
+    html = client.post(
+        reverse("verification:staff_record", args=[verification.pk]),
+        {"purpose": "verification"},
     ).content.decode()
     assert counter_official.real_name in html
     assert "Revoke this verification" not in html  # counter staff cannot revoke
@@ -336,3 +339,43 @@ def test_staff_lists_cost_the_same_for_more_rows(
     add(8)
     with django_assert_num_queries(small):
         client.get(url)
+
+
+def test_record_asks_the_purpose_before_it_opens(client, admin_user, resident):
+    from participation.privacy.models import AccessLogEntry
+
+    code = services.codes_issue(actor=admin_user, count=1, channel="counter")
+    verification = services.code_redeem(user=resident, code=code.clear_codes[0])
+    client.force_login(admin_user)
+    url = reverse("verification:staff_record", args=[verification.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Code issued by" not in page.content.decode()
+    assert not AccessLogEntry.objects.filter(subject=resident).exists()
+    assert client.post(url, {"purpose": "made-up"}).status_code == 400
+    assert not AccessLogEntry.objects.filter(subject=resident).exists()
+
+
+def test_opening_a_record_is_in_the_residents_access_log(client, admin_user, resident):
+    code = services.codes_issue(actor=admin_user, count=1, channel="counter")
+    verification = services.code_redeem(user=resident, code=code.clear_codes[0])
+    client.force_login(admin_user)
+    url = reverse("verification:staff_record", args=[verification.pk])
+    assert client.post(url, {"purpose": "verification"}).status_code == 200
+    client.force_login(resident)
+    data_page = client.get(reverse("accounts:personal_data")).content.decode()
+    assert "Your residency verification" in data_page
+    assert "Checking or issuing a residency verification" in data_page
+
+
+def test_refused_staff_opening_a_record_is_not_logged(
+    client, official, resident, admin_user
+):
+    from participation.privacy.models import AccessLogEntry
+
+    code = services.codes_issue(actor=admin_user, count=1, channel="counter")
+    verification = services.code_redeem(user=resident, code=code.clear_codes[0])
+    client.force_login(official)
+    url = reverse("verification:staff_record", args=[verification.pk])
+    assert client.post(url, {"purpose": "verification"}).status_code == 403
+    assert not AccessLogEntry.objects.filter(subject=resident).exists()
