@@ -56,6 +56,7 @@ EXTENSIONS = (
     ("demo.responses", "seed_responses", "official responses and the tracker"),
     ("demo.moderation", "seed_moderation", "reports, hides and blocks"),
     ("demo.live", "seed_live", "live meeting sessions"),
+    ("demo.setup", "seed_setup", "a draft process to set up and publish"),
 )
 
 RANDOM_SEED = 2026
