@@ -155,4 +155,6 @@ CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
 
 def content_type_of(name: str) -> str:
     """The type of a stored picture, from the extension *we* gave it."""
-    return CONTENT_TYPES.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+    return CONTENT_TYPES.get(
+        name.rsplit(".", 1)[-1].lower(), "application/octet-stream"
+    )

@@ -34,7 +34,9 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 class ProcessForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    title_en = forms.CharField(
+        label=_("Title (English)"), max_length=200, required=False
+    )
     slug = forms.CharField(
         label=_("Address"),
         max_length=80,

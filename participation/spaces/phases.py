@@ -43,20 +43,20 @@ FLAG_LABELS = {
     "allows_commenting": _("residents may comment"),
 }
 
-R, O, F = Opens.REQUIRED, Opens.OPTIONAL, Opens.FORBIDDEN
+R, OPT, F = Opens.REQUIRED, Opens.OPTIONAL, Opens.FORBIDDEN
 
 #: kind -> (propose, support, comment)
 OPENS: dict[str, tuple[Opens, Opens, Opens]] = {
     # Before anything opens: the plan is explained; questions may be asked.
-    PhaseKind.INFORMATION: (F, F, O),
+    PhaseKind.INFORMATION: (F, F, OPT),
     # Proposals are collected; supporting and discussing them may run alongside.
-    PhaseKind.PROPOSALS: (R, O, O),
+    PhaseKind.PROPOSALS: (R, OPT, OPT),
     # No new proposals: supports are gathered, discussion may continue.
-    PhaseKind.SUPPORT: (F, R, O),
+    PhaseKind.SUPPORT: (F, R, OPT),
     # Departments answer: the set of proposals and their supports stay as they are.
-    PhaseKind.RESPONSE: (F, F, O),
+    PhaseKind.RESPONSE: (F, F, OPT),
     # Answers are carried out: residents may still comment on the progress.
-    PhaseKind.IMPLEMENTATION: (F, F, O),
+    PhaseKind.IMPLEMENTATION: (F, F, OPT),
 }
 
 
@@ -105,12 +105,16 @@ class Span:
     title: str = ""
 
 
-def span_refusal(starts_at: datetime | None, ends_at: datetime | None) -> Invalid | None:
+def span_refusal(
+    starts_at: datetime | None, ends_at: datetime | None
+) -> Invalid | None:
     if starts_at is None or ends_at is None:
         return Invalid(
             _("Please give the start and the end of every phase."),
             code="phase_dates_missing",
-            field_errors={"starts_at" if starts_at is None else "ends_at": ["required"]},
+            field_errors={
+                "starts_at" if starts_at is None else "ends_at": ["required"]
+            },
         )
     if ends_at <= starts_at:
         return Invalid(

@@ -65,9 +65,7 @@ def process_manage_refusal(user: Viewer, process: Process | None = None) -> Refu
     return None
 
 
-def process_transition_refusal(
-    user: Viewer, process: Process, status: str
-) -> Refusal:
+def process_transition_refusal(user: Viewer, process: Process, status: str) -> Refusal:
     """May ``user`` move ``process`` to ``status`` (publish, archive)?"""
     refusal = process_manage_refusal(user, process)
     if refusal:

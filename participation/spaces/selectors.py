@@ -10,7 +10,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from participation.accounts.types import Viewer
-
 from participation.spaces.models import (
     Area,
     Category,
@@ -83,11 +82,8 @@ def department_codes(department_ids: Iterable[int]) -> list[str]:
 def staff_processes() -> QuerySet[Process]:
     """Every process, newest first, with its phases (two queries whatever the
     number of processes)."""
-    return (
-        Process.objects.prefetch_related(
-            Prefetch("phases", queryset=Phase.objects.order_by("starts_at"))
-        )
-        .order_by("-created_at", "-pk")
+    return Process.objects.order_by("-created_at", "-pk").prefetch_related(
+        Prefetch("phases", queryset=Phase.objects.order_by("starts_at"))
     )
 
 
@@ -100,7 +96,7 @@ def process_for_setup(pk: int) -> Process | None:
             Prefetch("phases", queryset=Phase.objects.order_by("starts_at")),
             "categories",
             "areas",
-            Prefetch("attachments", queryset=ProcessAttachment.objects.all()),
+            "attachments",
         )
         .first()
     )

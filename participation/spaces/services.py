@@ -150,7 +150,9 @@ def _clean_process(data: ProcessInput) -> dict[str, Any]:
     }
 
 
-def _slug_for(data: ProcessInput, cleaned: dict[str, Any], process: Process | None) -> str:
+def _slug_for(
+    data: ProcessInput, cleaned: dict[str, Any], process: Process | None
+) -> str:
     wanted = (data.slug or "").strip().lower()
     current = process.slug if process is not None else ""
     if process is not None and process.is_public and wanted and wanted != current:
@@ -254,7 +256,10 @@ def _write_phases(process: Process, rows: Sequence[PhaseInput]) -> dict[str, int
     unknown = [row.id for row in rows if row.id is not None and row.id not in existing]
     if unknown:
         raise Invalid(
-            _("The timeline changed while you were editing it. Please reload the page."),
+            _(
+                "The timeline changed while you were editing it. "
+                "Please reload the page."
+            ),
             code="unknown_phase",
         )
     deleted = [row.id for row in rows if row.delete and row.id is not None]

@@ -62,9 +62,7 @@ def _phase_table() -> list[dict[str, Any]]:
 
 
 def _phase_rules_attr() -> str:
-    return ";".join(
-        f"{row['kind']}:{','.join(row['flags'])}" for row in _phase_table()
-    )
+    return ";".join(f"{row['kind']}:{','.join(row['flags'])}" for row in _phase_table())
 
 
 def _form_page(
@@ -163,9 +161,7 @@ def process_create(request: HttpRequest) -> HttpResponse:
                 _("The process was created as a draft. Preview it, then publish it."),
             )
             return redirect("spaces:staff_edit", process.pk)
-    return _form_page(
-        request, form=form, formset=formset, process=None, status=status
-    )
+    return _form_page(request, form=form, formset=formset, process=None, status=status)
 
 
 @login_required
@@ -198,9 +194,7 @@ def process_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.to_input(),
                 phases=formset.to_inputs(),
                 header_image=form.cleaned_data.get("header_image"),
-                remove_header_image=form.cleaned_data.get(
-                    "remove_header_image", False
-                ),
+                remove_header_image=form.cleaned_data.get("remove_header_image", False),
             )
         except DomainError as error:
             status = _save_failed(form, error)
@@ -296,7 +290,9 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+def attachment_remove(
+    request: HttpRequest, pk: int, attachment_id: int
+) -> HttpResponse:
     process = _process_or_404(pk)
     attachment = (
         process.attachments.filter(pk=attachment_id).first()

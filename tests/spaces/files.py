@@ -17,7 +17,9 @@ def pdf_bytes(extra: bytes = b"") -> bytes:
 
 
 def pdf_upload(name: str = "計画案.pdf", data: bytes | None = None):
-    return SimpleUploadedFile(name, pdf_bytes() if data is None else data, "application/pdf")
+    return SimpleUploadedFile(
+        name, pdf_bytes() if data is None else data, "application/pdf"
+    )
 
 
 def image_bytes(
