@@ -323,9 +323,7 @@ class ProcessAttachment(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "spaces:attachment", args=[self.process.slug, self.pk, self.filename]
-        )
+        return reverse("spaces:attachment", args=[self.process.slug, self.pk])
 
     @property
     def kind_label(self) -> str:
