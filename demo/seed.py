@@ -60,6 +60,7 @@ EXTENSIONS = (
     ("demo.attributes", "seed_attributes", "attributes residents chose to give"),
     ("demo.privacy", "seed_privacy", "terms accepted and the data-access log"),
     ("demo.verification", "seed_verification", "residency verification"),
+    ("demo.setup", "seed_setup", "a draft process to set up and publish"),
 )
 
 RANDOM_SEED = 2026

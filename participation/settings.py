@@ -375,6 +375,20 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
+# --- Uploaded files (process header images, attachments) -------------------------
+# Stored through Django's storage API (default_storage: the file system under
+# MEDIA_ROOT unless STORAGES says otherwise); never served from MEDIA_URL by the
+# web server, always through the owning app's view (visibility, safe headers).
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = env("MEDIA_URL", "/media/")
+# participation.images: the one pipeline for uploaded pictures.
+IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 2400)
+# A process's documents (PDF plans).
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+ATTACHMENTS_PER_PROCESS = env_int("ATTACHMENTS_PER_PROCESS", 20)
+
 # --- E-mail ---------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

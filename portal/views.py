@@ -54,7 +54,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        process = proposal_selectors.process_for_page(slug)
+        # Drafts open for those who may preview them (a banner says so).
+        process = proposal_selectors.process_for_page(slug, request.user)
     except Process.DoesNotExist as exc:
         raise Http404 from exc
     latest = proposals_with_tracker(

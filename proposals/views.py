@@ -48,9 +48,10 @@ from proposals.models import Comment, Proposal
 MAX_ID = 2**63 - 1  # the largest id the database can hold
 
 
-def _process_or_404(slug: str) -> Process:
+def _process_or_404(slug: str, viewer: Any = None) -> Process:
+    """A public process; with ``viewer``, also a draft that person may preview."""
     try:
-        return selectors.process_for_page(slug)
+        return selectors.process_for_page(slug, viewer)
     except Process.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -104,7 +105,7 @@ def _anchor(url: str, anchor: str) -> str:
 
 @require_GET
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
-    process = _process_or_404(slug)
+    process = _process_or_404(slug, request.user)
     form = forms.ProposalFilterForm(request.GET, process=process)
     filters, ignored = form.filters()
     if filters.sort == "random" and not filters.seed:

@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.models import Role, RoleGrant
 from participation.audit.services import record
+from participation.spaces import phases as phase_rules
 from participation.spaces.models import Area, Category, Department, Phase, Process
+from participation.spaces.slugs import unique_slug
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -83,7 +85,8 @@ class AreaAdmin(AuditedAdmin):
 
 
 class PhaseInlineFormSet(BaseInlineFormSet):
-    """Refuses phases that overlap in time: a process has one current phase."""
+    """The same rules as the staff form (``spaces.phases``): a phase's flags fit
+    its kind, it ends after it starts, and phases do not overlap."""
 
     def clean(self) -> None:
         super().clean()
@@ -92,25 +95,23 @@ class PhaseInlineFormSet(BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE"):
                 continue
+            if data.get("kind"):
+                refusal = phase_rules.flags_refusal(
+                    data["kind"], {f: data.get(f, False) for f in phase_rules.FLAGS}
+                )
+                if refusal is not None:
+                    form.add_error(next(iter(refusal.field_errors)), str(refusal))
             starts, ends = data.get("starts_at"), data.get("ends_at")
             if starts is None or ends is None:
                 continue
-            if ends <= starts:
-                form.add_error("ends_at", _("A phase must end after it starts."))
+            refusal = phase_rules.span_refusal(starts, ends)
+            if refusal is not None:
+                form.add_error("ends_at", str(refusal))
                 continue
-            spans.append((starts, ends, data.get("title") or ""))
-        spans.sort(key=lambda span: span[0])
-        for (_s1, end1, title1), (start2, _e2, title2) in zip(
-            spans, spans[1:], strict=False
-        ):
-            if start2 < end1:
-                raise forms.ValidationError(
-                    _(
-                        "The phases “%(first)s” and “%(second)s” overlap. A new "
-                        "phase may start when the previous one ends."
-                    )
-                    % {"first": title1, "second": title2}
-                )
+            spans.append(phase_rules.Span(starts, ends, data.get("title") or ""))
+        refusal = phase_rules.overlap_refusal(spans)
+        if refusal is not None:
+            raise forms.ValidationError(str(refusal))
 
 
 class PhaseInline(admin.StackedInline):
@@ -148,7 +149,6 @@ class ProcessAdmin(AuditedAdmin):
     )
     list_filter = ("status",)
     search_fields = ("title", "title_en", "slug")
-    prepopulated_fields = {"slug": ("title_en",)}
     filter_horizontal = ("categories", "areas")
     inlines = [PhaseInline]
     readonly_fields = ("created_at", "facilitators")
@@ -162,6 +162,30 @@ class ProcessAdmin(AuditedAdmin):
         (_("Rules"), {"fields": ("support_threshold", "response_days")}),
         (_("People"), {"fields": ("facilitators", "created_at")}),
     )
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        slug = form.base_fields.get("slug")
+        if slug is not None:
+            slug.required = False
+            slug.help_text = _(
+                "Leave it empty to make one from the English title, or from the "
+                "Japanese title romanised."
+            )
+        return form
+
+    def save_model(
+        self, request: HttpRequest, obj: Model, form: forms.ModelForm, change: bool
+    ) -> None:
+        assert isinstance(obj, Process)
+        if not obj.slug:
+            obj.slug = unique_slug(
+                Process.objects.all(),
+                title=obj.title,
+                title_en=obj.title_en,
+                exclude_pk=obj.pk,
+            )
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Process]:
         return super().get_queryset(request).prefetch_related("phases")

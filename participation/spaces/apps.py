@@ -11,7 +11,11 @@ class Config(AppConfig):
         # Imported here: the registry reads the accounts models, not loaded yet
         # when Django imports this AppConfig.
         from participation.spaces import department_rules  # noqa: F401
+        from participation.spaces import rules  # noqa: F401  (registers the rules)
+        from participation.spaces.staff import PANEL
         from participation.staff.registry import Link, Panel, register
+
+        register(PANEL)
 
         register(
             Panel(

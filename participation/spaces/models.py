@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from participation.accounts.rules import is_admin
+from participation.accounts.selectors import standing_of
 
 
 class Department(models.Model):
@@ -140,6 +145,23 @@ class ProcessQuerySet(models.QuerySet["Process"]):
         """Processes open for taking part (published; not archived, not a draft)."""
         return self.filter(status=ProcessStatus.PUBLISHED)
 
+    def visible_to(self, user: Any) -> ProcessQuerySet:
+        """Processes whose page ``user`` may open: the public ones, and drafts for
+        the administrators and the draft's own facilitators (its preview). Lists,
+        the API, search, feeds and open data use ``public()``, never this."""
+        if is_admin(user):
+            return self.all()
+        standing = standing_of(user)
+        if not standing.mfa_satisfied:
+            return self.public()
+        if standing.is_site_facilitator_role:
+            return self.all()
+        if not standing.facilitator_process_ids:
+            return self.public()
+        return self.filter(
+            public_process() | models.Q(pk__in=standing.facilitator_process_ids)
+        )
+
 
 class Process(models.Model):
     """A participatory space (参加プロセス) with dated phases."""
@@ -178,6 +200,21 @@ class Process(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # The optional picture at the top of the process page, re-encoded on upload
+    # (participation.images): stored through default_storage, served by
+    # spaces.views.header_image with safe headers.
+    header_image = models.FileField(
+        _("header image"), upload_to="processes/headers/", blank=True, max_length=200
+    )
+    header_image_alt = models.CharField(
+        _("header image description"),
+        max_length=200,
+        blank=True,
+        help_text=_("Describe the picture for people who cannot see it."),
+    )
+    header_image_alt_en = models.CharField(
+        _("header image description (English)"), max_length=200, blank=True
+    )
 
     objects = ProcessQuerySet.as_manager()
 
@@ -208,6 +245,16 @@ class Process(models.Model):
             if phase.starts_at <= when < phase.ends_at:
                 return phase
         return None
+
+    @property
+    def opens_at(self) -> datetime | None:
+        """When its first phase starts (uses prefetched phases when present)."""
+        return min((p.starts_at for p in self.phases.all()), default=None)
+
+    @property
+    def closes_at(self) -> datetime | None:
+        """When its last phase ends (uses prefetched phases when present)."""
+        return max((p.ends_at for p in self.phases.all()), default=None)
 
     @property
     def current_phase(self) -> Phase | None:
@@ -263,3 +310,43 @@ class Phase(models.Model):
     @property
     def is_past(self) -> bool:
         return self.ends_at <= timezone.now()
+
+
+def attachment_path(instance: ProcessAttachment, filename: str) -> str:
+    """A name of our own: what was uploaded only says how it is presented."""
+    return f"processes/attachments/{uuid.uuid4().hex}.pdf"
+
+
+class ProcessAttachment(models.Model):
+    """A document (a PDF plan) listed on a process page and downloaded from it."""
+
+    process = models.ForeignKey(
+        Process,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("process"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    # The downloaded file's name (ASCII-safe), kept apart from the stored name.
+    filename = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=60, default="application/pdf")
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["process", "position", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("spaces:attachment", args=[self.process.slug, self.pk])
+
+    @property
+    def kind_label(self) -> str:
+        return "PDF"

@@ -4,15 +4,20 @@ the apps' doors."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
+from participation.accounts.types import Viewer
 from participation.spaces.models import (
     Area,
     Category,
     Department,
     Phase,
     Process,
+    ProcessAttachment,
+    ProcessStatus,
 )
 
 
@@ -69,3 +74,58 @@ def department_codes(department_ids: Iterable[int]) -> list[str]:
     return sorted(
         Department.objects.filter(pk__in=department_ids).values_list("code", flat=True)
     )
+
+
+# --- setup (staff) and the preview ----------------------------------------------
+
+
+def staff_processes() -> QuerySet[Process]:
+    """Every process, newest first, with its phases (two queries whatever the
+    number of processes)."""
+    return Process.objects.order_by("-created_at", "-pk").prefetch_related(
+        Prefetch("phases", queryset=Phase.objects.order_by("starts_at"))
+    )
+
+
+def process_for_setup(pk: int) -> Process | None:
+    """One process with what its setup form shows (phases, categories, areas,
+    attachments)."""
+    return (
+        Process.objects.filter(pk=pk)
+        .prefetch_related(
+            Prefetch("phases", queryset=Phase.objects.order_by("starts_at")),
+            "categories",
+            "areas",
+            "attachments",
+        )
+        .first()
+    )
+
+
+def visible_process(slug: str, viewer: Viewer) -> Process | None:
+    """The process with this slug if ``viewer`` may open its page (one query)."""
+    return Process.objects.visible_to(viewer).filter(slug=slug).first()
+
+
+def process_attachments(process: Process) -> list[ProcessAttachment]:
+    return list(process.attachments.all())
+
+
+def setup_counts(now: datetime | None = None) -> dict[str, int]:
+    """The setup panel's figures: drafts, open (published) processes, and phases of
+    published processes ending within seven days (two queries)."""
+    now = now or timezone.now()
+    statuses = Process.objects.aggregate(
+        drafts=Count("pk", filter=Q(status=ProcessStatus.DRAFT)),
+        open=Count("pk", filter=Q(status=ProcessStatus.PUBLISHED)),
+    )
+    ending = Phase.objects.filter(
+        process__status=ProcessStatus.PUBLISHED,
+        ends_at__gte=now,
+        ends_at__lt=now + timedelta(days=7),
+    ).count()
+    return {
+        "drafts": statuses["drafts"],
+        "open": statuses["open"],
+        "phases_ending": ending,
+    }

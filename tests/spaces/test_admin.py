@@ -145,3 +145,20 @@ def test_resident_cannot_open_spaces_admin(client, resident, login):
     response = client.get("/admin/spaces/process/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_admin_makes_the_slug_from_a_japanese_only_title(admin_client):
+    data = process_form(first=("2026-01-01", "00:00:00", "2026-02-01", "00:00:00"))
+    data.update({"title_en": "", "slug": ""})
+    response = admin_client.post("/admin/spaces/process/add/", data)
+    assert response.status_code == 302
+    assert Process.objects.get().slug == "koukyoukoutsuu-no-mirai"
+
+
+def test_admin_refuses_flags_the_phase_kind_forbids(admin_client):
+    data = process_form(first=("2026-01-01", "00:00:00", "2026-02-01", "00:00:00"))
+    data["phases-0-kind"] = "response"  # with "residents may propose" ticked
+    response = admin_client.post("/admin/spaces/process/add/", data)
+    assert response.status_code == 200
+    assert "cannot let residents may propose" in response.content.decode()
+    assert not Process.objects.exists()
