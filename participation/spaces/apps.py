@@ -10,8 +10,10 @@ class Config(AppConfig):
     def ready(self) -> None:
         # Imported here: the registry reads the accounts models, not loaded yet
         # when Django imports this AppConfig.
-        from participation.spaces import department_rules  # noqa: F401
-        from participation.spaces import rules  # noqa: F401  (registers the rules)
+        from participation.spaces import (
+            department_rules,  # noqa: F401
+            rules,  # noqa: F401  (registers the rules)
+        )
         from participation.spaces.staff import PANEL
         from participation.staff.registry import Link, Panel, register
 
