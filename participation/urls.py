@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("participation.staff.urls")),
     path("", include("participation.accounts.urls")),
+    path("", include("participation.audit.urls")),
     path("", include("participation.spaces.urls")),
     path("", include("proposals.urls")),
     path("", include("responses.urls")),

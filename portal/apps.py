@@ -9,3 +9,11 @@ class Config(AppConfig):
     name = "portal"
     label = "portal"
     verbose_name = _("Site pages and open data")
+
+    def ready(self) -> None:
+        # Imported here: apps are still loading when Django imports this class.
+        from participation.audit import actions
+        from portal import audit_actions
+
+        # The activity log names this app's audit actions.
+        actions.register(audit_actions.ACTIONS, audit_actions.AREAS)

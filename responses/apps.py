@@ -12,9 +12,17 @@ class Config(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: services import models, which are not
         # loaded yet when Django imports this AppConfig (app loading order).
+        from participation.audit import actions
         from participation.notifications import email, periodic
         from proposals import events
-        from responses import live, questionnaire, reminders, selectors, services  # noqa: F401
+        from responses import (  # noqa: F401
+            audit_actions,
+            live,
+            questionnaire,
+            reminders,
+            selectors,
+            services,
+        )
         from responses.api import views as api
 
         # A proposal reaching its support threshold enters the tracker in the same
@@ -32,3 +40,5 @@ class Config(AppConfig):
             periodic.register(name, job, every=timedelta(minutes=15))
         for kind in questionnaire.KINDS:
             email.register_context(kind, questionnaire.questionnaire_email_context)
+        # The activity log names this app's audit actions.
+        actions.register(audit_actions.ACTIONS, audit_actions.AREAS)
