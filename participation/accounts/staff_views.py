@@ -148,10 +148,6 @@ def grant(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         user = invitations.account_for(data["email"])
         if user is None:
-            form.add_error(
-                "email",
-                _("Nobody has an account with this address yet. Invite them."),
-            )
             context["invite_url"] = (
                 reverse("accounts:invitation_create")
                 + "?"
@@ -162,6 +158,10 @@ def grant(request: HttpRequest) -> HttpResponse:
                         if value not in (None, "", False)
                     }
                 )
+            )
+            form.add_error(
+                "email",
+                _("Nobody has an account with this address yet. Invite them."),
             )
             status = 404
         else:
