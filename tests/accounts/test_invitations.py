@@ -106,11 +106,11 @@ def test_invalid_address_is_refused(admin_user):
 # --- the e-mail ---------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_invitation_email_leaves_through_the_worker_with_a_working_link(
-    admin_user, process, smtp, run_worker, django_capture_on_commit_callbacks, client
+    admin_user, process, smtp, run_worker, client
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation = invite(admin_user, process=process, language="en")
+    invitation = invite(admin_user, process=process, language="en")
     assert not smtp.received  # nothing is sent inside the request
     run_worker()
     [received] = smtp.received

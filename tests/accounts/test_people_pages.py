@@ -201,7 +201,8 @@ def test_facilitator_of_the_whole_site_is_granted_without_a_process(
 ):
     client.force_login(admin_user)
     client.post(
-        reverse("accounts:staff_grant"), {"email": resident.email, "role": "facilitator"}
+        reverse("accounts:staff_grant"),
+        {"email": resident.email, "role": "facilitator"},
     )
     grant = RoleGrant.objects.get(user=resident)
     assert grant.role == Role.FACILITATOR and grant.process is None
@@ -259,3 +260,28 @@ def test_refused_grant_in_japanese_is_translated(
         HTTP_ACCEPT_LANGUAGE="ja",
     )
     assert "already has that role" not in response.content.decode()
+
+
+def test_dashboard_shows_the_people_panel_to_administrators_only(
+    client, admin_user, official
+):
+    from participation.accounts import invitations
+
+    invitations.invitation_create(
+        actor=admin_user, email="someone@example.org", role=Role.FACILITATOR
+    )
+    client.force_login(admin_user)
+    html = client.get(reverse("staff:dashboard")).content.decode()
+    assert 'id="panel-people"' in html
+    assert "pending invitations" in html
+    assert reverse("audit:activity") in html
+    client.force_login(official)
+    html = client.get(reverse("staff:dashboard")).content.decode()
+    assert 'id="panel-people"' not in html
+
+
+def test_people_panel_counts_run_two_queries(admin_user, django_assert_num_queries):
+    from participation.accounts import people_panel
+
+    with django_assert_num_queries(2):
+        people_panel._counts(admin_user)

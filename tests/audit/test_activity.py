@@ -107,9 +107,7 @@ def test_filter_by_object(client, admin_user, resident, resident2):
     client.force_login(admin_user)
     html = client.get(f"{URL}?target=accounts.user:{resident.pk}").content.decode()
     assert f"event-{AuditEvent.objects.get(target_id=str(resident.pk)).pk}" in html
-    assert (
-        f"event-{AuditEvent.objects.get(target_id=str(resident2.pk)).pk}" not in html
-    )
+    assert f"event-{AuditEvent.objects.get(target_id=str(resident2.pk)).pk}" not in html
 
 
 def test_filter_by_local_dates(client, admin_user, resident):
