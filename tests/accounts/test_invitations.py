@@ -44,7 +44,7 @@ def page(token):
     return reverse("accounts:invitation", args=[token])
 
 
-# --- creating -----------------------------------------------------------------------
+# --- creating ---
 
 
 def test_admin_invites_a_facilitator_and_it_is_audited(admin_user, process):
@@ -103,7 +103,7 @@ def test_invalid_address_is_refused(admin_user):
         invite(admin_user, email="not an address")
 
 
-# --- the e-mail ---------------------------------------------------------------------
+# --- the e-mail ---
 
 
 @pytest.mark.django_db(transaction=True)
@@ -158,7 +158,7 @@ def test_the_email_is_written_in_the_chosen_language(admin_user, smtp):
     assert "ファシリテーター" in body
 
 
-# --- bad links ------------------------------------------------------------------------
+# --- bad links ---
 
 
 def test_tampered_link_is_a_clear_404(client, admin_user):
@@ -217,7 +217,7 @@ def test_a_used_link_works_once(client, admin_user, resident):
     assert RoleGrant.objects.filter(user=resident).count() == 1
 
 
-# --- accepting with an existing account -------------------------------------------------
+# --- accepting with an existing account ---
 
 
 def test_signed_in_owner_of_the_address_accepts_and_is_led_to_mfa(
@@ -296,7 +296,7 @@ def test_the_inviters_lost_admin_role_voids_the_invitation(
     assert not RoleGrant.objects.filter(user=resident).exists()
 
 
-# --- signing up from the link -----------------------------------------------------------
+# --- signing up from the link ---
 
 
 def _signup(client, token, **extra):
@@ -347,7 +347,7 @@ def test_signup_form_errors_keep_the_invitation_pending(client, admin_user):
     assert Invitation.objects.get().status == InvitationStatus.PENDING
 
 
-# --- the staff pages --------------------------------------------------------------------
+# --- the staff pages ---
 
 
 def test_pending_list_shows_pending_and_hides_expired(client, admin_user):

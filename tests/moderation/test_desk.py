@@ -1,4 +1,4 @@
-"""The facilitator's desk: the Facilitation panel of /staff/ and /staff/facilitation/."""
+"""The facilitator's desk: the Facilitation panel of /staff/ and its page."""
 
 from __future__ import annotations
 
