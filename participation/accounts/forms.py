@@ -140,7 +140,11 @@ class GrantForm(_ScopeForm):
             "invited instead."
         ),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=())
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=(),
+        widget=forms.Select(attrs={"data-role-select": ""}),
+    )
     field_order = ["email", "role", "process", "department", "section", "approver"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -150,7 +154,11 @@ class GrantForm(_ScopeForm):
 
 class InviteForm(_ScopeForm):
     email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=())
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=(),
+        widget=forms.Select(attrs={"data-role-select": ""}),
+    )
     language = forms.ChoiceField(
         label=_("Language of the e-mail"), choices=settings.LANGUAGES
     )

@@ -285,3 +285,13 @@ def test_people_panel_counts_run_two_queries(admin_user, django_assert_num_queri
 
     with django_assert_num_queries(2):
         people_panel._counts(admin_user)
+
+
+def test_grant_form_marks_scope_fields_for_the_script(client, admin_user):
+    client.force_login(admin_user)
+    html = client.get(reverse("accounts:staff_grant")).content.decode()
+    assert "data-role-select" in html
+    for name in ("process", "department", "section", "approver"):
+        assert f'data-scope-field="{name}"' in html
+    assert 'data-scope-field="email"' not in html
+    assert "js/people.js" in html
