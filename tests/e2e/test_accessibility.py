@@ -82,6 +82,12 @@ PAGES = {
     "moderation-queue-process": (FACILITATOR, f"/processes/{GREEN}/moderation/"),
     "facilitator-proposal-detail": (FACILITATOR, first_proposal),
     "live-facilitate": (FACILITATOR, lambda page: open_session(page) + "facilitate/"),
+    "staff-people": (ADMIN, "/staff/people/"),
+    "staff-grant": (ADMIN, "/staff/people/grant/"),
+    "staff-invitations": (ADMIN, "/staff/people/invitations/"),
+    "staff-invite": (ADMIN, "/staff/people/invitations/new/"),
+    "staff-activity": (ADMIN, "/staff/activity/"),
+    "facilitator-desk": (FACILITATOR, "/staff/facilitation/"),
 }
 
 
