@@ -61,6 +61,7 @@ EXTENSIONS = (
     ("demo.privacy", "seed_privacy", "terms accepted and the data-access log"),
     ("demo.verification", "seed_verification", "residency verification"),
     ("demo.setup", "seed_setup", "a draft process to set up and publish"),
+    ("demo.people", "seed_people", "a pending staff invitation"),
 )
 
 RANDOM_SEED = 2026

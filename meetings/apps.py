@@ -17,7 +17,11 @@ class Config(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: it is loaded while apps are still being
         # set up, before models can be imported (app loading order).
-        from meetings import (
-            erasure,  # noqa: F401  (what leaving erases)
-            live,  # noqa: F401  (declares the session group)
-        )
+        # erasure: what leaving erases; live: declares the session group.
+        from meetings import audit_actions, desk, erasure, live  # noqa: F401
+        from participation.audit import actions
+        from participation.moderation import desk as facilitation
+
+        # Today's sessions on the facilitator's desk and its /staff/ panel.
+        facilitation.register(desk.PART)
+        actions.register(audit_actions.ACTIONS, audit_actions.AREAS)

@@ -349,6 +349,8 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Participation")
 # Staff (facilitators, officials, admins) must have MFA before staff actions. The
 # demo accounts may skip it, but only while DEBUG is on.
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
+# Days an invitation to a staff role stays valid (resending starts them again).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 
 # --- Internationalization -------------------------------------------------------
 LANGUAGE_CODE = env("LANGUAGE_CODE", "ja")

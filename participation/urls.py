@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("participation.privacy.urls")),
     path("", include("participation.accounts.urls")),
     path("", include("participation.attributes.urls")),
+    path("", include("participation.audit.urls")),
     path("", include("participation.spaces.urls")),
     path("", include("proposals.urls")),
     path("", include("responses.urls")),

@@ -16,3 +16,9 @@ class Config(AppConfig):
         from portal import foryou
 
         digests.register_block(foryou.digest_block)
+        # Imported here: apps are still loading when Django imports this class.
+        from participation.audit import actions
+        from portal import audit_actions
+
+        # The activity log names this app's audit actions.
+        actions.register(audit_actions.ACTIONS, audit_actions.AREAS)

@@ -12,9 +12,17 @@ class Config(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: services import models, which are not
         # loaded yet when Django imports this AppConfig (app loading order).
+        from participation.audit import actions
         from participation.notifications import email, periodic
         from proposals import events
-        from responses import live, questionnaire, reminders, selectors, services  # noqa: F401
+        from responses import (  # noqa: F401
+            audit_actions,
+            live,
+            questionnaire,
+            reminders,
+            selectors,
+            services,
+        )
         from responses.api import views as api
         from responses.staff import panels
         from responses.staff import rules as staff_rules  # noqa: F401
@@ -38,3 +46,5 @@ class Config(AppConfig):
 
         # The staff dashboard's "Official work" and routing panels.
         panels.register_panels()
+        # The activity log names this app's audit actions.
+        actions.register(audit_actions.ACTIONS, audit_actions.AREAS)

@@ -131,7 +131,7 @@ class RoleGrantAdminForm(forms.ModelForm):
 
     class Meta:
         model = RoleGrant
-        fields = ["user", "role", "process", "department"]
+        fields = ["user", "role", "process", "department", "section", "approver"]
 
     def __init__(self, *args: Any, actor: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,6 +150,8 @@ class RoleGrantAdminForm(forms.ModelForm):
             role=role,
             process=cleaned.get("process"),
             department=cleaned.get("department"),
+            section=cleaned.get("section"),
+            approver=bool(cleaned.get("approver")),
         )
         if refusal is not None:
             self._refused = True
@@ -169,10 +171,25 @@ class RoleGrantAdmin(admin.ModelAdmin):
     """Grants are added or revoked, never edited: revoke and grant again."""
 
     form = RoleGrantAdminForm
-    list_display = ("user", "role", "process", "department", "granted_by", "granted_at")
+    list_display = (
+        "user",
+        "role",
+        "process",
+        "department",
+        "section",
+        "approver",
+        "granted_by",
+        "granted_at",
+    )
     list_filter = ("role", "department", "process")
     search_fields = ("user__real_name", "user__email")
-    list_select_related = ("user", "process", "department", "granted_by")
+    list_select_related = (
+        "user",
+        "process",
+        "department",
+        "section",
+        "granted_by",
+    )
     autocomplete_fields = ("user",)
     readonly_fields = ("granted_by", "granted_at")
     ordering = ("-granted_at",)
@@ -190,7 +207,7 @@ class RoleGrantAdmin(admin.ModelAdmin):
         return BoundForm
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = ["user", "role", "process", "department"]
+        fields = ["user", "role", "process", "department", "section", "approver"]
         return fields + ["granted_by", "granted_at"] if obj else fields
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -214,6 +231,8 @@ class RoleGrantAdmin(admin.ModelAdmin):
             role=obj.role,
             process=obj.process,
             department=obj.department,
+            section=obj.section,
+            approver=obj.approver,
         )
         obj.pk = grant.pk
         obj.granted_by = grant.granted_by
@@ -222,13 +241,7 @@ class RoleGrantAdmin(admin.ModelAdmin):
         obj._state.db = grant._state.db
 
     def delete_model(self, request: HttpRequest, obj: RoleGrant) -> None:
-        services.role_revoke(
-            actor=request.user,
-            user=obj.user,
-            role=obj.role,
-            process=obj.process,
-            department=obj.department,
-        )
+        services.grant_revoke(actor=request.user, grant=obj)
 
     def delete_queryset(
         self, request: HttpRequest, queryset: QuerySet[RoleGrant]

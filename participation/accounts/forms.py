@@ -4,9 +4,10 @@ from typing import Any
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from participation.accounts.models import User
+from participation.accounts.models import Role, User
 from participation.accounts.validators import (
     BIO_MAX,
     REAL_NAME_MAX,
@@ -14,6 +15,7 @@ from participation.accounts.validators import (
     clean_name_reading,
     clean_real_name,
 )
+from participation.spaces.models import Department, Process, Section
 
 # Furigana is public, as the name is (docs/ARCHITECTURE.md, "Residents' data").
 FURIGANA_HELP = _(
@@ -113,3 +115,104 @@ class ProfileForm(forms.Form):
 
     def clean_bio(self) -> str:
         return clean_bio(self.cleaned_data.get("bio", ""))
+
+
+def _scope_fields(form: forms.Form) -> None:
+    """The scope choices of a role form, read when the form is built."""
+    form.fields["process"].queryset = Process.objects.order_by("-created_at")
+    form.fields["department"].queryset = Department.objects.order_by("code")
+    form.fields["section"].queryset = Section.objects.select_related(
+        "department"
+    ).order_by("department__code", "position", "code")
+
+
+class _ScopeForm(forms.Form):
+    """Role and scope; which combinations fit is the service's rule, said back
+    on the form."""
+
+    process = forms.ModelChoiceField(
+        label=_("Process"),
+        queryset=None,
+        required=False,
+        empty_label=_("Whole site"),
+        help_text=_("Facilitators only: leave on “Whole site” for every process."),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=None,
+        required=False,
+        help_text=_("Officials only: the department they answer for."),
+    )
+    section = forms.ModelChoiceField(
+        label=_("Section (optional)"),
+        queryset=None,
+        required=False,
+        help_text=_("Officials only: a section (課) of that department."),
+    )
+    approver = forms.BooleanField(
+        label=_("Approves the section's draft answers (決裁)"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _scope_fields(self)
+
+
+class GrantForm(_ScopeForm):
+    email = forms.EmailField(
+        label=_("E-mail address of the person"),
+        help_text=_(
+            "The address they log in with. Someone without an account yet is "
+            "invited instead."
+        ),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=(),
+        widget=forms.Select(attrs={"data-role-select": ""}),
+    )
+    field_order = ["email", "role", "process", "department", "section", "approver"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices
+
+
+class InviteForm(_ScopeForm):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=(),
+        widget=forms.Select(attrs={"data-role-select": ""}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the e-mail"), choices=settings.LANGUAGES
+    )
+    field_order = [
+        "email",
+        "role",
+        "process",
+        "department",
+        "section",
+        "approver",
+        "language",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            (Role.FACILITATOR.value, Role.FACILITATOR.label),
+            (Role.OFFICIAL.value, Role.OFFICIAL.label),
+        ]
+
+
+class InvitedSignupForm(SignupForm):
+    """The sign-up form reached from an invitation: the address is the invited
+    one and cannot be changed (a disabled field keeps its initial value whatever
+    is posted)."""
+
+    def __init__(self, *args: Any, invited_email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].initial = invited_email
+        self.fields["email"].disabled = True
+        self.fields["email"].help_text = _("The address the invitation was sent to.")

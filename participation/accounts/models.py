@@ -209,3 +209,137 @@ class RoleGrant(models.Model):
     def __str__(self) -> str:
         scope = self.process or self.department or _("whole site")
         return f"{self.user} · {self.get_role_display()} · {scope}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+
+
+class InvitationSend(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    RETRY = "retry", _("Will retry")
+    FAILED = "failed", _("Failed")
+    BOUNCED = "bounced", _("Address refused")
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to take a staff role (facilitator or official).
+
+    Its link carries a token signed with the secret key over the invitation's id
+    and ``version`` (``accounts.invitations.token_for``): nothing secret is stored,
+    so neither the database nor the task queue holds a usable link. Resending bumps
+    the version (earlier links stop working) and moves ``expires_at``; accepting or
+    revoking ends it. A pending invitation past ``expires_at`` is expired.
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    process = models.ForeignKey(
+        "spaces.Process",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("process"),
+    )
+    department = models.ForeignKey(
+        "spaces.Department",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    section = models.ForeignKey(
+        "spaces.Section",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("section"),
+    )
+    approver = models.BooleanField(_("approves answers"), default=False)
+    language = models.CharField(
+        _("language of the e-mail"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="ja",
+    )
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    version = models.PositiveIntegerField(default=1)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.PENDING,
+    )
+    accepted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    send_status = models.CharField(
+        _("e-mail"),
+        max_length=20,
+        choices=InvitationSend.choices,
+        default=InvitationSend.QUEUED,
+    )
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="invitation_pending"),
+            models.Index(fields=["email", "status"], name="invitation_email"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_scope_matches_role",
+                condition=(
+                    Q(
+                        role="facilitator",
+                        department__isnull=True,
+                        section__isnull=True,
+                        approver=False,
+                    )
+                    | Q(role="official", department__isnull=False, process__isnull=True)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.get_role_display()}"
+
+    @property
+    def scope(self) -> Any:
+        """What the role covers, for people to read."""
+        if self.role == Role.OFFICIAL:
+            return self.section or self.department
+        return self.process or _("whole site")
+
+    def is_expired(self, now: Any = None) -> bool:
+        return self.status == InvitationStatus.PENDING and self.expires_at <= (
+            now or timezone.now()
+        )

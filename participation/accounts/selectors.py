@@ -8,10 +8,16 @@ from datetime import datetime
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from participation.accounts.models import Role, RoleGrant, User
+from participation.accounts.models import (
+    Invitation,
+    InvitationStatus,
+    Role,
+    RoleGrant,
+    User,
+)
 from participation.accounts.types import Actor, Viewer, signed_in
 from participation.moderation.models import Block
 from participation.verification.models import Verification
@@ -197,3 +203,72 @@ def roles_of(user: Actor) -> list[RoleGrant]:
         .select_related("process", "department")
         .order_by("role", "department__code", "process__slug", "id")
     )
+
+
+# --- the staff pages: people and invitations --------------------------------------
+
+
+def staff_people(
+    *,
+    role: str = "",
+    department_id: int | None = None,
+    process_id: int | None = None,
+    query: str = "",
+) -> QuerySet[User]:
+    """People holding a staff role, matching the filters, by name; each with its
+    grants prefetched (paginate it: one count, one page, one prefetch)."""
+    grants = RoleGrant.objects.all()
+    if role in Role.values:
+        grants = grants.filter(role=role)
+    if department_id is not None:
+        grants = grants.filter(department_id=department_id)
+    if process_id is not None:
+        grants = grants.filter(process_id=process_id)
+    people = User.objects.filter(
+        Exists(grants.filter(user_id=OuterRef("pk")))
+    ).prefetch_related(_grants_prefetch())
+    query = " ".join(query.split())
+    if query:
+        people = people.filter(
+            Q(real_name__icontains=query)
+            | Q(name_reading__icontains=query)
+            | Q(email__icontains=query)
+        )
+    return people.order_by("real_name", "id")
+
+
+def _grants_prefetch() -> Prefetch:
+    return Prefetch(
+        "grants",
+        queryset=RoleGrant.objects.select_related(
+            "process", "department", "section", "granted_by"
+        ).order_by("role", "department__code", "process__slug", "id"),
+    )
+
+
+def person_for_staff(pk: int) -> User | None:
+    return User.objects.filter(pk=pk).prefetch_related(_grants_prefetch()).first()
+
+
+def staff_people_count() -> int:
+    return User.objects.filter(grants__isnull=False).distinct().count()
+
+
+def invitations(*, state: str = "pending") -> QuerySet[Invitation]:
+    """Invitations in one state: ``pending`` (still valid), ``expired``,
+    ``accepted`` or ``revoked``; newest first."""
+    now = timezone.now()
+    qs = Invitation.objects.select_related(
+        "process", "department", "section", "invited_by", "accepted_by"
+    )
+    if state == "expired":
+        qs = qs.filter(status=InvitationStatus.PENDING, expires_at__lte=now)
+    elif state in (InvitationStatus.ACCEPTED, InvitationStatus.REVOKED):
+        qs = qs.filter(status=state)
+    else:
+        qs = qs.filter(status=InvitationStatus.PENDING, expires_at__gt=now)
+    return qs.order_by("-created_at", "-id")
+
+
+def pending_invitations_count() -> int:
+    return invitations(state="pending").count()

@@ -46,7 +46,10 @@ class ModerationLogSerializer(serializers.Serializer):
     target_id = serializers.IntegerField(source="object_id", allow_null=True)
     target_url = serializers.SerializerMethodField()
     subject_name = serializers.SerializerMethodField(
-        help_text="The blocked person's real name (blocks only)."
+        help_text=(
+            "Always null: the public log says what was done and why, never whom "
+            "a block concerns (kept so that existing clients keep parsing)."
+        )
     )
     until = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
@@ -57,11 +60,11 @@ class ModerationLogSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_target_url(self, obj: Any) -> str | None:
-        return absolute(self.context, obj.target_url) if obj.target_url else None
+        return absolute(self.context, obj.public_url) if obj.public_url else None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_subject_name(self, obj: Any) -> str | None:
-        return obj.subject_name if obj.target_kind == "user" else None
+        return None
 
 
 class ReportSerializer(serializers.Serializer):

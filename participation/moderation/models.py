@@ -258,6 +258,18 @@ class ModerationAction(models.Model):
         return content_type.model if content_type is not None else ""
 
     @property
+    def names_a_person(self) -> bool:
+        """A block or its lifting is about a person: the public log says what was
+        done and why, never whom (no name, no link to their profile)."""
+        return self.kind in (ActionKind.BLOCK, ActionKind.UNBLOCK)
+
+    @property
+    def public_url(self) -> str:
+        """The link the public log may show: the content acted on, never the
+        profile of a blocked person."""
+        return "" if self.names_a_person else self.target_url
+
+    @property
     def reason_display(self) -> str:
         label = reason_label(self.reason_code)
         if label and self.reason:

@@ -536,7 +536,6 @@ def user_block(
         subject=locked_user,
         reason=reason,
         until=block.ends_at,
-        url=locked_user.get_absolute_url(),
     )
     record(
         actor=actor,
@@ -579,7 +578,6 @@ def block_lift(*, actor: Actor, block: Block, reason: str = "") -> Block:
         process_id=locked.process_id,
         subject=locked.user,
         reason=reason,
-        url=locked.user.get_absolute_url(),
     )
     record(
         actor=actor,

@@ -22,6 +22,7 @@ app_name = "moderation"
 
 urlpatterns = [
     path("moderation/", views.site_queue, name="site_queue"),
+    path("staff/facilitation/", views.desk, name="desk"),
     path(
         "processes/<slug:slug>/moderation/", views.process_queue, name="process_queue"
     ),

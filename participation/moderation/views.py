@@ -17,8 +17,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from participation.accounts.rules import is_admin, is_any_facilitator
+from participation.accounts.selectors import standing_of
 from participation.errors import DomainError, NotAllowed, RateLimited
 from participation.idempotency import services as idempotency
+from participation.moderation import desk as facilitation
 from participation.moderation import registry, rules, selectors, services
 from participation.moderation.forms import (
     BlockForm,
@@ -443,5 +446,37 @@ def public_log(request: HttpRequest, slug: str) -> HttpResponse:
             "page_obj": page_obj,
             "kind": kind,
             "kinds": ActionKind.choices,
+        },
+    )
+
+
+@login_required
+@require_GET
+def desk(request: HttpRequest) -> HttpResponse:
+    """/staff/facilitation/: each of my processes with its queue, its public log
+    and what the other apps add (live sessions)."""
+    if not (is_any_facilitator(request.user) or is_admin(request.user)):
+        standing = standing_of(request.user)
+        message = (
+            _("Set up two-factor authentication before using the facilitator tools.")
+            if standing.is_staff_role and not standing.mfa_satisfied
+            else _("This page is for facilitators.")
+        )
+        return _refused(request, NotAllowed(message))
+    processes = facilitation.desk_processes(request.user)
+    extra: dict[int, list[facilitation.DeskLink]] = {}
+    for part in facilitation.parts():
+        if part.links is None:
+            continue
+        for pid, links in part.links(request.user, processes).items():
+            extra.setdefault(pid, []).extend(links)
+    rows = [{"process": p, "links": extra.get(p.pk, [])} for p in processes]
+    return render(
+        request,
+        "moderation/desk.html",
+        {
+            "rows": rows,
+            "site_wide": facilitation.scope_of(request.user) is None,
+            "counts": facilitation.panel_counts(request.user),
         },
     )

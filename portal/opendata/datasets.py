@@ -712,7 +712,12 @@ def _moderation_rows() -> Iterator[list[Any]]:
             reason,
             model or "",
             object_id,
-            absolute_url(url) if url.startswith("/") else url,
+            # A block's row never links the blocked person's profile.
+            ""
+            if kind in ("block", "unblock")
+            else absolute_url(url)
+            if url.startswith("/")
+            else url,
             until,
             pseudonym(actor),
         ]

@@ -132,7 +132,7 @@ def test_duplicate_role_grant_in_admin_is_refused(client, admin_user, official, 
         "/admin/accounts/rolegrant/add/",
         {"user": official.pk, "role": "official", "department": department.pk},
     )
-    assert "already has that role" in response.content.decode()
+    assert "already an official of this department" in response.content.decode()
     assert RoleGrant.objects.filter(user=official).count() == 1
 
 

@@ -74,11 +74,47 @@ def test_revoke_removes_the_grant_and_audits_it(person, department):
     assert event.before["department"] == department.code
 
 
-def test_revoking_admin_closes_the_admin_site_flags(person):
+def test_revoking_admin_closes_the_admin_site_flags(person, admin_user):
     run("kenji@example.org", "admin")
     run("kenji@example.org", "admin", "--revoke")
     person.refresh_from_db()
     assert not person.is_staff and not person.is_superuser
+
+
+def test_the_last_administrator_cannot_be_revoked(person):
+    run("kenji@example.org", "admin")
+    with pytest.raises(CommandError, match="last administrator"):
+        run("kenji@example.org", "admin", "--revoke")
+    person.refresh_from_db()
+    assert person.is_superuser
+
+
+def test_official_is_granted_with_section_and_approver(person, department):
+    section = factories.SectionFactory(department=department)
+    run(
+        "kenji@example.org",
+        "official",
+        "--department",
+        department.code,
+        "--section",
+        section.code,
+        "--approver",
+    )
+    grant = RoleGrant.objects.get(user=person)
+    assert (grant.section, grant.approver) == (section, True)
+
+
+def test_section_of_another_department_is_refused(person, department):
+    other = factories.SectionFactory()
+    with pytest.raises(CommandError, match="has no section"):
+        run(
+            "kenji@example.org",
+            "official",
+            "--department",
+            department.code,
+            "--section",
+            other.code,
+        )
 
 
 def test_unknown_email_is_refused(db):

@@ -26,6 +26,8 @@ def test_admin_grants_official_role_and_it_is_audited_with_actor(
         "role": "official",
         "process": None,
         "department": department.code,
+        "section": None,
+        "approver": False,
     }
 
 

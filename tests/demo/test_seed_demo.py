@@ -224,3 +224,15 @@ def test_reset_removes_the_demo_content_but_keeps_the_accounts():
 def test_the_demo_history_is_not_emailed_to_its_people():
     assert Notification.objects.exists()  # the bell has its history
     assert not Delivery.objects.exists()  # the first `make run` prints no mail flood
+
+
+def test_one_invitation_for_a_facilitator_is_pending():
+    from participation.accounts.models import Invitation, InvitationStatus
+
+    [invitation] = Invitation.objects.filter(status=InvitationStatus.PENDING)
+    assert invitation.role == Role.FACILITATOR
+    assert invitation.process.slug == content.GREEN
+    assert invitation.invited_by.email == "admin@example.org"
+    assert AuditEvent.objects.filter(
+        action="invitation.create", target_id=str(invitation.pk)
+    ).exists()

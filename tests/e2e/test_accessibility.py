@@ -101,6 +101,12 @@ PAGES = {
     "admin-resident-purpose": (ADMIN, first_resident_record),
     "admin-policies": (ADMIN, "/staff/policies/"),
     "admin-policy-form": (ADMIN, "/staff/policies/terms/new/"),
+    "staff-people": (ADMIN, "/staff/people/"),
+    "staff-grant": (ADMIN, "/staff/people/grant/"),
+    "staff-invitations": (ADMIN, "/staff/people/invitations/"),
+    "staff-invite": (ADMIN, "/staff/people/invitations/new/"),
+    "staff-activity": (ADMIN, "/staff/activity/"),
+    "facilitator-desk": (FACILITATOR, "/staff/facilitation/"),
 }
 
 

@@ -125,7 +125,8 @@ def test_block_is_logged_publicly_with_end(facilitator, comment, author):
     assert action.kind == ActionKind.BLOCK
     assert action.subject_name == "Taro Author"
     assert action.until == block.ends_at
-    assert action.target_url == author.get_absolute_url()
+    assert action.target_url == ""  # never the blocked person's profile
+    assert action.public_url == ""
     assert action.target_kind == "user"
 
 

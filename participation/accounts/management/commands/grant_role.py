@@ -2,6 +2,7 @@
 
 python manage.py grant_role EMAIL facilitator [--process SLUG]
 python manage.py grant_role EMAIL official --department CODE
+python manage.py grant_role EMAIL official --department CODE --section CODE --approver
 python manage.py grant_role EMAIL admin
 python manage.py grant_role EMAIL official --department CODE --revoke
 """
@@ -16,7 +17,7 @@ from participation.accounts import services
 from participation.accounts.models import Role, User
 from participation.accounts.selectors import standing_of
 from participation.errors import DomainError
-from participation.spaces.models import Department, Process
+from participation.spaces.models import Department, Process, Section
 
 
 class Command(BaseCommand):
@@ -40,6 +41,16 @@ class Command(BaseCommand):
             help="Department of an official (required for official).",
         )
         parser.add_argument(
+            "--section",
+            metavar="CODE",
+            help="Section (課) of the official's department (optional).",
+        )
+        parser.add_argument(
+            "--approver",
+            action="store_true",
+            help="The official approves the section's draft answers (決裁).",
+        )
+        parser.add_argument(
             "--revoke", action="store_true", help="Remove the role instead."
         )
 
@@ -61,6 +72,18 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"No department has the code {options['department']!r}."
                 )
+        section = None
+        if options["section"]:
+            if department is None:
+                raise CommandError("--section needs --department CODE.")
+            section = Section.objects.filter(
+                department=department, code=options["section"]
+            ).first()
+            if section is None:
+                raise CommandError(
+                    f"The department {department.code!r} has no section "
+                    f"{options['section']!r}."
+                )
         if role == Role.OFFICIAL and department is None:
             raise CommandError("An official needs --department CODE.")
         if role != Role.FACILITATOR and process is not None:
@@ -68,15 +91,25 @@ class Command(BaseCommand):
         if role != Role.OFFICIAL and department is not None:
             raise CommandError("--department only applies to the official role.")
 
-        action = services.role_revoke if options["revoke"] else services.role_grant
         try:
-            action(
-                actor=None,
-                user=user,
-                role=role,
-                process=process,
-                department=department,
-            )
+            if options["revoke"]:
+                services.role_revoke(
+                    actor=None,
+                    user=user,
+                    role=role,
+                    process=process,
+                    department=department,
+                )
+            else:
+                services.role_grant(
+                    actor=None,
+                    user=user,
+                    role=role,
+                    process=process,
+                    department=department,
+                    section=section,
+                    approver=options["approver"],
+                )
         except DomainError as error:
             raise CommandError(str(error)) from error
 
