@@ -27,5 +27,6 @@ class Config(AppConfig):
         email.register_veto("proposals.proposal", notices.withheld_proposals)
         email.register_veto("proposals.comment", notices.withheld_comments)
         from proposals import erasure  # noqa: F401  (what leaving erases)
+
         # The activity log names this app's audit actions.
         actions.register(audit_actions.ACTIONS, audit_actions.AREAS)
