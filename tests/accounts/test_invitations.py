@@ -306,6 +306,7 @@ def _signup(client, token, **extra):
         "email": "attacker@example.org",  # ignored: the field is the invited address
         "password1": "a-long-and-unusual-passphrase",
         "password2": "a-long-and-unusual-passphrase",
+        "accept_terms": "on",
         **extra,
     }
     return client.post(reverse("accounts:invitation_signup", args=[token]), data)
