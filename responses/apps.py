@@ -32,3 +32,8 @@ class Config(AppConfig):
             periodic.register(name, job, every=timedelta(minutes=15))
         for kind in questionnaire.KINDS:
             email.register_context(kind, questionnaire.questionnaire_email_context)
+        # The staff dashboard's "Drafts" panel (drafts and approval, 決裁).
+        from participation.staff import registry as staff
+        from responses.drafts import panel
+
+        staff.register(panel.PANEL)
