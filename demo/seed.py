@@ -56,6 +56,7 @@ EXTENSIONS = (
     ("demo.responses", "seed_responses", "official responses and the tracker"),
     ("demo.moderation", "seed_moderation", "reports, hides and blocks"),
     ("demo.live", "seed_live", "live meeting sessions"),
+    ("demo.drafts", "seed_drafts", "sections, answer templates and a draft to approve"),
 )
 
 RANDOM_SEED = 2026

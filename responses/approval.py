@@ -70,14 +70,12 @@ def approves_for(user: Viewer, draft: Any) -> bool:
         return False
     if draft.section_id is None:
         # Any approver of the department, through one of its sections.
-        return (
-            bool(standing.approver_section_ids)
-            and RoleGrant.objects.filter(
-                user_id=getattr(user, "pk", None),
-                department_id=draft.department_id,
-                approver=True,
-            ).exists()
-        )
+        person = getattr(user, "pk", None)
+        if person is None or not standing.approver_section_ids:
+            return False
+        return RoleGrant.objects.filter(
+            user_id=person, department_id=draft.department_id, approver=True
+        ).exists()
     return draft.section_id in standing.approver_section_ids
 
 

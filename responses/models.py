@@ -771,7 +771,7 @@ class TrackerEvent(AppendOnly):
         return self.label
 
 
-# --- Drafts (決裁) and the department's answer templates --------------------------------
+# --- Drafts (決裁) and the department's answer templates -------------------------
 # Internal records: no public page, API, feed, export, search document, e-mail to
 # residents or websocket ever reads them (tests/responses/test_drafts_privacy.py).
 DRAFT_TITLE_MAX = 120

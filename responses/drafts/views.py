@@ -135,7 +135,7 @@ def _save_kwargs(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# --- Lists -----------------------------------------------------------------------------
+# --- Lists ----------------------------------------------------------------------------
 @login_required
 @require_GET
 def draft_list(request: HttpRequest) -> HttpResponse:
@@ -172,7 +172,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- One draft -------------------------------------------------------------------------
+# --- One draft ------------------------------------------------------------------------
 @login_required
 @require_POST
 def start(request: HttpRequest, pk: int) -> HttpResponse:
@@ -420,7 +420,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         act,
         _(
-            "The draft is submitted for approval. The approvers of your section are told."
+            "The draft is submitted for approval. The approvers of your section "
+            "are told."
         ),
     )
 
@@ -476,7 +477,7 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
     return _button(request, pk, act, _("The draft is discarded."))
 
 
-# --- Answer templates --------------------------------------------------------------------
+# --- Answer templates -----------------------------------------------------------------
 @login_required
 @require_GET
 def template_list(request: HttpRequest) -> HttpResponse:
@@ -600,7 +601,7 @@ def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("drafts:templates")
 
 
-# --- Batch progress --------------------------------------------------------------------
+# --- Batch progress -------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
 def batch_progress(request: HttpRequest) -> HttpResponse:

@@ -140,7 +140,7 @@ def _notify(
     )
 
 
-# --- Checks of the draft's fields -------------------------------------------------------
+# --- Checks of the draft's fields -----------------------------------------------------
 def _clean_fields(
     *,
     draft: ResponseDraft,
@@ -254,7 +254,7 @@ def _check_complete(draft: ResponseDraft) -> answers.Commitment:
     return answers.Commitment(draft.cost_estimate, draft.period_start, draft.period_end)
 
 
-# --- The draft's life -------------------------------------------------------------------
+# --- The draft's life -----------------------------------------------------------------
 @idempotency.idempotent("response_draft", author="actor")
 @transaction.atomic
 def draft_start(
@@ -299,9 +299,10 @@ def draft_start(
         fields["body"] = template.body
         if template.decision in DECIDED:
             fields["decision"] = template.decision
+    assert locked.department is not None  # the refusal requires an assignment
     draft = ResponseDraft.objects.create(
         entry=locked,
-        department_id=locked.department_id,
+        department=locked.department,
         section_id=approval.section_of(actor, locked),
         author=actor,
         last_edited_by=actor,
@@ -525,7 +526,7 @@ def draft_discard(*, actor: Actor, draft: ResponseDraft | int, version: Any) -> 
     locked.delete()
 
 
-# --- Answer templates ---------------------------------------------------------------------
+# --- Answer templates -----------------------------------------------------------------
 def _template_fields(title: str, decision: str, body: str) -> dict[str, Any]:
     if decision and decision not in DECIDED:
         raise Invalid(

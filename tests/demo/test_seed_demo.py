@@ -18,6 +18,8 @@ from participation.audit.models import AuditEvent
 from participation.notifications.models import Delivery, Notification
 from participation.spaces.models import Process
 from proposals.models import Comment, CommentVote, Proposal, ProposalState, Support
+from responses.drafts import rules as draft_rules
+from responses.models import AnswerTemplate, DraftStatus, ResponseDraft
 
 MAIN_ACCOUNTS = [
     "resident@example.org",
@@ -87,7 +89,7 @@ def test_admin_has_the_admin_role_and_the_admin_site():
 
 def test_every_role_grant_is_in_the_audit_log():
     grants = RoleGrant.objects.filter(user__is_demo=True).count()
-    assert grants == 8
+    assert grants == 9  # with approver@example.org (demo/drafts.py)
     assert AuditEvent.objects.filter(action="role.grant").count() == grants
 
 
@@ -224,3 +226,18 @@ def test_reset_removes_the_demo_content_but_keeps_the_accounts():
 def test_the_demo_history_is_not_emailed_to_its_people():
     assert Notification.objects.exists()  # the bell has its history
     assert not Delivery.objects.exists()  # the first `make run` prints no mail flood
+
+
+def test_a_draft_waits_for_the_demo_approver(client):
+    approver = User.objects.get(email="approver@example.org")
+    official = User.objects.get(email="official@example.org")
+    draft = ResponseDraft.objects.get(status=DraftStatus.SUBMITTED)
+    assert draft.author_id == official.pk
+    assert draft.section is not None and draft.section.phone
+    assert draft_rules.approve_refusal(approver, draft) is None
+    page = client.get(draft.entry.proposal.get_absolute_url())
+    assert draft.body[:30] not in page.content.decode()
+
+
+def test_the_demo_department_has_answer_templates():
+    assert AnswerTemplate.objects.filter(department__code="public-works").count() == 3

@@ -77,7 +77,7 @@ def test_the_department_switch_turns_approval_off(assigned, department, approver
     assert not approval.approval_applies(department)
 
 
-# --- Starting and saving ---------------------------------------------------------------
+# --- Starting and saving --------------------------------------------------------------
 def test_a_draft_belongs_to_the_author_section(draft, section, author):
     assert draft.section_id == section.pk
     assert draft.author_id == author.pk
@@ -119,7 +119,7 @@ def test_an_official_of_another_department_cannot_start_a_draft(
         start(assigned, other_official)
 
 
-# --- Bad input -------------------------------------------------------------------------
+# --- Bad input ------------------------------------------------------------------------
 def test_a_negative_cost_is_refused(draft, author):
     with pytest.raises(Invalid) as refused:
         save(draft, author, cost_estimate=-1)
@@ -363,7 +363,7 @@ def test_with_approval_the_draft_cannot_be_published_directly(draft, author):
     assert refused.value.code == "approval_required"
 
 
-# --- Batch work ------------------------------------------------------------------------
+# --- Batch work -----------------------------------------------------------------------
 def _another_entry(assigned, admin_user, department):
     other = services.tracker_forward(
         actor=admin_user, proposal=factories.ProposalFactory(process=assigned.process)
@@ -436,7 +436,7 @@ def test_a_batch_update_refuses_another_department(
     assert refused.value.code == "wrong_department"
 
 
-# --- Templates -------------------------------------------------------------------------
+# --- Templates ------------------------------------------------------------------------
 def test_a_template_fills_a_new_draft(assigned, author, department, approver):
     template = services.answer_template_create(
         actor=author,
