@@ -65,7 +65,9 @@ def test_an_official_drafts_and_a_second_official_approves(new_context, user_con
     # The approver finds it waiting, sees the text, and approves it.
     approver = user_context(APPROVER, "en", mfa=True).new_page()
     approver.goto("/staff/")
-    expect(approver.locator("section[aria-labelledby=panel-drafts]")).to_contain_text("awaiting my approval")
+    expect(approver.locator("section[aria-labelledby=panel-drafts]")).to_contain_text(
+        "awaiting my approval"
+    )
     approver.goto("/staff/drafts/approvals/")
     approver.get_by_role("link", name=title).click()
     expect(approver.locator(".draft-text")).to_contain_text("押しボタン式")
