@@ -62,6 +62,7 @@ EXTENSIONS = (
     ("demo.verification", "seed_verification", "residency verification"),
     ("demo.setup", "seed_setup", "a draft process to set up and publish"),
     ("demo.people", "seed_people", "a pending staff invitation"),
+    ("demo.drafts", "seed_drafts", "sections, answer templates and a draft to approve"),
 )
 
 RANDOM_SEED = 2026

@@ -436,6 +436,12 @@ NOTIFY_DIGEST_WEEKDAY = env_int("NOTIFY_DIGEST_WEEKDAY", 0)
 NOTIFY_UNSUBSCRIBE_DAYS = env_int("NOTIFY_UNSUBSCRIBE_DAYS", 90)
 # Officials cannot turn off their deadline reminders by themselves.
 NOTIFY_OFFICIAL_REMINDERS_LOCKED = env_bool("NOTIFY_OFFICIAL_REMINDERS_LOCKED", True)
+# An answer approved through a draft (決裁) is signed publicly by its section and
+# department; the approving official's name is public only if this is on (it is
+# always in the audit log).
+RESPONSE_SHOW_OFFICIAL_NAME = env_bool("RESPONSE_SHOW_OFFICIAL_NAME", False)
+# How often the draft editor autosaves after typing stops (milliseconds).
+RESPONSE_DRAFT_AUTOSAVE_MS = env_int("RESPONSE_DRAFT_AUTOSAVE_MS", 3000)
 
 # --- Security -------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BODY_BYTES", 512 * 1024)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("participation.spaces.urls")),
     path("", include("proposals.urls")),
     path("", include("responses.urls")),
+    path("", include("responses.drafts.urls")),
     path("", include("participation.moderation.urls")),
     path("", include("participation.notifications.urls")),
     path("", include("meetings.urls")),

@@ -48,3 +48,8 @@ class Config(AppConfig):
         panels.register_panels()
         # The activity log names this app's audit actions.
         actions.register(audit_actions.ACTIONS, audit_actions.AREAS)
+        # The staff dashboard's "Drafts" panel (drafts and approval, 決裁).
+        from participation.staff import registry as staff
+        from responses.drafts import panel
+
+        staff.register(panel.PANEL)

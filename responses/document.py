@@ -167,8 +167,16 @@ def tracker_document(proposal: Proposal) -> dict[str, Any]:
                         "text": revision.body,
                         "referred_to": revision.referred_to or None,
                         "change_note": revision.change_note or None,
-                        "official": revision.author_name,
+                        "official": revision.public_official_name or None,
                         "department": revision.department_name,
+                        "section": revision.section_name or None,
+                        "cost_estimate": revision.cost_estimate,
+                        "period_start": revision.period_start.isoformat()
+                        if revision.period_start
+                        else None,
+                        "period_end": revision.period_end.isoformat()
+                        if revision.period_end
+                        else None,
                         "published_at": _iso(revision.created_at),
                     }
                     for revision in data["revisions"]

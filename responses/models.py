@@ -410,6 +410,34 @@ class ResponseRevision(RendersText, AppendOnly):
     department_name = models.CharField(max_length=120)
     department_name_en = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(_("published at"))
+    # What the answer commits to, where relevant: a cost estimate (yen) and the
+    # period of execution (both public with the answer).
+    cost_estimate = models.PositiveBigIntegerField(
+        _("cost estimate (yen)"), null=True, blank=True
+    )
+    period_start = models.DateField(_("execution from"), null=True, blank=True)
+    period_end = models.DateField(_("execution until"), null=True, blank=True)
+    # The public signature of an answer approved through a draft (決裁): the section
+    # and its office contact, captured at publication. ``approved_by`` stays
+    # internal (audit log); its name is public only with RESPONSE_SHOW_OFFICIAL_NAME.
+    section = models.ForeignKey(
+        "spaces.Section",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    section_name = models.CharField(max_length=120, blank=True)
+    section_name_en = models.CharField(max_length=120, blank=True)
+    section_phone = models.CharField(max_length=40, blank=True)
+    section_email = models.EmailField(blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["response", "number"]
@@ -433,6 +461,34 @@ class ResponseRevision(RendersText, AppendOnly):
         if (get_language() or "ja").startswith("en") and self.department_name_en:
             return self.department_name_en
         return self.department_name
+
+    @property
+    def section_label(self) -> str:
+        if (get_language() or "ja").startswith("en") and self.section_name_en:
+            return self.section_name_en
+        return self.section_name
+
+    @property
+    def was_approved(self) -> bool:
+        return self.approved_by_id is not None
+
+    @property
+    def public_official_name(self) -> str:
+        """The official's name as residents see it: an answer approved through a
+        draft is signed by its section and department, and names the approving
+        official only where the organisation chose so (RESPONSE_SHOW_OFFICIAL_NAME).
+        Answers published directly (approval off) keep their author's name."""
+        if self.approved_by_id is None:
+            return self.author_name
+        if getattr(settings, "RESPONSE_SHOW_OFFICIAL_NAME", False):
+            return self.author_name
+        return ""
+
+    @property
+    def has_commitment(self) -> bool:
+        return bool(
+            self.cost_estimate is not None or self.period_start or self.period_end
+        )
 
 
 class ProgressUpdate(RendersText, AppendOnly):
@@ -881,3 +937,177 @@ class InternalNote(RendersText, AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.entry_id} {self.author_name}"
+
+
+# --- Drafts (決裁) and the department's answer templates -------------------------
+# Internal records: no public page, API, feed, export, search document, e-mail to
+# residents or websocket ever reads them (tests/responses/test_drafts_privacy.py).
+DRAFT_TITLE_MAX = 120
+RETURN_COMMENT_MIN, RETURN_COMMENT_MAX = 5, 2_000
+COST_MAX = 10**13  # ten trillion yen: more than any prefecture's budget
+
+
+class DraftStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting approval")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved and published")
+
+
+OPEN_DRAFT = (DraftStatus.DRAFT, DraftStatus.SUBMITTED, DraftStatus.RETURNED)
+
+
+class ResponseDraft(models.Model):
+    """An official's draft answer (or revision) to a tracked proposal, written by
+    the assigned department and published once an approver of its section approves
+    it (or directly, where the department's approval is off). One open draft per
+    entry, shared by the department's officials; ``version`` refuses stale saves."""
+
+    entry = models.ForeignKey(
+        TrackerEntry, on_delete=models.CASCADE, related_name="drafts"
+    )
+    department = models.ForeignKey(
+        "spaces.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    section = models.ForeignKey(
+        "spaces.Section",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("section"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=DraftStatus.choices,
+        default=DraftStatus.DRAFT,
+    )
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, blank=True
+    )
+    body = models.TextField(_("response and reasons"), max_length=BODY_MAX, blank=True)
+    referred_to = models.CharField(
+        _("referred to"), max_length=REFERRED_TO_MAX, blank=True
+    )
+    change_note = models.CharField(
+        _("what changed and why"), max_length=500, blank=True
+    )
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+    cost_estimate = models.PositiveBigIntegerField(
+        _("cost estimate (yen)"), null=True, blank=True
+    )
+    period_start = models.DateField(_("execution from"), null=True, blank=True)
+    period_end = models.DateField(_("execution until"), null=True, blank=True)
+    # Other proposals the same answer covers (a grouped answer, first publication).
+    also = models.ManyToManyField(TrackerEntry, blank=True, related_name="+")
+    # The revision a draft of a revision was written against (None: first answer).
+    base_revision = models.PositiveSmallIntegerField(null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    return_comment = models.TextField(
+        _("comment for the author"), max_length=RETURN_COMMENT_MAX, blank=True
+    )
+    revision = models.ForeignKey(
+        ResponseRevision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("draft response")
+        verbose_name_plural = _("draft responses")
+        indexes = [
+            models.Index(fields=["department", "status"]),
+            models.Index(fields=["author", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=~Q(status="approved"),
+                name="responsedraft_one_open_per_entry",
+            ),
+            models.CheckConstraint(
+                name="responsedraft_period_in_order",
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk} ({self.status}) for {self.entry_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("drafts:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != DraftStatus.APPROVED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (DraftStatus.DRAFT, DraftStatus.RETURNED)
+
+    @property
+    def is_revision(self) -> bool:
+        return self.base_revision is not None
+
+
+class AnswerTemplate(models.Model):
+    """A department's reusable answer text ("Use a template" fills a draft)."""
+
+    department = models.ForeignKey(
+        "spaces.Department",
+        on_delete=models.CASCADE,
+        related_name="answer_templates",
+        verbose_name=_("department"),
+    )
+    title = models.CharField(_("title"), max_length=DRAFT_TITLE_MAX)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, blank=True
+    )
+    body = models.TextField(_("text"), max_length=BODY_MAX)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["department", "title", "id"]
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "title"], name="answertemplate_unique_title"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

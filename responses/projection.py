@@ -25,6 +25,13 @@ from responses.models import TrackerEntry
 
 Getter = Callable[[TrackerEntry], Any]
 
+
+def _current(entry: TrackerEntry, name: str) -> Any:
+    response = entry.response if entry.response_id else None
+    current = response.current if response is not None else None
+    return getattr(current, name, None) if current is not None else None
+
+
 FIELDS: dict[str, Getter] = {
     # the proposal it tracks
     "proposal_id": lambda e: e.proposal_id,
@@ -55,6 +62,10 @@ FIELDS: dict[str, Getter] = {
     "answered_on_time": lambda e: e.answered_on_time,
     "referred_to": lambda e: e.referred_to,
     "response_id": lambda e: e.response_id,
+    # what the current answer commits to (reads the response's current revision)
+    "cost_estimate": lambda e: _current(e, "cost_estimate"),
+    "period_start": lambda e: _current(e, "period_start"),
+    "period_end": lambda e: _current(e, "period_end"),
     # implementation and its checks
     "implementation": lambda e: e.implementation,
     "implementation_percent": lambda e: e.implementation_percent,

@@ -26,6 +26,7 @@ from participation.accounts.types import Viewer, signed_in
 from participation.errors import Conflict, DomainError, Invalid, NotAllowed
 from proposals.models import Proposal, Support
 from proposals.rules import participation_refusal
+from responses import approval
 from responses.models import Response, TrackerEntry
 from responses.staff.scope import scope_of
 from responses.transitions import ACCEPTING, Implementation
@@ -229,6 +230,21 @@ def status_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
     return _department_refusal(user, entry)
 
 
+def _approval_refusal(entry: TrackerEntry) -> Refusal:
+    """Where the department's answers are approved (決裁), nobody publishes
+    directly: the answer is a draft until an approver of the section approves it."""
+    if approval.approval_applies(entry.department):
+        return NotAllowed(
+            _(
+                "Answers of %(department)s are approved before they are published. "
+                "Write a draft and submit it for approval."
+            )
+            % {"department": entry.department_label},
+            code="approval_required",
+        )
+    return None
+
+
 def publish_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
     refusal = _department_refusal(user, entry)
     if refusal:
@@ -241,7 +257,7 @@ def publish_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
             ),
             code="already_published",
         )
-    return None
+    return _approval_refusal(entry)
 
 
 def revise_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
@@ -252,7 +268,7 @@ def revise_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:
         return Invalid(
             _("There is no published response to revise yet."), code="no_response"
         )
-    return None
+    return _approval_refusal(entry)
 
 
 def progress_refusal(user: Viewer, entry: TrackerEntry) -> Refusal:

@@ -117,6 +117,9 @@ KIND_GROUPS = {
     "tracker.disputed": "official",
     "tracker.overdue": "official",
     "tracker.deadline_near": "official",
+    "draft.submitted": "official",
+    "draft.returned": "official",
+    "draft.approved": "official",
     "live.minutes_published": "other",
     "live.proposal_drafted": "own_proposals",
 }

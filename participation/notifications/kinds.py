@@ -68,6 +68,16 @@ MESSAGES = {
         "The review date of the decision on “%(title)s” has come (%(review_on)s). "
         "Post an update."
     ),
+    # Drafts and approval (決裁): to officials only, never to residents.
+    "draft.submitted": _(
+        "%(actor)s submitted the draft answer to “%(title)s” for your approval."
+    ),
+    "draft.returned": _(
+        "%(actor)s returned your draft answer to “%(title)s”: %(comment)s"
+    ),
+    "draft.approved": _(
+        "%(actor)s approved your draft answer to “%(title)s”; it is published."
+    ),
     "moderation.reports_waiting": _(
         "%(count)s report(s) in “%(process)s” have been waiting for more than "
         "%(hours)s hour(s)."

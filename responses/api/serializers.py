@@ -120,9 +120,19 @@ class RevisionSerializer(serializers.Serializer):
     body_html = serializers.SerializerMethodField()
     referred_to = serializers.CharField()
     change_note = serializers.CharField()
-    author = serializers.SerializerMethodField(help_text="The official who wrote it.")
+    author = serializers.SerializerMethodField(
+        help_text="The official who wrote it; null for an answer approved through a "
+        "draft unless the organisation shows officials' names."
+    )
     department_name = serializers.CharField()
     department_name_en = serializers.CharField()
+    section_name = serializers.CharField(help_text="The section that signs it, if any.")
+    section_name_en = serializers.CharField()
+    cost_estimate = serializers.IntegerField(
+        allow_null=True, help_text="Cost estimate in yen."
+    )
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
     created_at = serializers.DateTimeField()
 
     @extend_schema_field(OpenApiTypes.STR)
@@ -131,6 +141,8 @@ class RevisionSerializer(serializers.Serializer):
 
     @extend_schema_field(PersonRefSerializer(allow_null=True))
     def get_author(self, obj: Any) -> Any:
+        if not obj.public_official_name:
+            return None
         return person_ref(self.context, obj.author_id, obj.author_name)
 
 

@@ -70,3 +70,34 @@ __all__ = [
     "response_comment_create",
     "response_comment_delete",
 ]
+
+# Drafts and approval (決裁), answer templates, and batch work: their own modules.
+from responses.services.batch import progress_post_batch  # noqa: E402
+from responses.services.drafting import (  # noqa: E402
+    StaleDraft,
+    answer_template_create,
+    answer_template_delete,
+    answer_template_update,
+    draft_approve,
+    draft_discard,
+    draft_publish,
+    draft_return,
+    draft_save,
+    draft_start,
+    draft_submit,
+)
+
+__all__ += [
+    "progress_post_batch",
+    "StaleDraft",
+    "draft_start",
+    "draft_save",
+    "draft_submit",
+    "draft_approve",
+    "draft_return",
+    "draft_publish",
+    "draft_discard",
+    "answer_template_create",
+    "answer_template_update",
+    "answer_template_delete",
+]

@@ -109,13 +109,16 @@ def _event(
     previous_department: Department | None = None,
     previous_section: Section | None = None,
     data: dict[str, Any] | None = None,
+    public_name: str | None = None,
 ) -> TrackerEvent:
     at = at or clock.now()
+    if public_name is None:
+        public_name = str(getattr(actor, "real_name", "") or "")
     event = TrackerEvent.objects.create(
         entry=entry,
         kind=kind,
         created_at=at,
-        actor_name=str(getattr(actor, "real_name", "") or ""),
+        actor_name=public_name,
         department=department if department is not None else entry.department,
         previous_department=previous_department,
         # Where it is handled: the entry's section at the time of the event.
@@ -163,8 +166,11 @@ def _notify(
     /,
     *,
     actor: Actor | None = None,
+    public_name: str | None = None,
     **data: Any,
 ) -> int:
+    if public_name is None and actor is not None:
+        public_name = actor.real_name
     return notifications.notify(
         recipient_ids=recipients,
         kind=kind,
@@ -174,11 +180,7 @@ def _notify(
         data={
             "title": entry.proposal.title,
             "department": _dept_name(entry.department),
-            **(
-                {"actor": actor.real_name}
-                if actor is not None and actor.real_name
-                else {}
-            ),
+            **({"actor": public_name} if public_name else {}),
             **data,
         },
     )
@@ -227,11 +229,13 @@ def _record_change(
     previous_department: Department | None = None,
     previous_section: Section | None = None,
     audit_extra: dict[str, Any] | None = None,
+    public_name: str | None = None,
 ) -> None:
     """The tail of every write to a locked entry, in this order: the public timeline
     event (``kind``), the save, the audit event (``before`` → the snapshot after,
     plus ``audit_extra``), the notification (none when ``notice`` is None) and the
-    live broadcast (``change``)."""
+    live broadcast (``change``). ``public_name`` replaces the actor's name where
+    residents read it (timeline, notifications) for an approved answer."""
     _event(
         entry,
         kind,
@@ -240,6 +244,7 @@ def _record_change(
         previous_department=previous_department,
         previous_section=previous_section,
         data=event_data,
+        public_name=public_name,
     )
     entry.save()
     audit.record(
@@ -250,5 +255,12 @@ def _record_change(
         after=_snapshot(entry) | (audit_extra or {}),
     )
     if notice is not None:
-        _notify(entry, notice.recipients, notice.kind, actor=actor, **notice.data)
+        _notify(
+            entry,
+            notice.recipients,
+            notice.kind,
+            actor=actor,
+            public_name=public_name,
+            **notice.data,
+        )
     _broadcast(entry, change)

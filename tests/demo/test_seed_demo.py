@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from demo import content
@@ -18,6 +19,8 @@ from participation.audit.models import AuditEvent
 from participation.notifications.models import Delivery, Notification
 from participation.spaces.models import Process
 from proposals.models import Comment, CommentVote, Proposal, ProposalState, Support
+from responses.drafts import rules as draft_rules
+from responses.models import AnswerTemplate, DraftStatus, ResponseDraft
 
 MAIN_ACCOUNTS = [
     "resident@example.org",
@@ -87,7 +90,7 @@ def test_admin_has_the_admin_role_and_the_admin_site():
 
 def test_every_role_grant_is_in_the_audit_log():
     grants = RoleGrant.objects.filter(user__is_demo=True).count()
-    assert grants == 8
+    assert grants == 9  # with approver@example.org (demo/drafts.py)
     assert AuditEvent.objects.filter(action="role.grant").count() == grants
 
 
@@ -236,3 +239,17 @@ def test_one_invitation_for_a_facilitator_is_pending():
     assert AuditEvent.objects.filter(
         action="invitation.create", target_id=str(invitation.pk)
     ).exists()
+@override_settings(STAFF_MFA_REQUIRED=False)  # the demo's staff act without TOTP
+def test_a_draft_waits_for_the_demo_approver(client):
+    approver = User.objects.get(email="approver@example.org")
+    official = User.objects.get(email="official@example.org")
+    draft = ResponseDraft.objects.get(status=DraftStatus.SUBMITTED)
+    assert draft.author_id == official.pk
+    assert draft.section is not None and draft.section.phone
+    assert draft_rules.approve_refusal(approver, draft) is None
+    page = client.get(draft.entry.proposal.get_absolute_url())
+    assert draft.body[:30] not in page.content.decode()
+
+
+def test_the_demo_department_has_answer_templates():
+    assert AnswerTemplate.objects.filter(department__code="public-works").count() == 3

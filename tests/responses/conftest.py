@@ -141,3 +141,63 @@ def actor(request, db, proposal, facilitator, official, admin_user, department):
         raise AssertionError(role)
 
     return _actor
+
+
+# --- Drafts and approval (決裁): sections and who approves -------------------------
+DRAFT_ANSWER = (
+    "ご提案ありがとうございます。来年度の予算で、通学路の三か所に日よけを設置します。"
+)
+
+
+@pytest.fixture
+def section(db, department):
+    return factories.SectionFactory(
+        department=department,
+        name="道路維持課",
+        name_en="Road Maintenance",
+        phone="099-000-1111",
+        email="douro@pref.example.jp",
+    )
+
+
+@pytest.fixture
+def other_section(db, department):
+    return factories.SectionFactory(department=department, name="交通政策課")
+
+
+@pytest.fixture
+def author(db, section):
+    user = factories.UserFactory(real_name="Aoi Author")
+    return factories.grant(user, Role.OFFICIAL, section=section)
+
+
+@pytest.fixture
+def colleague(db, section):
+    user = factories.UserFactory(real_name="Chika Colleague")
+    return factories.grant(user, Role.OFFICIAL, section=section)
+
+
+@pytest.fixture
+def approver(db, section):
+    user = factories.UserFactory(real_name="Kacho Approver")
+    return factories.grant(user, Role.OFFICIAL, section=section, approver=True)
+
+
+@pytest.fixture
+def other_section_approver(db, other_section):
+    user = factories.UserFactory(real_name="Oto Other-Section")
+    return factories.grant(user, Role.OFFICIAL, section=other_section, approver=True)
+
+
+@pytest.fixture
+def department_approver(db, department):
+    user = factories.UserFactory(real_name="Bucho Department")
+    return factories.grant(user, Role.OFFICIAL, department=department, approver=True)
+
+
+@pytest.fixture
+def other_department_approver(db, other_department):
+    user = factories.UserFactory(real_name="Yoso Elsewhere")
+    return factories.grant(
+        user, Role.OFFICIAL, department=other_department, approver=True
+    )
