@@ -239,6 +239,8 @@ def test_one_invitation_for_a_facilitator_is_pending():
     assert AuditEvent.objects.filter(
         action="invitation.create", target_id=str(invitation.pk)
     ).exists()
+
+
 @override_settings(STAFF_MFA_REQUIRED=False)  # the demo's staff act without TOTP
 def test_a_draft_waits_for_the_demo_approver(client):
     approver = User.objects.get(email="approver@example.org")
