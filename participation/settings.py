@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE
@@ -359,8 +360,43 @@ LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Uploaded files (photos on proposals) ---------------------------------------
+# Stored through Django's storage API: files under MEDIA_ROOT by default, or any
+# S3-compatible object store when MEDIA_S3_BUCKET is set (pip install ".[s3]";
+# credentials from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables).
+# Files are never linked directly: the app checks that the proposal may be seen and
+# then sends the bytes itself, or hands the file to nginx with X-Accel-Redirect
+# under MEDIA_ACCEL_REDIRECT (deploy/README.md, "Uploaded photos").
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = env("MEDIA_URL", "/media/")
+MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT", "")
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    _MEDIA_STORAGE: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", "") or None,
+            "region_name": env("MEDIA_S3_REGION", "") or None,
+            "location": env("MEDIA_S3_PREFIX", ""),
+            "default_acl": None,  # the bucket stays private: the app serves files
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Limits of one uploaded photo (before it is re-encoded) and of what is kept.
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 15 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 60_000_000)
+IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 1600)
+IMAGE_JPEG_QUALITY = env_int("IMAGE_JPEG_QUALITY", 82)
+PROPOSAL_IMAGES_MAX = env_int("PROPOSAL_IMAGES_MAX", 5)
+# Uploads larger than this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -500,6 +536,8 @@ RATE_LIMITS = {
     "report": env("RATE_LIMIT_REPORT", "20/3600"),
     "support": env("RATE_LIMIT_SUPPORT", "120/600"),
     "opinion": env("RATE_LIMIT_OPINION", "10/60"),
+    # The proposal form's live preview (one request per pause in typing).
+    "preview": env("RATE_LIMIT_PREVIEW", "120/600"),
 }
 NEW_ACCOUNT_LINK_FREE_COMMENTS = env_int("NEW_ACCOUNT_LINK_FREE_COMMENTS", 3)
 DUPLICATE_TEXT_WINDOW_SECONDS = env_int("DUPLICATE_TEXT_WINDOW_SECONDS", 600)

@@ -12,7 +12,13 @@ urlpatterns = [
         views.proposal_similar,
         name="similar",
     ),
+    path("proposals/preview/", views.proposal_preview, name="preview"),
     path("proposals/<int:pk>/", views.proposal_detail, name="detail"),
+    path(
+        "proposals/<int:pk>/photos/<int:image_pk>/",
+        views.proposal_image,
+        name="image",
+    ),
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="edit"),
     path("proposals/<int:pk>/withdraw/", views.proposal_withdraw, name="withdraw"),
     path("proposals/<int:pk>/support/", views.proposal_support, name="support"),

@@ -1,0 +1,171 @@
+"""Uploaded images → safe, small files. The only module that decodes user images.
+
+``reencode(uploaded_file)`` reads what a person sent (JPEG, PNG, WebP, or HEIC/HEIF
+from a phone), refuses anything that is not one of those, too large in bytes or in
+pixels, or a decompression bomb, and returns a NEW file drawn from the decoded
+pixels only: turned upright from the EXIF orientation, converted to sRGB, scaled
+down to ``IMAGE_MAX_SIDE`` and encoded again (JPEG, or PNG when the image has
+transparency). Nothing of the original file survives: no EXIF (GPS position,
+camera serial, time taken), no XMP, no comments, no thumbnails, no trailing bytes.
+
+Every refusal is ``participation.errors.Invalid`` with a translated message, so a
+door answers 400 and nothing is stored. Limits come from settings
+(``IMAGE_MAX_BYTES``, ``IMAGE_MAX_PIXELS``, ``IMAGE_MAX_SIDE``,
+``IMAGE_JPEG_QUALITY``), which read environment variables.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageCms, ImageOps
+
+from participation.errors import Invalid
+
+logger = logging.getLogger("participation.images")
+
+try:  # HEIC/HEIF (iPhone photos) through libheif, when the wheel is installed.
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    HEIF_SUPPORTED = True
+except ImportError:  # pragma: no cover - the dependency is declared
+    HEIF_SUPPORTED = False
+
+# Pillow's format names of what we accept; the file's name and declared type are
+# never believed, only what Pillow recognises in its bytes.
+ACCEPTED_FORMATS = frozenset(
+    {"JPEG", "PNG", "WEBP"} | ({"HEIF"} if HEIF_SUPPORTED else set())
+)
+# What the file input offers (the server decides regardless).
+ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp" + (
+    ",image/heic,image/heif,.heic,.heif" if HEIF_SUPPORTED else ""
+)
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def _invalid(message: Any, code: str) -> Invalid:
+    return Invalid(message, code=code, field_errors={"image": [code]})
+
+
+def _limits() -> tuple[int, int, int, int]:
+    return (
+        int(settings.IMAGE_MAX_BYTES),
+        int(settings.IMAGE_MAX_PIXELS),
+        int(settings.IMAGE_MAX_SIDE),
+        int(settings.IMAGE_JPEG_QUALITY),
+    )
+
+
+def _size_of(uploaded_file: Any) -> int:
+    size = getattr(uploaded_file, "size", None)
+    if size is not None:
+        return int(size)
+    position = uploaded_file.tell()
+    uploaded_file.seek(0, io.SEEK_END)
+    size = uploaded_file.tell()
+    uploaded_file.seek(position)
+    return int(size)
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Pixels in sRGB: a phone's Display P3 or a CMYK scan would otherwise look
+    washed out once its profile is dropped."""
+    icc = image.info.get("icc_profile")
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            mode = "RGBA" if "A" in image.getbands() else "RGB"
+            converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
+            if converted is not None:
+                return converted
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            logger.info("Unreadable colour profile ignored")
+    return image
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    if image.mode in ("RGBA", "LA", "PA"):
+        return image.getextrema()[-1][0] < 255  # type: ignore[index]
+    return image.mode == "P" and "transparency" in image.info
+
+
+def reencode(uploaded_file: Any) -> tuple[bytes, int, int, str]:
+    """The image in ``uploaded_file`` drawn again as a clean file:
+    ``(bytes, width, height, content_type)``. Raises ``Invalid`` (400) for anything
+    that is not an accepted, reasonably sized image."""
+    max_bytes, max_pixels, max_side, quality = _limits()
+    if _size_of(uploaded_file) > max_bytes:
+        raise _invalid(
+            _("This photo is larger than %(mb)d MB. Please choose a smaller one.")
+            % {"mb": max(1, max_bytes // (1024 * 1024))},
+            "image_too_large",
+        )
+    uploaded_file.seek(0)
+    unreadable = _invalid(
+        _(
+            "This file could not be read as a photo. Please choose a JPEG, PNG, "
+            "WebP or HEIC image."
+        ),
+        "image_unreadable",
+    )
+    with warnings.catch_warnings():
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; refuse both.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image: Image.Image = Image.open(uploaded_file)
+            if image.format not in ACCEPTED_FORMATS:
+                raise unreadable
+            # The header says how large the decoded image will be: refuse before
+            # any pixel is decoded.
+            if image.width * image.height > max_pixels:
+                raise _invalid(
+                    _(
+                        "This photo has too many pixels (at most %(mp)d megapixels). "
+                        "Please choose a smaller one."
+                    )
+                    % {"mp": max(1, max_pixels // 1_000_000)},
+                    "image_too_many_pixels",
+                )
+            image.seek(0)  # animated WebP/PNG: the first frame only
+            if image.format == "JPEG":
+                # Decode at the smallest scale still larger than what is kept
+                # (JPEG's DCT scaling): far less memory and time for big photos.
+                image.draft(image.mode, (max_side, max_side))
+            image.load()
+            image = ImageOps.exif_transpose(image) or image
+            image = _to_srgb(image)
+            alpha = _has_alpha(image)
+            image = image.convert("RGBA" if alpha else "RGB")
+            image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        except Invalid:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise _invalid(
+                _(
+                    "This file is not a usable photo (it would expand to an "
+                    "enormous image)."
+                ),
+                "image_bomb",
+            ) from exc
+        except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
+            raise unreadable from exc
+    # A new image of the pixels alone: nothing of the original's metadata can follow.
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    out = io.BytesIO()
+    if alpha:
+        clean.save(out, format="PNG", optimize=True)
+        content_type = "image/png"
+    else:
+        clean.save(out, format="JPEG", quality=quality, optimize=True, progressive=True)
+        content_type = "image/jpeg"
+    return out.getvalue(), clean.width, clean.height, content_type
+
+
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png"}
