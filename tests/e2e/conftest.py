@@ -152,6 +152,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             "DJANGO_SECRET_KEY": "e2e-only-secret-key-" + secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "STATIC_ROOT": str(workdir / "static"),
+            "MEDIA_ROOT": str(workdir / "media"),
             "SITE_URL": url,
             "DEMO_PASSWORD": DEMO_PASSWORD,
             "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
