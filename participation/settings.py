@@ -485,6 +485,29 @@ SANITIZER_ALLOWED_TAGS = [
 SANITIZER_ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
 SANITIZER_ALLOWED_PROTOCOLS = ["http", "https", "mailto"]
 
+# --- Maps (proposals' optional point; Leaflet vendored in static/vendor/) --------
+# Tiles from this URL template ({z}/{x}/{y}); by default the Geospatial Information
+# Authority of Japan's standard map (国土地理院 地理院タイル), which asks for its
+# attribution. Empty: no map anywhere (the place stays a text field).
+MAP_TILE_URL = env(
+    "MAP_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+)
+MAP_TILE_ATTRIBUTION = env(
+    "MAP_TILE_ATTRIBUTION",
+    '<a href="https://maps.gsi.go.jp/development/ichiran.html">国土地理院</a>',
+)
+MAP_TILE_MAX_ZOOM = env_int("MAP_TILE_MAX_ZOOM", 18)
+# Where an empty map opens: "latitude,longitude,zoom" (default: Tokyo Station).
+MAP_DEFAULT_VIEW = env("MAP_DEFAULT_VIEW", "35.6812,139.7671,13")
+
+
+def _tile_origin(url: str) -> str:
+    """The tile server's origin for img-src ("{s}" subdomains as a wildcard)."""
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return f"{scheme}://{host}" if scheme and host else ""
+
+
 # --- Content-Security-Policy (django-csp; participation/csp.py) ------------------
 # Strict: scripts from this site or with the response's nonce, no inline handlers or
 # styles, no eval, no plugins, no framing (as X_FRAME_OPTIONS). connect-src gets
@@ -495,7 +518,9 @@ CSP_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # The map's tiles come from their server (MAP_TILE_URL).
+        "img-src": ["'self'", "data:"]
+        + ([_tile_origin(MAP_TILE_URL)] if _tile_origin(MAP_TILE_URL) else []),
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

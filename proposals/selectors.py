@@ -153,6 +153,27 @@ def proposal_for_page(pk: int) -> Proposal:
     ).get(pk=pk)
 
 
+MAP_POINTS_MAX = 2000
+
+
+def map_points(process: Process) -> list[dict[str, Any]]:
+    """The points of a process's proposals that are shown in lists (not hidden),
+    newest first, at most ``MAP_POINTS_MAX`` (one query)."""
+    rows = (
+        Proposal.objects.filter(
+            process=process,
+            hidden_at__isnull=True,
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
+        .order_by("-created_at", "-id")
+        .values("id", "title", "latitude", "longitude", "support_count")[
+            :MAP_POINTS_MAX
+        ]
+    )
+    return [dict(row) for row in rows]
+
+
 def images_of(proposal: Proposal) -> list[ProposalImage]:
     """A proposal's photos in their order (one query, whatever their number)."""
     return list(ProposalImage.objects.filter(proposal=proposal))

@@ -8,6 +8,11 @@ urlpatterns = [
     path("processes/<slug:slug>/proposals/", views.proposal_list, name="list"),
     path("processes/<slug:slug>/proposals/new/", views.proposal_create, name="create"),
     path(
+        "processes/<slug:slug>/proposals/map.json",
+        views.proposal_map_points,
+        name="map_points",
+    ),
+    path(
         "processes/<slug:slug>/proposals/similar/",
         views.proposal_similar,
         name="similar",

@@ -31,6 +31,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -173,6 +174,38 @@ def proposal_similar(request: HttpRequest, slug: str) -> HttpResponse:
             }
         )
     return render(request, "proposals/_similar.html", {"similar": results})
+
+
+@require_GET
+def proposal_map_points(request: HttpRequest, slug: str) -> HttpResponse:
+    """The process's proposals that have a point, as GeoJSON, for the map beside
+    the list (``static/js/map.js``); the list itself never needs it."""
+    process = Process.objects.public().filter(slug=slug).first()
+    if process is None:
+        raise Http404
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [float(row["longitude"]), float(row["latitude"])],
+            },
+            "properties": {
+                "id": row["id"],
+                "title": row["title"],
+                "url": reverse("proposals:detail", args=[row["id"]]),
+                "supports": row["support_count"],
+                "supports_label": ngettext(
+                    "%(n)s support", "%(n)s supports", row["support_count"]
+                )
+                % {"n": row["support_count"]},
+            },
+        }
+        for row in selectors.map_points(process)
+    ]
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 # --- create, edit, withdraw ---------------------------------------------------
