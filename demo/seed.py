@@ -56,6 +56,7 @@ EXTENSIONS = (
     ("demo.responses", "seed_responses", "official responses and the tracker"),
     ("demo.moderation", "seed_moderation", "reports, hides and blocks"),
     ("demo.live", "seed_live", "live meeting sessions"),
+    ("demo.places", "seed_places", "points on the map"),
 )
 
 RANDOM_SEED = 2026

@@ -274,8 +274,9 @@ def _checked_point(
 
 def _store_images(proposal: Proposal, images: list[NewImage], *, start: int) -> None:
     """Write the files through the storage API, then their rows. Storage is not
-    transactional: files written before a failure are deleted again, and files
-    of a transaction rolled back later are left for ``prune_images``."""
+    transactional: files written before a failure here are deleted again. (A
+    rollback after this returns would leave files without rows: nothing in
+    ``proposal_create`` writes after it but the author's follow.)"""
     written: list[str] = []
     try:
         for offset, image in enumerate(images):
