@@ -66,6 +66,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	DJANGO_DEBUG=1 $(BIN)/mypy $$(find participation proposals responses meetings portal -name services.py -o -name selectors.py -o -name rules.py -o -name document.py -o -name projection.py -o -path '*/services/*.py')
 	$(BIN)/lint-imports --no-cache
+	$(PY) .ci/check-ja-punctuation
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

@@ -63,6 +63,7 @@ EXTENSIONS = (
     ("demo.setup", "seed_setup", "a draft process to set up and publish"),
     ("demo.people", "seed_people", "a pending staff invitation"),
     ("demo.drafts", "seed_drafts", "sections, answer templates and a draft to approve"),
+    ("demo.places", "seed_places", "points on the map"),
 )
 
 RANDOM_SEED = 2026

@@ -1,28 +1,25 @@
-"""Uploaded pictures, made safe once: the one pipeline every app uses (process
-header images today, proposal photos next).
+"""Uploaded images → safe, small files. The only module that decodes user images:
+proposal photos (``reencode``) and process header images (``process_image`` and
+``store_image``, the same pipeline with the setup pages' limit and field name).
 
-:func:`process_image` takes what a person uploaded and gives back new bytes
-decoded and re-encoded by Pillow, or refuses with ``Invalid`` (a translated
-message, code and field):
+``reencode(uploaded_file)`` reads what a person sent (JPEG, PNG, WebP, or HEIC/HEIF
+from a phone), refuses anything that is not one of those, too large in bytes or in
+pixels, or a decompression bomb, and returns a NEW file drawn from the decoded
+pixels only: turned upright from the EXIF orientation, converted to sRGB, scaled
+down to ``IMAGE_MAX_SIDE`` and encoded again (JPEG, or PNG when the image has
+transparency). Nothing of the original file survives: no EXIF (GPS position,
+camera serial, time taken), no XMP, no comments, no thumbnails, no trailing bytes.
 
-- at most ``IMAGE_UPLOAD_MAX_BYTES`` read, never more;
-- only JPEG, PNG and WebP, recognised by their content (the name and the
-  browser's content type are not believed);
-- at most ``IMAGE_MAX_PIXELS`` pixels, checked from the header *before* any pixel
-  is decoded, and Pillow's decompression-bomb guard turned into a refusal;
-- turned upright by its EXIF orientation, then drawn into a fresh image so that
-  nothing of the original file survives (EXIF with its GPS position, XMP,
-  comments, colour profiles, trailing data);
-- scaled down to ``IMAGE_MAX_SIDE`` pixels on its longer side, and written as
-  JPEG (or PNG when it has transparency).
-
-:func:`store_image` writes the result through ``default_storage`` under a random
-name of our own.
+Every refusal is ``participation.errors.Invalid`` with a translated message, so a
+door answers 400 and nothing is stored. Limits come from settings
+(``IMAGE_MAX_BYTES``, ``IMAGE_MAX_PIXELS``, ``IMAGE_MAX_SIDE``,
+``IMAGE_JPEG_QUALITY``), which read environment variables.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -32,29 +29,191 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps
 
 from participation.errors import Invalid
 
-ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
-JPEG_QUALITY = 85
+logger = logging.getLogger("participation.images")
+
+try:  # HEIC/HEIF (iPhone photos) through libheif, when the wheel is installed.
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    HEIF_SUPPORTED = True
+except ImportError:  # pragma: no cover - the dependency is declared
+    HEIF_SUPPORTED = False
+
+# Pillow's format names of what we accept; the file's name and declared type are
+# never believed, only what Pillow recognises in its bytes.
+ACCEPTED_FORMATS = frozenset(
+    {"JPEG", "PNG", "WEBP"} | ({"HEIF"} if HEIF_SUPPORTED else set())
+)
+# What the file input offers (the server decides regardless).
+ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp" + (
+    ",image/heic,image/heif,.heic,.heif" if HEIF_SUPPORTED else ""
+)
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def _invalid(message: Any, code: str, field: str = "image") -> Invalid:
+    return Invalid(message, code=code, field_errors={field: [code]})
+
+
+def _limits() -> tuple[int, int, int, int]:
+    return (
+        int(settings.IMAGE_MAX_BYTES),
+        int(settings.IMAGE_MAX_PIXELS),
+        int(settings.IMAGE_MAX_SIDE),
+        int(settings.IMAGE_JPEG_QUALITY),
+    )
+
+
+def _size_of(uploaded_file: Any) -> int:
+    size = getattr(uploaded_file, "size", None)
+    if size is not None:
+        return int(size)
+    position = uploaded_file.tell()
+    uploaded_file.seek(0, io.SEEK_END)
+    size = uploaded_file.tell()
+    uploaded_file.seek(position)
+    return int(size)
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Pixels in sRGB: a phone's Display P3 or a CMYK scan would otherwise look
+    washed out once its profile is dropped."""
+    icc = image.info.get("icc_profile")
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            mode = "RGBA" if "A" in image.getbands() else "RGB"
+            converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
+            if converted is not None:
+                return converted
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            logger.info("Unreadable colour profile ignored")
+    return image
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    if image.mode in ("RGBA", "LA", "PA"):
+        return image.getextrema()[-1][0] < 255  # type: ignore[index]
+    return image.mode == "P" and "transparency" in image.info
+
+
+def reencode(
+    uploaded_file: Any, *, field: str = "image", max_bytes: int | None = None
+) -> tuple[bytes, int, int, str]:
+    """The image in ``uploaded_file`` drawn again as a clean file:
+    ``(bytes, width, height, content_type)``. Raises ``Invalid`` (400, the error
+    on ``field``) for anything that is not an accepted, reasonably sized image."""
+    default_bytes, max_pixels, max_side, quality = _limits()
+    max_bytes = default_bytes if max_bytes is None else max_bytes
+    if _size_of(uploaded_file) > max_bytes:
+        raise _invalid(
+            _("This photo is larger than %(mb)d MB. Please choose a smaller one.")
+            % {"mb": max(1, max_bytes // (1024 * 1024))},
+            "image_too_large",
+            field,
+        )
+    uploaded_file.seek(0)
+    unreadable = _invalid(
+        _(
+            "This file could not be read as a photo. Please choose a JPEG, PNG, "
+            "WebP or HEIC image."
+        ),
+        "image_unreadable",
+        field,
+    )
+    with warnings.catch_warnings():
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; refuse both.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image: Image.Image = Image.open(uploaded_file)
+            if image.format not in ACCEPTED_FORMATS:
+                raise unreadable
+            # The header says how large the decoded image will be: refuse before
+            # any pixel is decoded.
+            if image.width * image.height > max_pixels:
+                raise _invalid(
+                    _(
+                        "This photo has too many pixels (at most %(mp)d megapixels). "
+                        "Please choose a smaller one."
+                    )
+                    % {"mp": max(1, max_pixels // 1_000_000)},
+                    "image_too_many_pixels",
+                    field,
+                )
+            image.seek(0)  # animated WebP/PNG: the first frame only
+            if image.format == "JPEG":
+                # Decode at the smallest scale still larger than what is kept
+                # (JPEG's DCT scaling): far less memory and time for big photos.
+                image.draft(image.mode, (max_side, max_side))
+            image.load()
+            image = ImageOps.exif_transpose(image) or image
+            image = _to_srgb(image)
+            alpha = _has_alpha(image)
+            image = image.convert("RGBA" if alpha else "RGB")
+            image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        except Invalid:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise _invalid(
+                _(
+                    "This file is not a usable photo (it would expand to an "
+                    "enormous image)."
+                ),
+                "image_bomb",
+                field,
+            ) from exc
+        except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
+            raise unreadable from exc
+    # A new image of the pixels alone: nothing of the original's metadata can follow.
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    out = io.BytesIO()
+    if alpha:
+        clean.save(out, format="PNG", optimize=True)
+        content_type = "image/png"
+    else:
+        clean.save(out, format="JPEG", quality=quality, optimize=True, progressive=True)
+        content_type = "image/jpeg"
+    return out.getvalue(), clean.width, clean.height, content_type
+
+
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png"}
 
 
 @dataclass(frozen=True)
 class ProcessedImage:
     content: bytes
     content_type: str
-    extension: str
     width: int
     height: int
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS[self.content_type]
 
     @property
     def size(self) -> int:
         return len(self.content)
 
 
-def _refusal(message: Any, code: str, field: str) -> Invalid:
-    return Invalid(message, code=code, field_errors={field: [code]})
+def process_image(upload: IO[bytes] | Any, *, field: str = "image") -> ProcessedImage:
+    """An uploaded picture for staff content (a process's header image), through
+    :func:`reencode` with the setup pages' limit (``IMAGE_UPLOAD_MAX_BYTES``)."""
+    content, width, height, content_type = reencode(
+        upload, field=field, max_bytes=int(settings.IMAGE_UPLOAD_MAX_BYTES)
+    )
+    return ProcessedImage(content, content_type, width, height)
+
+
+def store_image(image: ProcessedImage, *, directory: str) -> str:
+    """Save the processed picture through ``default_storage`` under a random name
+    in ``directory``; return the stored name."""
+    name = f"{directory.strip('/')}/{uuid.uuid4().hex}.{image.extension}"
+    return default_storage.save(name, ContentFile(image.content))
 
 
 def read_limited(upload: IO[bytes] | Any, limit: int) -> bytes | None:
@@ -63,91 +222,6 @@ def read_limited(upload: IO[bytes] | Any, limit: int) -> bytes | None:
         upload.seek(0)
     data = upload.read(limit + 1)
     return None if len(data) > limit else data
-
-
-def _megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):.0f}"
-
-
-def process_image(upload: IO[bytes] | Any, *, field: str = "image") -> ProcessedImage:
-    """The upload decoded, checked and re-encoded (see the module's docstring)."""
-    max_bytes = settings.IMAGE_UPLOAD_MAX_BYTES
-    max_pixels = settings.IMAGE_MAX_PIXELS
-    data = read_limited(upload, max_bytes)
-    if data is None:
-        raise _refusal(
-            _("The picture is too large: at most %(mb)s MB, please.")
-            % {"mb": _megabytes(max_bytes)},
-            "image_too_large",
-            field,
-        )
-    not_an_image = _refusal(
-        _("This file is not a picture we can read. Please upload a JPEG, PNG or WebP."),
-        "not_an_image",
-        field,
-    )
-    too_many_pixels = _refusal(
-        _("The picture has too many pixels: at most %(mp)d megapixels, please.")
-        % {"mp": max_pixels // 1_000_000},
-        "image_too_many_pixels",
-        field,
-    )
-    with warnings.catch_warnings():
-        # Pillow warns past MAX_IMAGE_PIXELS and raises past twice that: both refuse.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(data)) as original:
-                if original.format not in ACCEPTED_FORMATS:
-                    raise not_an_image
-                width, height = original.size
-                if width < 1 or height < 1:
-                    raise not_an_image
-                if width * height > max_pixels:
-                    raise too_many_pixels
-                original.load()
-                upright = ImageOps.exif_transpose(original)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise too_many_pixels from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise not_an_image from None
-    return _reencode(upright)
-
-
-def _reencode(image: Image.Image) -> ProcessedImage:
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-        image.mode == "P" and "transparency" in image.info
-    )
-    mode = "RGBA" if has_alpha else "RGB"
-    converted = image.convert(mode)
-    converted.thumbnail(
-        (settings.IMAGE_MAX_SIDE, settings.IMAGE_MAX_SIDE), Image.Resampling.LANCZOS
-    )
-    # A fresh image holds the pixels and nothing else (no info, no EXIF, no ICC).
-    clean = Image.new(mode, converted.size)
-    clean.paste(converted)
-    out = io.BytesIO()
-    if has_alpha:
-        clean.save(out, format="PNG", optimize=True)
-        content_type, extension = "image/png", "png"
-    else:
-        clean.save(
-            out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True
-        )
-        content_type, extension = "image/jpeg", "jpg"
-    return ProcessedImage(
-        content=out.getvalue(),
-        content_type=content_type,
-        extension=extension,
-        width=clean.width,
-        height=clean.height,
-    )
-
-
-def store_image(image: ProcessedImage, *, directory: str) -> str:
-    """Save the processed picture through ``default_storage`` under a random name
-    in ``directory``; return the stored name."""
-    name = f"{directory.strip('/')}/{uuid.uuid4().hex}.{image.extension}"
-    return default_storage.save(name, ContentFile(image.content))
 
 
 CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE
@@ -365,8 +366,43 @@ LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Uploaded files (photos on proposals) ---------------------------------------
+# Stored through Django's storage API: files under MEDIA_ROOT by default, or any
+# S3-compatible object store when MEDIA_S3_BUCKET is set (pip install ".[s3]";
+# credentials from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables).
+# Files are never linked directly: the app checks that the proposal may be seen and
+# then sends the bytes itself, or hands the file to nginx with X-Accel-Redirect
+# under MEDIA_ACCEL_REDIRECT (deploy/README.md, "Uploaded photos").
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = env("MEDIA_URL", "/media/")
+MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT", "")
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    _MEDIA_STORAGE: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", "") or None,
+            "region_name": env("MEDIA_S3_REGION", "") or None,
+            "location": env("MEDIA_S3_PREFIX", ""),
+            "default_acl": None,  # the bucket stays private: the app serves files
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Limits of one uploaded photo (before it is re-encoded) and of what is kept.
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 15 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 60_000_000)
+IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 1600)
+IMAGE_JPEG_QUALITY = env_int("IMAGE_JPEG_QUALITY", 82)
+PROPOSAL_IMAGES_MAX = env_int("PROPOSAL_IMAGES_MAX", 5)
+# Uploads larger than this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -381,12 +417,9 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 # Stored through Django's storage API (default_storage: the file system under
 # MEDIA_ROOT unless STORAGES says otherwise); never served from MEDIA_URL by the
 # web server, always through the owning app's view (visibility, safe headers).
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
-MEDIA_URL = env("MEDIA_URL", "/media/")
-# participation.images: the one pipeline for uploaded pictures.
+# participation.images: the one pipeline for uploaded pictures (the pixel and side
+# limits above); a header image for a process may be this large before re-encoding.
 IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
-IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
-IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 2400)
 # A process's documents (PDF plans).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 ATTACHMENTS_PER_PROCESS = env_int("ATTACHMENTS_PER_PROCESS", 20)
@@ -483,6 +516,29 @@ SANITIZER_ALLOWED_TAGS = [
 SANITIZER_ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
 SANITIZER_ALLOWED_PROTOCOLS = ["http", "https", "mailto"]
 
+# --- Maps (proposals' optional point; Leaflet vendored in static/vendor/) --------
+# Tiles from this URL template ({z}/{x}/{y}); by default the Geospatial Information
+# Authority of Japan's standard map (国土地理院 地理院タイル), which asks for its
+# attribution. Empty: no map anywhere (the place stays a text field).
+MAP_TILE_URL = env(
+    "MAP_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+)
+MAP_TILE_ATTRIBUTION = env(
+    "MAP_TILE_ATTRIBUTION",
+    '<a href="https://maps.gsi.go.jp/development/ichiran.html">国土地理院</a>',
+)
+MAP_TILE_MAX_ZOOM = env_int("MAP_TILE_MAX_ZOOM", 18)
+# Where an empty map opens: "latitude,longitude,zoom" (default: Tokyo Station).
+MAP_DEFAULT_VIEW = env("MAP_DEFAULT_VIEW", "35.6812,139.7671,13")
+
+
+def _tile_origin(url: str) -> str:
+    """The tile server's origin for img-src ("{s}" subdomains as a wildcard)."""
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return f"{scheme}://{host}" if scheme and host else ""
+
+
 # --- Content-Security-Policy (django-csp; participation/csp.py) ------------------
 # Strict: scripts from this site or with the response's nonce, no inline handlers or
 # styles, no eval, no plugins, no framing (as X_FRAME_OPTIONS). connect-src gets
@@ -493,7 +549,9 @@ CSP_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # The map's tiles come from their server (MAP_TILE_URL).
+        "img-src": ["'self'", "data:"]
+        + ([_tile_origin(MAP_TILE_URL)] if _tile_origin(MAP_TILE_URL) else []),
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
@@ -534,6 +592,8 @@ RATE_LIMITS = {
     "report": env("RATE_LIMIT_REPORT", "20/3600"),
     "support": env("RATE_LIMIT_SUPPORT", "120/600"),
     "opinion": env("RATE_LIMIT_OPINION", "10/60"),
+    # The proposal form's live preview (one request per pause in typing).
+    "preview": env("RATE_LIMIT_PREVIEW", "120/600"),
 }
 # Residency verification (participation/verification). The key of the keyed hashes
 # of codes and identities: set it in production and keep it (without it, one is

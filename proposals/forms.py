@@ -14,12 +14,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from participation import images
+from participation.errors import Invalid
 from participation.spaces.models import Area, Category, Process
 from participation.templatetags.participation import tr
 from participation.text import clean_text
 from proposals import validation
-from proposals.models import Alignment
+from proposals.models import Alignment, ProposalImage
 from proposals.selectors import COMMENT_ORDERS, SORTS, ProposalFilters
+from proposals.services import NewImage
 
 # Largest value a database integer key can hold: larger ids cannot exist, and passing
 # them on would make SQLite raise OverflowError instead of "not found".
@@ -42,6 +45,14 @@ def _readable(value: str) -> str:
             code="encoding",
         )
     return clean_text(value)
+
+
+def _readable_or_blank(value: Any) -> str:
+    return clean_text(str(value or "").replace("\ufffd", " "))
+
+
+def _alt_required() -> Any:
+    return _("Describe each photo in a few words, for people who cannot see it.")
 
 
 class TranslatedChoiceField(forms.ModelChoiceField):
@@ -80,9 +91,37 @@ class ProposalForm(forms.Form):
         help_text=_("A street, a facility or a landmark, if it is about one place."),
     )
 
-    def __init__(self, *args: Any, process: Process, **kwargs: Any) -> None:
+    latitude = forms.DecimalField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        max_digits=12,
+        decimal_places=9,
+        widget=forms.HiddenInput(attrs={"data-map-latitude": ""}),
+    )
+    longitude = forms.DecimalField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        max_digits=12,
+        decimal_places=9,
+        widget=forms.HiddenInput(attrs={"data-map-longitude": ""}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        process: Process,
+        existing_images: list[ProposalImage] | None = None,
+        preview: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.process = process
+        self.preview = preview
+        self.existing_images = list(existing_images or [])
+        self.new_images: list[NewImage] = []
+        self._add_photo_fields()
         categories = list(process.categories.all())
         areas = list(process.areas.all())
         category_field = self.fields["category"]
@@ -108,9 +147,104 @@ class ProposalForm(forms.Form):
         ) % {"min": validation.TITLE_MIN, "max": validation.TITLE_MAX}
         self.fields["body"].help_text = gettext(
             "Between %(min)d and %(max)d characters: what is the problem, what should "
-            "change, who would benefit. You can use **bold**, *italics*, lists "
-            "starting with “-”, and links."
+            "change, who would benefit. Leave an empty line between paragraphs; web "
+            "addresses become links."
         ) % {"min": validation.BODY_MIN, "max": validation.BODY_MAX}
+
+    # --- photos -----------------------------------------------------------------
+
+    def _add_photo_fields(self) -> None:
+        """A slot (file and description) per photo that may still be added, and a
+        description and a "remove" box per photo the proposal already has."""
+        for image in self.existing_images:
+            self.fields[f"image_{image.pk}_alt"] = forms.CharField(
+                label=_("Description of this photo"),
+                max_length=validation.ALT_TEXT_MAX,
+                initial=image.alt_text,
+                required=False,
+            )
+            self.fields[f"image_{image.pk}_remove"] = forms.BooleanField(
+                label=_("Remove this photo"), required=False
+            )
+        for slot in self.photo_slots:
+            self.fields[f"photo_{slot}"] = forms.FileField(
+                label=_("Photo %(n)d") % {"n": slot},
+                required=False,
+                allow_empty_file=False,
+                widget=forms.FileInput(attrs={"accept": images.ACCEPT_ATTRIBUTE}),
+            )
+            self.fields[f"photo_{slot}_alt"] = forms.CharField(
+                label=_("What the photo shows"),
+                required=False,
+                max_length=validation.ALT_TEXT_MAX,
+                help_text=_(
+                    "Required with a photo: a few words for people who cannot see "
+                    "it (for example “the broken bench at the east entrance”)."
+                ),
+            )
+
+    @property
+    def photos_max(self) -> int:
+        return int(settings.PROPOSAL_IMAGES_MAX)
+
+    @property
+    def photo_slots(self) -> range:
+        free = settings.PROPOSAL_IMAGES_MAX - len(self.existing_images)
+        return range(1, max(0, free) + 1)
+
+    def photo_slot_fields(self) -> list[tuple[Any, Any]]:
+        """(file field, description field) per slot, for the template."""
+        return [(self[f"photo_{n}"], self[f"photo_{n}_alt"]) for n in self.photo_slots]
+
+    def existing_image_fields(self) -> list[tuple[ProposalImage, Any, Any]]:
+        return [
+            (image, self[f"image_{image.pk}_alt"], self[f"image_{image.pk}_remove"])
+            for image in self.existing_images
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for image in self.existing_images:
+            alt = _readable_or_blank(data.get(f"image_{image.pk}_alt"))
+            removed = data.get(f"image_{image.pk}_remove")
+            if not alt and not removed:
+                self.add_error(f"image_{image.pk}_alt", _alt_required())
+        for slot in self.photo_slots:
+            upload = data.get(f"photo_{slot}")
+            alt = _readable_or_blank(data.get(f"photo_{slot}_alt"))
+            if upload and not alt:
+                self.add_error(f"photo_{slot}_alt", _alt_required())
+            elif alt and not upload and not self.preview:
+                self.add_error(
+                    f"photo_{slot}",
+                    _(
+                        "Choose the photo again, or clear its description: browsers "
+                        "do not keep a chosen file when a page is sent back."
+                    ),
+                )
+            if upload and alt and not self.preview and not self.errors:
+                try:
+                    content, width, height, content_type = images.reencode(upload)
+                except Invalid as exc:
+                    self.add_error(f"photo_{slot}", str(exc.message))
+                else:
+                    self.new_images.append(
+                        NewImage(
+                            content=content,
+                            width=width,
+                            height=height,
+                            content_type=content_type,
+                            alt_text=alt,
+                        )
+                    )
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if (latitude is None) != (longitude is None):
+            data["latitude"] = data["longitude"] = None
+        return data
+
+    @property
+    def has_photo_uploads(self) -> bool:
+        return any(self.files.get(f"photo_{n}") for n in self.photo_slots)
 
     def clean_title(self) -> str:
         return _readable(self.cleaned_data["title"])
@@ -129,6 +263,28 @@ class ProposalForm(forms.Form):
             "category": data.get("category"),
             "area": data.get("area"),
             "location_text": data.get("location_text", ""),
+            "latitude": data.get("latitude"),
+            "longitude": data.get("longitude"),
+            "images": list(self.new_images),
+        }
+
+    def edit_kwargs(self) -> dict[str, Any]:
+        """What an edit adds to ``service_kwargs``: the photos removed and the
+        descriptions of those kept."""
+        data = self.cleaned_data
+        removed = [
+            image.pk
+            for image in self.existing_images
+            if data.get(f"image_{image.pk}_remove")
+        ]
+        return {
+            **self.service_kwargs(),
+            "remove_image_ids": removed,
+            "image_alt_texts": {
+                image.pk: _readable_or_blank(data.get(f"image_{image.pk}_alt"))
+                for image in self.existing_images
+                if image.pk not in removed
+            },
         }
 
 
@@ -139,8 +295,8 @@ class CommentForm(forms.Form):
         max_length=validation.COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
-            "Shown under your real name. Be specific and respectful; you can use "
-            "**bold**, *italics*, lists and links."
+            "Shown under your real name. Be specific and respectful; an empty line "
+            "starts a new paragraph."
         ),
     )
     alignment = forms.ChoiceField(

@@ -17,6 +17,7 @@ from participation.live.fragments import render_public
 from proposals import rules as proposal_rules
 from proposals import selectors as proposal_selectors
 from proposals.models import Comment, Proposal
+from proposals.templatetags.proposals_tags import support_count_parts
 
 
 @dataclass
@@ -102,6 +103,7 @@ def proposal_counts(proposal_id: int, language: str) -> dict[str, Any] | None:
             "supports": supports,
             "comments": comments,
             "supports_label": npgettext("count label", "support", "supports", supports),
+            "supports_parts": list(support_count_parts(supports)),
             "comments_label": ngettext("%(n)d comment", "%(n)d comments", comments)
             % {"n": comments},
         }

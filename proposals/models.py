@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -82,6 +83,13 @@ class Proposal(RendersText, Hideable):
         verbose_name=_("area"),
     )
     location_text = models.CharField(_("location"), max_length=200, blank=True)
+    # An optional point on the map (WGS 84), both or neither.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     state = models.CharField(
         _("state"),
         max_length=20,
@@ -120,9 +128,25 @@ class Proposal(RendersText, Hideable):
             models.Index(fields=["area"], name="proposal_area_idx"),
             models.Index(fields=["author", "-created_at"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                name="proposal_point_both_or_neither",
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
     def get_absolute_url(self) -> str:
         return reverse("proposals:detail", args=[self.pk])
@@ -299,3 +323,49 @@ class CommentVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.value:+d} → {self.comment_id}"
+
+
+def _image_path(instance: ProposalImage, filename: str) -> str:
+    # An unguessable name under the proposal's folder; nothing of what the person
+    # called the file is kept.
+    return f"proposals/{instance.proposal_id}/{uuid.uuid4().hex}{_extension(filename)}"
+
+
+def _extension(filename: str) -> str:
+    dot = filename.rfind(".")
+    return filename[dot:].lower() if dot >= 0 else ""
+
+
+class ProposalImage(models.Model):
+    """A photo on a proposal, as re-encoded by ``participation.images.reencode``
+    (no metadata; at most ``IMAGE_MAX_SIDE`` pixels a side). Shown only where its
+    proposal is: ``proposals:image`` answers 404 when the proposal is hidden from
+    the viewer."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="images"
+    )
+    file = models.FileField(upload_to=_image_path, max_length=200)
+    alt_text = models.CharField(_("description of the photo"), max_length=300)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=40)
+    byte_size = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        indexes = [
+            models.Index(
+                fields=["proposal", "position", "id"], name="proposalimage_order_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"photo {self.pk} of {self.proposal_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("proposals:image", args=[self.proposal_id, self.pk])

@@ -224,6 +224,18 @@ def thread_capabilities(user: Viewer, proposal: Proposal) -> ThreadCapabilities:
     )
 
 
+def shows_content(user: Viewer, proposal: Proposal) -> bool:
+    """Whether ``user`` sees the proposal's text and photos (its page exists for
+    them: ``fragments.proposal_visible_to``). A hidden proposal shows them to its
+    author and to those who may read hidden content only; everyone else gets the
+    placeholder, and its photos' addresses answer 404."""
+    if not proposal.is_hidden:
+        return True
+    if user.is_authenticated and proposal.author_id == user.pk:
+        return True
+    return bool(can_view_hidden(user, proposal))
+
+
 def _predicate(refusal_fn: Any, name: str) -> Any:
     return rules.predicate(lambda user, obj: refusal_fn(user, obj) is None, name=name)
 

@@ -18,6 +18,7 @@ from proposals.models import (
     Comment,
     CommentVote,
     Proposal,
+    ProposalImage,
     ProposalState,
     Support,
 )
@@ -132,7 +133,7 @@ def public_proposals(
 ) -> QuerySet[Proposal]:
     """Visible proposals of every public process, filtered as on the list page
     (and by process slug and author id); unordered: the API's cursor orders."""
-    qs = _in_public_processes().filter(hidden_at__isnull=True)
+    qs = with_images(_in_public_processes().filter(hidden_at__isnull=True))
     if process:
         qs = qs.filter(process__slug=process)
     if author:
@@ -154,6 +155,46 @@ def proposal_for_page(pk: int) -> Proposal:
         "comments_closed_by",
         "process",
     ).get(pk=pk)
+
+
+MAP_POINTS_MAX = 2000
+
+
+def map_points(process: Process) -> list[dict[str, Any]]:
+    """The points of a process's proposals that are shown in lists (not hidden),
+    newest first, at most ``MAP_POINTS_MAX`` (one query)."""
+    rows = (
+        Proposal.objects.filter(
+            process=process,
+            hidden_at__isnull=True,
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
+        .order_by("-created_at", "-id")
+        .values("id", "title", "latitude", "longitude", "support_count")[
+            :MAP_POINTS_MAX
+        ]
+    )
+    return [dict(row) for row in rows]
+
+
+def images_of(proposal: Proposal) -> list[ProposalImage]:
+    """A proposal's photos in their order (one query, whatever their number)."""
+    return list(ProposalImage.objects.filter(proposal=proposal))
+
+
+def image_for_page(proposal_pk: int, image_pk: int) -> ProposalImage:
+    """One photo with its proposal and process (one query; raises DoesNotExist)."""
+    return ProposalImage.objects.select_related("proposal__process").get(
+        pk=image_pk, proposal_id=proposal_pk
+    )
+
+
+def with_images(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Proposals with their photos (one more query for a whole page of them)."""
+    return proposals.prefetch_related(
+        Prefetch("images", queryset=ProposalImage.objects.order_by("position", "id"))
+    )
 
 
 def proposals_by_author(user: Actor) -> QuerySet[Proposal]:

@@ -6,7 +6,14 @@ transaction, and schedules notifications and live broadcasts for after commit.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -17,13 +24,14 @@ from participation.accounts.selectors import standing_of
 from participation.accounts.types import Actor
 from participation.audit import services as audit
 from participation.checks import check_length, refuse
-from participation.errors import DomainError, Invalid
+from participation.errors import DomainError, Invalid, NotAllowed
 from participation.idempotency import services as idempotency
+from participation.images import EXTENSIONS
 from participation.live import broadcast
 from participation.moderation import limits
 from participation.notifications import services as notifications
 from participation.spaces.models import Area, Category, Process
-from participation.text import contains_url
+from participation.text import clean_text, contains_url, render_html
 from proposals import events, rules, validation
 from proposals.audience import proposal_audience
 from proposals.live import PROPOSAL
@@ -32,9 +40,24 @@ from proposals.models import (
     Comment,
     CommentVote,
     Proposal,
+    ProposalImage,
     ProposalState,
     Support,
 )
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NewImage:
+    """A photo to add: the output of ``participation.images.reencode`` (never the
+    uploaded bytes themselves) and its description for people who cannot see it."""
+
+    content: bytes
+    width: int
+    height: int
+    content_type: str
+    alt_text: str
 
 
 def _minus_one(counter: str) -> Greatest:
@@ -79,6 +102,9 @@ def proposal_create(
     category: Category | None = None,
     area: Area | None = None,
     location_text: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    images: Sequence[NewImage] = (),
     idempotency_key: str = "",
 ) -> Proposal:
     refuse(rules.proposal_create_refusal(author, process))
@@ -92,6 +118,8 @@ def proposal_create(
         location_text, field="location_text", low=0, high=validation.LOCATION_MAX
     )
     _check_scope(process, category, area)
+    images = _checked_images(images, keeping=0)
+    latitude, longitude = _checked_point(latitude, longitude)
     _check_duplicate_proposal(author, title)
     limits.hit(user=author, action="proposal")
     proposal = Proposal.objects.create(
@@ -102,7 +130,10 @@ def proposal_create(
         category=category,
         area=area,
         location_text=location_text,
+        latitude=latitude,
+        longitude=longitude,
     )
+    _store_images(proposal, images, start=0)
     notifications.follow(user=author, target=proposal)
     return proposal
 
@@ -117,7 +148,15 @@ def proposal_edit(
     category: Category | None = None,
     area: Area | None = None,
     location_text: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    images: Sequence[NewImage] = (),
+    remove_image_ids: Collection[int] = (),
+    image_alt_texts: Mapping[int, str] | None = None,
 ) -> Proposal:
+    """Edit a proposal (until its first support or comment): its text, place and
+    photos (``images`` added, ``remove_image_ids`` removed, ``image_alt_texts``
+    the new descriptions of the photos it keeps)."""
     # Lock the row so a support or comment arriving now cannot slip past the check.
     locked = (
         Proposal.objects.select_for_update()
@@ -135,11 +174,151 @@ def proposal_edit(
         location_text, field="location_text", low=0, high=validation.LOCATION_MAX
     )
     _check_scope(locked.process, category, area)
+    existing = list(locked.images.all())
+    removed = [image for image in existing if image.pk in set(remove_image_ids)]
+    kept = [image for image in existing if image not in removed]
+    images = _checked_images(images, keeping=len(kept))
+    renamed = _checked_alt_texts(kept, image_alt_texts or {})
+    locked.latitude, locked.longitude = _checked_point(latitude, longitude)
     locked.category = category
     locked.area = area
     locked.edited_at = timezone.now()
     locked.save()
+    for image in renamed:
+        image.save(update_fields=["alt_text"])
+    if removed:
+        ProposalImage.objects.filter(pk__in=[image.pk for image in removed]).delete()
+        names = [image.file.name for image in removed]
+        transaction.on_commit(lambda: _delete_files(names))
+    _store_images(locked, images, start=max((i.position for i in kept), default=-1) + 1)
     return locked
+
+
+# --- photos and place -------------------------------------------------------------
+
+
+def _checked_images(images: Sequence[NewImage], *, keeping: int) -> list[NewImage]:
+    """The photos to add, with their descriptions as stored; refused past
+    ``PROPOSAL_IMAGES_MAX`` photos in all or without a description."""
+    most = settings.PROPOSAL_IMAGES_MAX
+    if keeping + len(images) > most:
+        raise Invalid(
+            _("A proposal can have at most %(max)d photos.") % {"max": most},
+            code="too_many_images",
+            field_errors={"images": ["too_many_images"]},
+        )
+    checked = []
+    for image in images:
+        if image.content_type not in EXTENSIONS:
+            raise Invalid(
+                _("This file could not be read as a photo."),
+                code="image_unreadable",
+                field_errors={"images": ["image_unreadable"]},
+            )
+        checked.append(
+            NewImage(
+                content=image.content,
+                width=image.width,
+                height=image.height,
+                content_type=image.content_type,
+                alt_text=_checked_alt(image.alt_text),
+            )
+        )
+    return checked
+
+
+def _checked_alt(value: str) -> str:
+    alt = check_length(value, field="alt_text", high=validation.ALT_TEXT_MAX)
+    if not alt:
+        raise Invalid(
+            _("Describe each photo in a few words, for people who cannot see it."),
+            code="alt_text_required",
+            field_errors={"alt_text": ["required"]},
+        )
+    return alt
+
+
+def _checked_alt_texts(
+    kept: list[ProposalImage], alt_texts: Mapping[int, str]
+) -> list[ProposalImage]:
+    changed = []
+    for image in kept:
+        if image.pk not in alt_texts:
+            continue
+        alt = _checked_alt(alt_texts[image.pk])
+        if alt != image.alt_text:
+            image.alt_text = alt
+            changed.append(image)
+    return changed
+
+
+def _checked_point(
+    latitude: Decimal | None, longitude: Decimal | None
+) -> tuple[Decimal | None, Decimal | None]:
+    if latitude is None and longitude is None:
+        return None, None
+    if (
+        latitude is None
+        or longitude is None
+        or not Decimal(-90) <= latitude <= Decimal(90)
+        or not Decimal(-180) <= longitude <= Decimal(180)
+    ):
+        raise Invalid(
+            _("That point is not on the map. Choose it again or leave it empty."),
+            code="invalid_point",
+            field_errors={"latitude": ["invalid"]},
+        )
+    quantum = Decimal("0.000001")
+    return latitude.quantize(quantum), longitude.quantize(quantum)
+
+
+def _store_images(proposal: Proposal, images: list[NewImage], *, start: int) -> None:
+    """Write the files through the storage API, then their rows. Storage is not
+    transactional: files written before a failure here are deleted again. (A
+    rollback after this returns would leave files without rows: nothing in
+    ``proposal_create`` writes after it but the author's follow.)"""
+    written: list[str] = []
+    try:
+        for offset, image in enumerate(images):
+            row = ProposalImage(
+                proposal=proposal,
+                alt_text=image.alt_text,
+                width=image.width,
+                height=image.height,
+                content_type=image.content_type,
+                byte_size=len(image.content),
+                position=start + offset,
+            )
+            row.file.save(
+                f"photo.{EXTENSIONS[image.content_type]}",
+                ContentFile(image.content),
+                save=False,
+            )
+            written.append(row.file.name)
+            row.save()
+    except Exception:
+        _delete_files(written)
+        raise
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete the photo file %s", name)
+
+
+def proposal_preview(*, user: Actor, body: str) -> str:
+    """The proposal text as it will be shown (the one sanitizer), for the form's
+    preview. Rate-limited per person; nothing is stored."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed(_("Log in to preview a proposal."), code="login_required")
+    body = clean_text(body)
+    if len(body) > validation.BODY_MAX:
+        body = body[: validation.BODY_MAX]
+    limits.hit(user=user, action="preview")
+    return render_html(body)
 
 
 @transaction.atomic

@@ -8,11 +8,22 @@ urlpatterns = [
     path("processes/<slug:slug>/proposals/", views.proposal_list, name="list"),
     path("processes/<slug:slug>/proposals/new/", views.proposal_create, name="create"),
     path(
+        "processes/<slug:slug>/proposals/map.json",
+        views.proposal_map_points,
+        name="map_points",
+    ),
+    path(
         "processes/<slug:slug>/proposals/similar/",
         views.proposal_similar,
         name="similar",
     ),
+    path("proposals/preview/", views.proposal_preview, name="preview"),
     path("proposals/<int:pk>/", views.proposal_detail, name="detail"),
+    path(
+        "proposals/<int:pk>/photos/<int:image_pk>/",
+        views.proposal_image,
+        name="image",
+    ),
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="edit"),
     path("proposals/<int:pk>/withdraw/", views.proposal_withdraw, name="withdraw"),
     path("proposals/<int:pk>/support/", views.proposal_support, name="support"),

@@ -31,17 +31,19 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from participation import doors
+from participation import dbpool, doors
 from participation.errors import DomainError
 from participation.idempotency import services as idempotency
+from participation.images import EXTENSIONS
 from participation.notifications import services as notifications
 from participation.spaces.models import Process
 from participation.text import clean_text
 from proposals import events, forms, fragments, rules, selectors, services
-from proposals.models import Comment, Proposal
+from proposals.models import Comment, Proposal, ProposalImage
 
 # --- helpers ------------------------------------------------------------------
 
@@ -175,6 +177,38 @@ def proposal_similar(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "proposals/_similar.html", {"similar": results})
 
 
+@require_GET
+def proposal_map_points(request: HttpRequest, slug: str) -> HttpResponse:
+    """The process's proposals that have a point, as GeoJSON, for the map beside
+    the list (``static/js/map.js``); the list itself never needs it."""
+    process = Process.objects.public().filter(slug=slug).first()
+    if process is None:
+        raise Http404
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [float(row["longitude"]), float(row["latitude"])],
+            },
+            "properties": {
+                "id": row["id"],
+                "title": row["title"],
+                "url": reverse("proposals:detail", args=[row["id"]]),
+                "supports": row["support_count"],
+                "supports_label": ngettext(
+                    "%(n)s support", "%(n)s supports", row["support_count"]
+                )
+                % {"n": row["support_count"]},
+            },
+        }
+        for row in selectors.map_points(process)
+    ]
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
 # --- create, edit, withdraw ---------------------------------------------------
 
 
@@ -203,10 +237,21 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
                 back=process.get_absolute_url(),
                 back_label=_("Back to the process"),
             )
-    form = forms.ProposalForm(request.POST or None, process=process)
+    previewing = request.method == "POST" and "preview" in request.POST
+    form = forms.ProposalForm(
+        request.POST or None,
+        request.FILES or None,
+        process=process,
+        preview=previewing,
+    )
     status = 200
     error: DomainError | None = None
-    if request.method == "POST":
+    preview_html = None
+    if previewing:
+        preview_html, error = _preview(request, form)
+        if error is not None:
+            status = error.status
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 proposal = services.proposal_create(
@@ -237,10 +282,47 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "similar": _similar_for(form, process),
             "editing": None,
+            "preview_html": preview_html,
+            "photos_dropped": request.method == "POST" and form.has_photo_uploads,
         },
         status=status,
     )
     return doors.with_retry_after(response, error) if error else response
+
+
+def _preview(
+    request: HttpRequest, form: forms.ProposalForm
+) -> tuple[str | None, DomainError | None]:
+    """The "Preview" button without JavaScript: the form comes back with the text
+    as it will be shown; nothing is stored."""
+    form.is_valid()  # show what would be refused, too
+    try:
+        html = services.proposal_preview(
+            user=request.user, body=str(form.data.get("body", ""))
+        )
+    except DomainError as exc:
+        form.add_error(None, str(exc.message))
+        return None, exc
+    return html, None
+
+
+@require_POST
+def proposal_preview(request: HttpRequest) -> HttpResponse:
+    """The form's live preview: the text as it will be shown, rendered by the one
+    sanitizer (``participation.text``), as an HTML fragment. CSRF-checked (a POST
+    like any other) and rate-limited per person."""
+    try:
+        html = services.proposal_preview(
+            user=request.user, body=request.POST.get("body", "")
+        )
+    except DomainError as exc:
+        response = HttpResponse(str(exc.message), status=exc.status)
+        response["Content-Type"] = "text/plain; charset=utf-8"
+        return doors.with_retry_after(response, exc)
+    response = HttpResponse(html)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -262,14 +344,29 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "category": proposal.category_id,
         "area": proposal.area_id,
         "location_text": proposal.location_text,
+        "latitude": proposal.latitude,
+        "longitude": proposal.longitude,
     }
-    form = forms.ProposalForm(request.POST or None, initial=initial, process=process)
+    previewing = request.method == "POST" and "preview" in request.POST
+    form = forms.ProposalForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        process=process,
+        existing_images=selectors.images_of(proposal),
+        preview=previewing,
+    )
     status = 200
-    if request.method == "POST":
+    preview_html = None
+    if previewing:
+        preview_html, error = _preview(request, form)
+        if error is not None:
+            status = error.status
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 services.proposal_edit(
-                    actor=request.user, proposal=proposal, **form.service_kwargs()
+                    actor=request.user, proposal=proposal, **form.edit_kwargs()
                 )
             except DomainError as exc:
                 status = doors.form_error(form, exc)
@@ -286,6 +383,8 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "similar": _similar_for(form, process, exclude_id=proposal.pk),
             "editing": proposal,
+            "preview_html": preview_html,
+            "photos_dropped": request.method == "POST" and form.has_photo_uploads,
         },
         status=status,
     )
@@ -373,7 +472,10 @@ def _detail_context(
         "max_depth": settings.COMMENT_MAX_DEPTH,
         "is_author": is_author,
         "can_view_hidden": can_view_hidden,
-        "show_body": not proposal.is_hidden or is_author or can_view_hidden,
+        "show_body": rules.shows_content(user, proposal),
+        "images": selectors.images_of(proposal)
+        if rules.shows_content(user, proposal)
+        else [],
         "supported": selectors.has_supported(user, proposal),
         "following": notifications.is_following(user=user, target=proposal),
         "support_refusal": support_refusal,
@@ -460,6 +562,55 @@ def proposal_follow(request: HttpRequest, pk: int) -> HttpResponse:
         return doors.button_error(request, exc, back=back)
     messages.success(request, text)
     return redirect(back)
+
+
+@require_GET
+def proposal_image(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
+    """One photo of a proposal, where the proposal's text may be seen: a hidden
+    proposal's photos answer 404 (to all but its author and moderators), as do
+    those of a draft process. Sent by the app, or by nginx when
+    ``MEDIA_ACCEL_REDIRECT`` names its internal location (deploy/README.md,
+    "Uploaded photos"); never from a public media folder."""
+    if pk > forms.MAX_ID or image_pk > forms.MAX_ID:
+        raise Http404
+    try:
+        image = selectors.image_for_page(pk, image_pk)
+    except ProposalImage.DoesNotExist as exc:
+        raise Http404 from exc
+    proposal = image.proposal
+    if not fragments.proposal_visible_to(proposal, request.user) or not (
+        rules.shows_content(request.user, proposal)
+    ):
+        raise Http404
+    public = not proposal.is_hidden and proposal.process.is_public
+    accel = settings.MEDIA_ACCEL_REDIRECT
+    if accel:
+        response = HttpResponse(content_type=image.content_type)
+        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + image.file.name
+    else:
+        try:
+            with image.file.open("rb") as handle:
+                content = handle.read()
+        except OSError as exc:  # the row outlived its file (restored backup)
+            raise Http404 from exc
+        # The bytes are in memory: give the pooled connection back before a slow
+        # client reads them.
+        dbpool.release_connections()
+        response = HttpResponse(content, content_type=image.content_type)
+        response["Content-Length"] = str(len(content))
+    extension = EXTENSIONS.get(image.content_type, "bin")
+    response["Content-Disposition"] = (
+        f'inline; filename="proposal-{proposal.pk}-photo-{image.pk}.{extension}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Opened on its own, the file is an image and nothing else: no scripts, no
+    # styles, no frames, whatever a browser might make of its bytes.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    # Short: a proposal hidden by a moderator must stop showing its photos soon
+    # in shared caches too; moderators' and authors' views of hidden ones stay private.
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    return response
 
 
 # --- comments -------------------------------------------------------------------

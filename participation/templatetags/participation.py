@@ -6,9 +6,9 @@ import secrets
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext
 
 from participation.text import excerpt, render_markdown, stored_html
 
@@ -70,3 +70,18 @@ def idempotency_key() -> SafeString:
         '<input type="hidden" name="idempotency_key" value="{}">',
         secrets.token_urlsafe(24),
     )
+
+
+@register.filter
+def parenthesized(text: Any) -> SafeString:
+    """A note in the UI language's parentheses: "(forwarded)", 「（転送）」. Templates
+    never type ASCII parentheses or commas around translated words
+    (``.ci/check-ja-punctuation`` looks)."""
+    pattern = pgettext("a note in parentheses", "(%(note)s)")
+    return mark_safe(pattern % {"note": conditional_escape(text)})  # noqa: S308
+
+
+@register.simple_tag
+def list_separator() -> str:
+    """The separator between two items in a line: ", " or 「、」."""
+    return pgettext("separator between two items", ", ")

@@ -24,7 +24,7 @@ from participation.site_url import absolute_url
 from participation.spaces.models import Department, Process
 from portal.opendata import groups as group_figures
 from portal.opendata.kpis import MIN_GROUP
-from proposals.models import Comment, Proposal
+from proposals.models import Comment, Proposal, ProposalImage
 from responses import clock
 from responses.models import (
     ProgressUpdate,
@@ -187,6 +187,66 @@ PROPOSALS = Dataset(
     ),
     rows=_proposal_rows,
     count=lambda: _proposal_qs().count(),
+)
+
+
+# --- photos of proposals -------------------------------------------------------------
+
+
+def _photo_qs() -> QuerySet:
+    return ProposalImage.objects.filter(
+        proposal__process_id__in=_public_processes(),
+        proposal__hidden_at__isnull=True,
+    ).order_by("proposal_id", "position", "id")
+
+
+def _photo_rows() -> Iterator[list[Any]]:
+    rows = (
+        _photo_qs()
+        .values_list(
+            "id",
+            "proposal_id",
+            "alt_text",
+            "width",
+            "height",
+            "content_type",
+            "created_at",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for pk, proposal_id, alt, width, height, content_type, created_at in rows:
+        yield [
+            pk,
+            proposal_id,
+            absolute_url(f"/proposals/{proposal_id}/photos/{pk}/"),
+            alt,
+            width,
+            height,
+            content_type,
+            created_at,
+        ]
+
+
+PHOTOS = Dataset(
+    slug="proposal_photos",
+    title=_("Photos of proposals"),
+    description=_(
+        "Every photo on a proposal that is not hidden: its address (the file, "
+        "re-encoded without metadata such as the place it was taken) and its "
+        "description."
+    ),
+    fields=(
+        Field("id", "integer", _("Photo number, as in its address.")),
+        Field("proposal_id", "integer", _("The proposal it belongs to.")),
+        Field("url", "string", _("The photo file.")),
+        Field("alt_text", "string", _("What the photo shows, as the author wrote.")),
+        Field("width", "integer", _("Width in pixels.")),
+        Field("height", "integer", _("Height in pixels.")),
+        Field("content_type", "string", _("image/jpeg or image/png.")),
+        POSTED_AT,
+    ),
+    rows=_photo_rows,
+    count=lambda: _photo_qs().count(),
 )
 
 
@@ -828,6 +888,7 @@ PARTICIPATION_BY_GROUP = Dataset(
 def all_datasets() -> list[Dataset]:
     return [
         PROPOSALS,
+        PHOTOS,
         COMMENTS,
         TRACKER,
         RESPONSES,

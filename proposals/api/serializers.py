@@ -50,6 +50,23 @@ def hidden_info(obj: Any) -> dict[str, Any] | None:
     }
 
 
+class PointSerializer(serializers.Serializer):
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+
+
+class ProposalImageSerializer(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+    alt_text = serializers.CharField(help_text="What the photo shows, in words.")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    content_type = serializers.CharField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj: Any) -> str:
+        return absolute(self.context, obj.get_absolute_url())
+
+
 class ProposalSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     process = serializers.CharField(source="process.slug")
@@ -61,6 +78,12 @@ class ProposalSerializer(serializers.Serializer):
     category = CategorySerializer(allow_null=True)
     area = AreaSerializer(allow_null=True)
     location_text = serializers.SerializerMethodField()
+    point = serializers.SerializerMethodField(
+        help_text="The point the author chose on the map (WGS 84), if any."
+    )
+    images = serializers.SerializerMethodField(
+        help_text="Photos, re-encoded without metadata; empty while hidden."
+    )
     state = serializers.ChoiceField(choices=PROPOSAL_STATES)
     support_count = serializers.IntegerField()
     comment_count = serializers.IntegerField()
@@ -95,6 +118,20 @@ class ProposalSerializer(serializers.Serializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_location_text(self, obj: Any) -> str | None:
         return obj.location_text if self._visible(obj) else None
+
+    @extend_schema_field(PointSerializer(allow_null=True))
+    def get_point(self, obj: Any) -> dict[str, Any] | None:
+        if not self._visible(obj) or not obj.has_point:
+            return None
+        return {"latitude": float(obj.latitude), "longitude": float(obj.longitude)}
+
+    @extend_schema_field(ProposalImageSerializer(many=True))
+    def get_images(self, obj: Any) -> list[dict[str, Any]]:
+        if not self._visible(obj):
+            return []
+        return ProposalImageSerializer(
+            obj.images.all(), many=True, context=self.context
+        ).data
 
     @extend_schema_field(HiddenInfoSerializer(allow_null=True))
     def get_hidden(self, obj: Any) -> dict[str, Any] | None:

@@ -331,8 +331,13 @@
       var supports = document.querySelector("[data-support-count]");
       if (supports) {
         supports.textContent = data.supports;
-        var label = supports.nextSibling;
-        if (label && label.nodeType === Node.TEXT_NODE) { label.nodeValue = " " + data.supports_label; }
+        // The words around the number, in the page's language (「賛同 19件」).
+        var before = supports.parentNode.querySelector("[data-support-before]");
+        var after = supports.parentNode.querySelector("[data-support-after]");
+        if (data.supports_parts && before && after) {
+          before.textContent = data.supports_parts[0];
+          after.textContent = data.supports_parts[1];
+        }
       }
       var progress = document.querySelector("progress.support-progress");
       if (progress) { progress.value = data.supports; }

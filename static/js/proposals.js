@@ -103,6 +103,105 @@
     }
   }, true);
 
+  // --- The proposal text: toolbar and live preview -----------------------------
+  // The textarea works alone; the toolbar only types what a person could type
+  // (**bold**, "- " at the start of a line, [text](address)), and the preview asks
+  // the server, so it is rendered by the same sanitizer as the published text.
+  function setupEditor(box) {
+    var toolbar = box.querySelector("[data-text-toolbar]");
+    var preview = box.querySelector("[data-preview-url]");
+    var area = preview && document.getElementById(preview.getAttribute("data-preview-for"));
+    if (!area) { return; }
+    if (toolbar) {
+      toolbar.hidden = false;
+      toolbar.addEventListener("click", function (event) {
+        var button = event.target.closest("button[data-format]");
+        if (!button) { return; }
+        format(area, button.getAttribute("data-format"), button);
+        area.dispatchEvent(new Event("input"));
+      });
+    }
+    if (preview && window.fetch) { setupPreview(area, preview); }
+  }
+
+  function replaceSelection(area, before, inside, after) {
+    var start = area.selectionStart, end = area.selectionEnd;
+    var text = area.value;
+    var chosen = text.slice(start, end) || inside;
+    area.setRangeText(before + chosen + after, start, end, "end");
+    area.setSelectionRange(start + before.length, start + before.length + chosen.length);
+    area.focus();
+  }
+
+  function format(area, kind, button) {
+    if (kind === "bold") {
+      replaceSelection(area, "**", area.selectionStart === area.selectionEnd ? "…" : "", "**");
+    } else if (kind === "list") {
+      var start = area.value.lastIndexOf("\n", area.selectionStart - 1) + 1;
+      var end = area.selectionEnd;
+      var lines = area.value.slice(start, end).split("\n").map(function (line) {
+        return /^- /.test(line) ? line : "- " + line;
+      }).join("\n");
+      var lead = start > 0 && area.value.charAt(start - 2) !== "\n" && area.value.charAt(start - 1) === "\n" ? "\n" : "";
+      area.setRangeText(lead + lines, start, end, "end");
+      area.focus();
+    } else if (kind === "link") {
+      var address = window.prompt(button.getAttribute("data-link-prompt") || "https://", "https://");
+      if (!address || !/^https?:\/\/\S+$/i.test(address.trim())) { area.focus(); return; }
+      replaceSelection(area, "[", area.selectionStart === area.selectionEnd ? address.trim() : "", "](" + address.trim() + ")");
+    }
+  }
+
+  function setupPreview(area, preview) {
+    var body = preview.querySelector("[data-preview-body]");
+    var form = area.form;
+    var tokenInput = form && form.querySelector("input[name=csrfmiddlewaretoken]");
+    var timer = null, controller = null, last = null;
+    function refresh() {
+      var text = area.value;
+      if (text === last) { return; }
+      last = text;
+      if (!text.trim()) { preview.classList.add("is-empty"); body.innerHTML = ""; return; }
+      if (controller) { controller.abort(); }
+      controller = window.AbortController ? new AbortController() : null;
+      var data = new FormData();
+      data.append("body", text);
+      fetch(preview.getAttribute("data-preview-url"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": tokenInput ? tokenInput.value : csrfToken(), "Accept": "text/html" },
+        body: data,
+        signal: controller ? controller.signal : undefined
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      }).then(function (html) {
+        // Sanitized by the server (participation/text.py), as the published text is.
+        body.innerHTML = html;
+        preview.classList.remove("is-empty");
+      }).catch(function () { /* too fast, offline or aborted: the form still works */ });
+    }
+    area.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, 600);
+    });
+    if (area.value.trim() && !preview.hasAttribute("data-preview-idle")) { last = area.value; }
+  }
+  document.querySelectorAll("[data-text-editor]").forEach(setupEditor);
+
+  // --- Collapsed sections open when a link points inside them (#tracker, #response)
+  function openTarget() {
+    var id = window.location.hash.slice(1);
+    var target = id && document.getElementById(decodeURIComponent(id));
+    var details = target && target.closest("details[data-open-on-target]");
+    if (details && !details.open) {
+      details.open = true;
+      target.scrollIntoView();
+    }
+  }
+  openTarget();
+  window.addEventListener("hashchange", openTarget);
+
   // --- The thread in pages: "More comments" loads the next page in place ----------
   // The link opens the proposal page at the next page without JavaScript; here its
   // data-fragment (the same page as a fragment) is fetched and its comments appended.

@@ -16,9 +16,9 @@ from tests.api.conftest import body
 pytestmark = pytest.mark.django_db
 
 
-# One query for the page (authors, categories, areas, processes joined) plus the
-# tracker's summaries of that page.
-QUERIES_PROPOSAL_LIST = 1
+# One query for the page (authors, categories, areas, processes joined, and the
+# tracker's summaries of that page), and one for the photos of the whole page.
+QUERIES_PROPOSAL_LIST = 2
 
 
 def _ids(response):

@@ -71,7 +71,8 @@ def test_unknown_status_is_400(api):
 def test_proposal_list_with_tracker_keeps_one_query(
     api, entry, overdue, django_assert_num_queries
 ):
-    with django_assert_num_queries(1):
+    # The page with the tracker joined, and the photos of the whole page.
+    with django_assert_num_queries(2):
         api.get("/api/v1/proposals/")
 
 

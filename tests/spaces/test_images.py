@@ -80,8 +80,8 @@ def test_decompression_bomb_is_refused(settings, monkeypatch):
 def test_what_is_not_a_picture_is_refused(data):
     with pytest.raises(Invalid) as caught:
         images.process_image(io.BytesIO(data), field="photo")
-    assert caught.value.code == "not_an_image"
-    assert caught.value.field_errors == {"photo": ["not_an_image"]}
+    assert caught.value.code == "image_unreadable"
+    assert caught.value.field_errors == {"photo": ["image_unreadable"]}
 
 
 def test_formats_outside_the_list_are_refused():

@@ -1,0 +1,41 @@
+"""Template helpers of the proposal pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+def support_count_parts(n: int) -> tuple[str, str]:
+    """The words before and after the number in "19 supports" (「賛同 19件」), so
+    that the number can stand alone in its element (the live layer updates it)."""
+    label = ngettext("%(n)s support", "%(n)s supports", n)
+    before, _sep, after = label.partition("%(n)s")
+    return before, after
+
+
+@register.filter
+def support_parts(n: int) -> tuple[str, str]:
+    return support_count_parts(int(n or 0))
+
+
+@register.inclusion_tag("proposals/_map.html", takes_context=True)
+def proposal_map(context: Any, kind: str, **data: Any) -> dict[str, Any]:
+    """A map box that ``map.js`` brings to life (hidden without JavaScript or
+    without ``MAP_TILE_URL``): ``kind`` is "picker" (the form), "point" (one
+    proposal) or "points" (a process's proposals, from ``points_url``)."""
+    return {
+        "request": context.get("request"),
+        "enabled": bool(settings.MAP_TILE_URL),
+        "kind": kind,
+        "tile_url": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "max_zoom": settings.MAP_TILE_MAX_ZOOM,
+        "view": settings.MAP_DEFAULT_VIEW,
+        **data,
+    }
