@@ -58,11 +58,12 @@ EXTENSIONS = (
     ("demo.live", "seed_live", "live meeting sessions"),
     ("demo.routing", "seed_routing", "sections, routing rules and a routed proposal"),
     ("demo.attributes", "seed_attributes", "attributes residents chose to give"),
-    ("demo.privacy", "seed_privacy", "terms accepted and the data-access log"),
     ("demo.verification", "seed_verification", "residency verification"),
     ("demo.setup", "seed_setup", "a draft process to set up and publish"),
     ("demo.people", "seed_people", "a pending staff invitation"),
     ("demo.drafts", "seed_drafts", "sections, answer templates and a draft to approve"),
+    # Last: every demo account made above has accepted the terms.
+    ("demo.privacy", "seed_privacy", "terms accepted and the data-access log"),
     ("demo.places", "seed_places", "points on the map"),
 )
 
