@@ -79,7 +79,7 @@ def test_an_official_drafts_and_a_second_official_approves(new_context, user_con
     author.goto(f"/proposals/{pk}/")
     response = author.locator("#response")
     expect(response).to_contain_text("押しボタン式")
-    expect(response).to_contain_text("Road Maintenance Section")
+    expect(response).to_contain_text("Roads Section")
     expect(response).to_contain_text("4,500,000")
     expect(response).not_to_contain_text("山本")
 

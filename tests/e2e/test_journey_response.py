@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, set_up_totp
+from tests.e2e.conftest import MFA_SECRETS, login, set_up_totp
 from tests.e2e.helpers import FACILITATOR, OFFICIAL, RESIDENT, post_proposal, unique
 
 
@@ -47,8 +47,12 @@ def test_official_with_mfa_answers_revises_and_reports_progress(
     official = new_context("ja").new_page()
     login(official, OFFICIAL)
     official.goto(f"/proposals/{pk}/")
-    expect(official.locator(".mfa-banner")).to_be_visible()
-    set_up_totp(official, OFFICIAL)
+    if OFFICIAL not in MFA_SECRETS:
+        # (When an earlier journey of this run, the drafts one, already set up the
+        # official's two-factor, the login above passed its step;
+        # tests/accounts/test_mfa.py covers the banner for an account without it.)
+        expect(official.locator(".mfa-banner")).to_be_visible()
+        set_up_totp(official, OFFICIAL)
     official.goto(f"/proposals/{pk}/tracker/")
     expect(official.locator(".mfa-banner")).to_have_count(0)
 
