@@ -45,8 +45,11 @@ A query term matches when any of its folds is in ``folded`` (see selectors).
 ``install()`` is idempotent and installs the triggers of every source whose tables
 exist. It runs from the migration and again after every ``migrate`` (post_migrate):
 SQLite drops a table's triggers when Django remakes that table, and the responses
-tables may be created after this app's migration. When a trigger had to be created,
-``ensure()`` rebuilds the index from the sources.
+tables may be created after this app's migration; a trigger whose definition a
+release changed is made anew. When a trigger had to be created or replaced,
+``ensure()`` syncs the index with its sources (``sync()``: only the documents that
+differ are written, the others keep their rows and ids; ``rebuild()`` empties
+the index and renumbers every row).
 
 A future migration that remakes ``search_document`` itself on SQLite must call
 ``uninstall()`` first (the source triggers name it) and ``install()`` after, then
@@ -214,6 +217,7 @@ def _sqlite_proposals() -> list[tuple[str, str, str]]:
             WHEN old.title IS NOT new.title OR old.body IS NOT new.body
               OR old.location_text IS NOT new.location_text
               OR old.state IS NOT new.state OR old.process_id IS NOT new.process_id
+              OR old.created_at IS NOT new.created_at
               OR (old.hidden_at IS NULL) <> (new.hidden_at IS NULL)
             BEGIN
               DELETE FROM search_document
@@ -223,6 +227,9 @@ def _sqlite_proposals() -> list[tuple[str, str, str]]:
                 SET content = {p_new}, folded = {FOLD_FUNCTION}({p_new})
                 WHERE kind = {PROPOSAL} AND object_id = new.id
                 AND content IS NOT ({p_new});
+              UPDATE search_document SET created_at = new.created_at
+                WHERE kind = {PROPOSAL} AND object_id = new.id
+                AND created_at IS NOT new.created_at;
               {proposal_row}
               UPDATE search_document SET
                   state = CASE WHEN new.hidden_at IS NULL THEN new.state ELSE '' END,
@@ -251,7 +258,7 @@ def _sqlite_proposals() -> list[tuple[str, str, str]]:
             "trigger",
             "search_comment_au",
             f"""CREATE TRIGGER search_comment_au AFTER UPDATE ON {COMMENT_TABLE}
-            WHEN old.body IS NOT new.body
+            WHEN old.body IS NOT new.body OR old.created_at IS NOT new.created_at
               OR (old.hidden_at IS NULL) <> (new.hidden_at IS NULL)
               OR (old.deleted_at IS NULL) <> (new.deleted_at IS NULL)
             BEGIN
@@ -262,6 +269,9 @@ def _sqlite_proposals() -> list[tuple[str, str, str]]:
                 SET content = new.body, folded = {FOLD_FUNCTION}(new.body)
                 WHERE kind = {COMMENT} AND object_id = new.id
                 AND content IS NOT new.body;
+              UPDATE search_document SET created_at = new.created_at
+                WHERE kind = {COMMENT} AND object_id = new.id
+                AND created_at IS NOT new.created_at;
               {comment_row}
             END""",
         ),
@@ -348,15 +358,28 @@ def _sqlite_objects(sources: list[str]) -> list[tuple[str, str, str]]:
 
 def _sqlite_install(connection: Any, cursor: Any) -> bool:
     cursor.execute(
-        "SELECT type, name FROM sqlite_master WHERE name LIKE 'search\\_%' ESCAPE '\\'"
+        "SELECT type, name, sql FROM sqlite_master "
+        "WHERE name LIKE 'search\\_%' ESCAPE '\\'"
     )
-    existing = {(row[0], row[1]) for row in cursor.fetchall()}
+    existing = {(row[0], row[1]): row[2] for row in cursor.fetchall()}
     missing = False
     for kind, name, statement in _sqlite_objects(_sources(connection)):
         if (kind, name) not in existing:
             cursor.execute(statement)
             missing = True
+        elif kind == "trigger" and _same_sql(existing[(kind, name)]) != _same_sql(
+            statement
+        ):
+            # A release changed what the trigger does: put this one in its place
+            # (like PostgreSQL's, which are made anew on every install).
+            cursor.execute(f"DROP TRIGGER {name}")
+            cursor.execute(statement)
+            missing = True
     return missing
+
+
+def _same_sql(statement: str) -> str:
+    return " ".join(statement.split())
 
 
 def _sqlite_uninstall(cursor: Any) -> None:
@@ -414,6 +437,9 @@ BEGIN
       UPDATE search_document SET content = {_PG_PROPOSAL_CONTENT}
         WHERE kind = {PROPOSAL} AND object_id = NEW.id
         AND content IS DISTINCT FROM ({_PG_PROPOSAL_CONTENT});
+      UPDATE search_document SET created_at = NEW.created_at
+        WHERE kind = {PROPOSAL} AND object_id = NEW.id
+        AND created_at IS DISTINCT FROM NEW.created_at;
     END IF;
     UPDATE search_document SET
         state = CASE WHEN NEW.hidden_at IS NULL THEN NEW.state ELSE '' END,
@@ -445,6 +471,9 @@ BEGIN
     UPDATE search_document SET content = NEW.body
       WHERE kind = {COMMENT} AND object_id = NEW.id
       AND content IS DISTINCT FROM NEW.body;
+    UPDATE search_document SET created_at = NEW.created_at
+      WHERE kind = {COMMENT} AND object_id = NEW.id
+      AND created_at IS DISTINCT FROM NEW.created_at;
   END IF;
   INSERT INTO search_document ({_COLUMNS})
   SELECT {COMMENT}, NEW.id, NEW.proposal_id, d.process_id, coalesce(d.state, ''),
@@ -528,6 +557,7 @@ _PG_TRIGGERS: dict[str, list[tuple[str, str, str]]] = {
               OR OLD.location_text IS DISTINCT FROM NEW.location_text
               OR OLD.state IS DISTINCT FROM NEW.state
               OR OLD.process_id IS DISTINCT FROM NEW.process_id
+              OR OLD.created_at IS DISTINCT FROM NEW.created_at
               OR (OLD.hidden_at IS NULL) <> (NEW.hidden_at IS NULL)
             ) EXECUTE FUNCTION search_proposal_sync()""",
         ),
@@ -543,6 +573,7 @@ _PG_TRIGGERS: dict[str, list[tuple[str, str, str]]] = {
             f"""CREATE TRIGGER search_comment_upd AFTER UPDATE ON {COMMENT_TABLE}
             FOR EACH ROW WHEN (
               OLD.body IS DISTINCT FROM NEW.body
+              OR OLD.created_at IS DISTINCT FROM NEW.created_at
               OR (OLD.hidden_at IS NULL) <> (NEW.hidden_at IS NULL)
               OR (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL)
             ) EXECUTE FUNCTION search_comment_sync()""",
@@ -627,7 +658,16 @@ def _pg_uninstall(connection: Any, cursor: Any) -> None:
 # --- Rebuild (both) -------------------------------------------------------------------
 
 
-def _rebuild_statements(vendor: str, sources: list[str]) -> list[str]:
+def _rebuild_statements(
+    vendor: str,
+    sources: list[str],
+    *,
+    into: str = "search_document",
+    fold_text: bool = True,
+) -> list[str]:
+    """The statements that fill ``into`` with every document of ``sources``:
+    the first empties it. ``fold_text=False`` leaves the folded text out (SQLite
+    folds in the statement, which ``sync()`` only does for the rows it writes)."""
     nl = "chr(10)" if vendor == "postgresql" else "char(10)"
     false, true = ("false", "true") if vendor == "postgresql" else ("0", "1")
     content = (
@@ -636,20 +676,20 @@ def _rebuild_statements(vendor: str, sources: list[str]) -> list[str]:
     )
     # SQLite folds in the statement; PostgreSQL's trigger folds in SQL, and
     # rebuild() then refreshes every row in Python.
-    sqlite = vendor == "sqlite"
+    sqlite = vendor == "sqlite" and fold_text
     columns = _SQLITE_COLUMNS if sqlite else _COLUMNS
 
     def folded(text: str) -> str:
         return f", {FOLD_FUNCTION}({text})" if sqlite else ""
 
-    statements = ["DELETE FROM search_document"]
+    statements = [f"DELETE FROM {into}"]
     if "proposals" in sources:
         statements += [
-            f"""INSERT INTO search_document ({columns})
+            f"""INSERT INTO {into} ({columns})
             SELECT {PROPOSAL}, p.id, p.id, p.process_id, p.state, {false}, {content},
                    p.created_at, NULL{folded(content)}
             FROM {PROPOSAL_TABLE} p WHERE p.hidden_at IS NULL""",
-            f"""INSERT INTO search_document ({columns})
+            f"""INSERT INTO {into} ({columns})
             SELECT {COMMENT}, c.id, c.proposal_id,
                    CASE WHEN p.hidden_at IS NULL THEN p.process_id END,
                    CASE WHEN p.hidden_at IS NULL THEN p.state ELSE '' END,
@@ -659,11 +699,11 @@ def _rebuild_statements(vendor: str, sources: list[str]) -> list[str]:
         ]
     if "responses" in sources and "proposals" in sources:
         statements += [
-            f"""INSERT INTO search_document ({columns})
+            f"""INSERT INTO {into} ({columns})
             SELECT {RESPONSE_TEXT}, r.id, 0, NULL, '', {true}, v.body, v.created_at,
                    r.id{folded("v.body")}
             FROM {RESPONSE_TABLE} r JOIN {REVISION_TABLE} v ON v.id = r.current_id""",
-            f"""INSERT INTO search_document ({columns})
+            f"""INSERT INTO {into} ({columns})
             SELECT {RESPONSE}, e.id, e.proposal_id,
                    CASE WHEN p.hidden_at IS NULL THEN p.process_id END,
                    CASE WHEN p.hidden_at IS NULL THEN p.state ELSE '' END,
@@ -835,32 +875,139 @@ def reindex(connection: Any = None) -> None:
                 "SET folded = search_fold(content), pending = true"
             )
         else:
-            base = _sqlite_empty_fts(cursor)
-            cursor.execute(
-                f"UPDATE search_document SET folded = {FOLD_FUNCTION}(content)"
-            )
-            trigram, grams = _sqlite_fts_values("search_document")
-            cursor.execute(
-                f"INSERT INTO search_trigram(rowid, content) SELECT id, {trigram} "
-                f"FROM search_document WHERE kind < {RESPONSE_TEXT}"
-            )
-            cursor.execute(
-                f"INSERT INTO search_gram(rowid, grams) SELECT id, {grams} "
-                f"FROM search_document WHERE kind < {RESPONSE_TEXT}"
-            )
-            for kind, _name, statement in base:
-                if kind == "trigger":
-                    cursor.execute(statement)
+            _sqlite_refill_fulltext(cursor, refold=True)
     refresh(connection, limit=None)
 
 
+def _sqlite_refill_fulltext(cursor: Any, *, refold: bool) -> None:
+    """Make both FTS tables anew from the documents (ids kept); ``refold`` folds
+    every document again first."""
+    base = _sqlite_empty_fts(cursor)
+    if refold:
+        cursor.execute(f"UPDATE search_document SET folded = {FOLD_FUNCTION}(content)")
+    trigram, grams = _sqlite_fts_values("search_document")
+    cursor.execute(
+        f"INSERT INTO search_trigram(rowid, content) SELECT id, {trigram} "
+        f"FROM search_document WHERE kind < {RESPONSE_TEXT}"
+    )
+    cursor.execute(
+        f"INSERT INTO search_gram(rowid, grams) SELECT id, {grams} "
+        f"FROM search_document WHERE kind < {RESPONSE_TEXT}"
+    )
+    for kind, _name, statement in base:
+        if kind == "trigger":
+            cursor.execute(statement)
+
+
+def _fulltext_missing(connection: Any) -> bool:
+    """Whether a full-text structure over the documents is absent (SQLite's FTS
+    tables, PostgreSQL's n-gram column): made anew, it must be refilled."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                "AND name IN ('search_trigram', 'search_gram')"
+            )
+            return int(cursor.fetchone()[0]) < 2
+        cursor.execute(
+            "SELECT count(*) FROM information_schema.columns "
+            "WHERE table_name = 'search_document' AND column_name = 'grams'"
+        )
+        return not cursor.fetchone()[0]
+
+
 def ensure(connection: Any = None) -> bool:
-    """Install what is missing and rebuild if anything was. Returns True when a
-    rebuild happened."""
+    """Install what is missing or changed and, if anything was, sync the index
+    with its sources (refilling a full-text structure made anew). Returns True
+    when that happened."""
     connection = connection or default_connection
     if not supported(connection):
         return False
-    if install(connection):
-        rebuild(connection)
-        return True
-    return False
+    refill = _fulltext_missing(connection)
+    if not install(connection):
+        return False
+    sync(connection)
+    if refill:
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                _sqlite_refill_fulltext(cursor, refold=False)
+            else:
+                cursor.execute(
+                    "UPDATE search_document SET grams = search_grams(folded) "
+                    f"WHERE kind < {RESPONSE_TEXT}"
+                )
+    return True
+
+
+# What sync() compares, besides the key (kind, object_id).
+_SYNCED = (
+    "proposal_id",
+    "process_id",
+    "state",
+    "proposal_hidden",
+    "content",
+    "created_at",
+    "response_id",
+)
+
+
+def sync(connection: Any = None) -> int:
+    """Bring the index in line with its sources, changing only the documents that
+    differ: the missing ones are added, those whose source is gone (or hidden)
+    removed, the others corrected in place. Unlike ``rebuild()``, a document that
+    is right keeps its row (and id) untouched; for ``ensure()``, after triggers were
+    missing or changed. Returns the number of documents added, removed or changed."""
+    connection = connection or default_connection
+    if not supported(connection):
+        return 0
+    sqlite = connection.vendor == "sqlite"
+    differs = " IS NOT " if sqlite else " IS DISTINCT FROM "
+    key = "e.kind = d.kind AND e.object_id = d.object_id"
+    changed = " OR ".join(f"d.{c}{differs}e.{c}" for c in _SYNCED)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS search_expected")
+        cursor.execute(
+            f"CREATE TEMP TABLE search_expected AS SELECT {_COLUMNS} "
+            "FROM search_document WHERE 1 = 0"
+        )
+        for statement in _rebuild_statements(
+            connection.vendor,
+            _sources(connection),
+            into="search_expected",
+            fold_text=False,
+        )[1:]:
+            cursor.execute(statement)
+        cursor.execute(
+            "DELETE FROM search_document WHERE NOT EXISTS (SELECT 1 FROM "
+            "search_expected e WHERE e.kind = search_document.kind "
+            "AND e.object_id = search_document.object_id)"
+        )
+        total = max(cursor.rowcount, 0)
+        if sqlite:
+            assign = ", ".join(f"{c} = e.{c}" for c in _SYNCED)
+            cursor.execute(
+                f"UPDATE search_document AS d SET {assign}, folded = CASE WHEN "
+                f"d.content IS NOT e.content THEN {FOLD_FUNCTION}(e.content) "
+                f"ELSE d.folded END FROM search_expected e WHERE {key} "
+                f"AND ({changed})"
+            )
+        else:
+            assign = ", ".join(f"{c} = e.{c}" for c in _SYNCED)
+            cursor.execute(
+                f"UPDATE search_document d SET {assign} FROM search_expected e "
+                f"WHERE {key} AND ({changed})"
+            )
+        total += max(cursor.rowcount, 0)
+        columns = _SQLITE_COLUMNS if sqlite else _COLUMNS
+        values = ", ".join(f"e.{c.strip()}" for c in _COLUMNS.split(","))
+        if sqlite:
+            values += f", {FOLD_FUNCTION}(e.content)"
+        cursor.execute(
+            f"INSERT INTO search_document ({columns}) SELECT {values} "
+            "FROM search_expected e WHERE NOT EXISTS (SELECT 1 FROM "
+            f"search_document d WHERE {key})"
+        )
+        total += max(cursor.rowcount, 0)
+        cursor.execute("DROP TABLE search_expected")
+    refresh(connection, limit=None)
+    return total
