@@ -64,7 +64,10 @@ class ProcessForm(forms.Form):
         max_length=20_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Markdown: paragraphs, lists, links and **bold** text."),
+        help_text=_(
+            "Leave an empty line between paragraphs; start a line with “- ” for a "
+            "list; web addresses become links."
+        ),
     )
     description_en = forms.CharField(
         label=_("Description (English)"),
