@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from participation.accounts.models import Role, RoleGrant, User
-from participation.accounts.selectors import standing_of
+from participation.accounts.selectors import active_approvers, standing_of
 from participation.accounts.types import Viewer
 
 
@@ -33,12 +33,7 @@ def approval_required(department: Any) -> bool:
 
 
 def _approver_grants(department_id: int) -> QuerySet[RoleGrant]:
-    return RoleGrant.objects.filter(
-        role=Role.OFFICIAL,
-        department_id=department_id,
-        approver=True,
-        user__is_active=True,
-    )
+    return active_approvers(department_id)
 
 
 def approval_applies(department: Any) -> bool:

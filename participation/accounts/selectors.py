@@ -272,3 +272,24 @@ def invitations(*, state: str = "pending") -> QuerySet[Invitation]:
 
 def pending_invitations_count() -> int:
     return invitations(state="pending").count()
+
+
+def active_approvers(department_id: int) -> QuerySet[RoleGrant]:
+    """The approver grants (決裁) of a department held by active accounts."""
+    return RoleGrant.objects.filter(
+        role=Role.OFFICIAL,
+        department_id=department_id,
+        approver=True,
+        user__is_active=True,
+    )
+
+
+def last_approver(grant: RoleGrant) -> bool:
+    """Revoking ``grant`` leaves a department that asks for approval with no
+    approver, so its answers would be published without one (approval applies
+    only where someone can approve): the revoke page says so first."""
+    if grant.role != Role.OFFICIAL or not grant.approver or grant.department is None:
+        return False
+    if not grant.department.approval_required:
+        return False
+    return not active_approvers(grant.department_id).exclude(pk=grant.pk).exists()

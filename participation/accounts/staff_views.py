@@ -28,6 +28,7 @@ from participation.accounts.selectors import standing_of
 from participation.errors import DomainError, NotAllowed
 from participation.idempotency import services as idempotency
 from participation.spaces.models import Department, Process
+from participation.templatetags.participation import tr
 
 PEOPLE_PAGE_SIZE = 50
 INVITATIONS_PAGE_SIZE = 50
@@ -190,6 +191,13 @@ def grant(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _no_approver_left(grant: RoleGrant) -> str:
+    return _(
+        "%(department)s will have no approver: its answers will be published "
+        "without approval (決裁) until someone is named approver."
+    ) % {"department": tr(grant.department, "name")}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
@@ -204,6 +212,7 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if the_grant is None:
         raise Http404
     error = services.grant_revoke_refusal(actor=request.user, grant=the_grant)
+    last_approver = selectors.last_approver(the_grant)
     if request.method == "POST" and error is None:
         try:
             services.grant_revoke(actor=request.user, grant=the_grant)
@@ -215,11 +224,17 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
                 _("The role was removed from %(name)s.")
                 % {"name": the_grant.user.real_name},
             )
+            if last_approver:
+                messages.warning(request, _no_approver_left(the_grant))
             return redirect("accounts:staff_person", pk=the_grant.user_id)
     return render(
         request,
         "accounts/staff/revoke.html",
-        {"grant": the_grant, "error": error},
+        {
+            "grant": the_grant,
+            "error": error,
+            "no_approver_left": _no_approver_left(the_grant) if last_approver else "",
+        },
         status=error.status if error is not None else 200,
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,7 +49,15 @@ def department_list(request: HttpRequest) -> HttpResponse:
     refused = _refused(request)
     if refused:
         return refused
-    departments = Department.objects.prefetch_related(
+    departments = Department.objects.annotate(
+        approvers=Count(
+            "official_grants",
+            filter=Q(
+                official_grants__approver=True,
+                official_grants__user__is_active=True,
+            ),
+        )
+    ).prefetch_related(
         Prefetch("sections", queryset=Section.objects.order_by("position", "code"))
     )
     return render(

@@ -295,3 +295,30 @@ def test_grant_form_marks_scope_fields_for_the_script(client, admin_user):
         assert f'data-scope-field="{name}"' in html
     assert 'data-scope-field="email"' not in html
     assert "js/people.js" in html
+
+
+def test_revoking_the_last_approver_warns_that_approval_stops(client, admin_user):
+    department = factories.DepartmentFactory(name_en="Roads", approval_required=True)
+    approver = factories.grant(
+        factories.UserFactory(), Role.OFFICIAL, department=department, approver=True
+    )
+    grant = RoleGrant.objects.get(user=approver)
+    client.force_login(admin_user)
+    url = reverse("accounts:staff_grant_revoke", args=[grant.pk])
+    assert "will have no approver" in client.get(url).content.decode()
+    followed = client.post(url, follow=True).content.decode()
+    assert "will have no approver" in followed
+
+
+def test_revoking_one_of_two_approvers_gives_no_warning(client, admin_user):
+    department = factories.DepartmentFactory(approval_required=True)
+    first, second = (
+        factories.grant(
+            factories.UserFactory(), Role.OFFICIAL, department=department, approver=True
+        )
+        for _ in range(2)
+    )
+    grant = RoleGrant.objects.get(user=first)
+    client.force_login(admin_user)
+    page = client.get(reverse("accounts:staff_grant_revoke", args=[grant.pk]))
+    assert "will have no approver" not in page.content.decode()

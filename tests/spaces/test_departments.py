@@ -247,3 +247,20 @@ def test_the_dashboard_shows_the_setup_panel_to_admins_only(
 ):
     assert "/staff/departments/" in login(admin_user).get("/staff/").content.decode()
     assert "/staff/departments/" not in login(official).get("/staff/").content.decode()
+
+
+def test_the_list_warns_of_a_department_asking_approval_without_approver(
+    login, admin_user
+):
+    lonely = factories.DepartmentFactory(approval_required=True)
+    staffed = factories.DepartmentFactory(approval_required=True)
+    factories.grant(
+        factories.UserFactory(), Role.OFFICIAL, department=staffed, approver=True
+    )
+    page = login(admin_user).get("/staff/departments/").content.decode()
+    cards = {
+        chunk.split('"', 1)[0]: chunk for chunk in page.split('id="department-')[1:]
+    }
+    warning = "No approver is named in this department"
+    assert warning in cards[str(lonely.pk)]
+    assert warning not in cards[str(staffed.pk)]
