@@ -292,4 +292,4 @@ def last_approver(grant: RoleGrant) -> bool:
         return False
     if not grant.department.approval_required:
         return False
-    return not active_approvers(grant.department_id).exclude(pk=grant.pk).exists()
+    return not active_approvers(grant.department.pk).exclude(pk=grant.pk).exists()
