@@ -30,6 +30,17 @@ def _staff_refusal(user: Viewer) -> Refusal:
     return tracker_rules._login_refusal(user) or tracker_rules._mfa_refusal(user)
 
 
+def desk_refusal(user: Viewer) -> Refusal:
+    """The draft pages (lists, templates, batch progress) are for officials of a
+    department and administrators; what each one shows is then scoped further."""
+    standing = standing_of(user)
+    if standing.is_admin_role or standing.department_ids:
+        return None
+    return NotAllowed(
+        _("These pages are for officials and administrators."), code="not_official"
+    )
+
+
 def is_draft_staff(user: Viewer, department_id: int | None) -> bool:
     """Officials of the department, and admins, see its drafts and templates."""
     if is_admin(user):

@@ -4,6 +4,8 @@ with a message or renders again with the refusal's message and status."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -17,8 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participation import doors
-from participation.accounts.selectors import standing_of
-from participation.errors import DomainError, NotAllowed, RateLimited
+from participation.errors import DomainError, RateLimited
 from participation.idempotency import services as idempotency
 from proposals.models import Proposal
 from responses import approval, diff, services
@@ -29,16 +30,21 @@ from responses.services.drafting import StaleDraft, template_text
 MAX_ID = 2**63 - 1
 
 
-def _staff_or_403(request: HttpRequest) -> None:
-    standing = standing_of(request.user)
-    if not (standing.is_admin_role or standing.department_ids):
-        raise NotAllowed(
-            _("These pages are for officials and administrators."), code="not_official"
-        )
-
-
 def _refused(request: HttpRequest, error: DomainError) -> HttpResponse:
     return doors.refused(request, error, back=reverse("drafts:list"))
+
+
+def _officials_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answer anyone but officials and administrators with the refusal page."""
+
+    @wraps(view)
+    def door(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refusal = rules.desk_refusal(request.user)
+        if refusal is not None:
+            return _refused(request, refusal)
+        return view(request, *args, **kwargs)
+
+    return door
 
 
 def _draft_or_404(pk: int) -> ResponseDraft:
@@ -137,12 +143,9 @@ def _save_kwargs(data: dict[str, Any]) -> dict[str, Any]:
 
 # --- Lists ----------------------------------------------------------------------------
 @login_required
+@_officials_only
 @require_GET
 def draft_list(request: HttpRequest) -> HttpResponse:
-    try:
-        _staff_or_403(request)
-    except DomainError as exc:
-        return _refused(request, exc)
     drafts = selectors.open_drafts(request.user)
     me = request.user.pk
     return render(
@@ -159,12 +162,9 @@ def draft_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@_officials_only
 @require_GET
 def approvals(request: HttpRequest) -> HttpResponse:
-    try:
-        _staff_or_403(request)
-    except DomainError as exc:
-        return _refused(request, exc)
     return render(
         request,
         "responses/drafts/approvals.html",
@@ -479,12 +479,9 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Answer templates -----------------------------------------------------------------
 @login_required
+@_officials_only
 @require_GET
 def template_list(request: HttpRequest) -> HttpResponse:
-    try:
-        _staff_or_403(request)
-    except DomainError as exc:
-        return _refused(request, exc)
     return render(
         request,
         "responses/drafts/templates.html",
@@ -493,12 +490,9 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@_officials_only
 @require_http_methods(["GET", "POST"])
 def template_create(request: HttpRequest) -> HttpResponse:
-    try:
-        _staff_or_403(request)
-    except DomainError as exc:
-        return _refused(request, exc)
     departments = selectors.departments_for(request.user)
     form = forms.TemplateForm(
         request.POST if request.method == "POST" else None, departments=departments
@@ -603,13 +597,10 @@ def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Batch progress -------------------------------------------------------------------
 @login_required
+@_officials_only
 @require_http_methods(["GET", "POST"])
 def batch_progress(request: HttpRequest) -> HttpResponse:
     """One progress update for several proposals of the same project."""
-    try:
-        _staff_or_403(request)
-    except DomainError as exc:
-        return _refused(request, exc)
     candidates = selectors.open_implementations(request.user)
     initial: dict[str, Any] = {"status": "in_progress"}
     response_id = request.GET.get("response", "")
