@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DEMO_PASSWORD ?= demo-password-2026
 
-.PHONY: run test e2e screenshots lint format messages compilemessages migrate seed \
+.PHONY: run test e2e a11y-report screenshots lint format messages compilemessages migrate seed \
         bench bench-search bench-live bench-notify bench-exports bench-thread bench-site check restore-check clean
 
 $(BIN)/.installed: pyproject.toml
@@ -57,6 +57,12 @@ test: compilemessages
 
 e2e: compilemessages
 	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+# axe-core over the pages of tests/e2e/test_accessibility.py, ja and en, phone 390×844
+# and desktop 1280×800: rewrites participation/privacy/a11y_report.json, the test
+# results shown on /accessibility/ (commit it). Not part of `make test`: it writes a file.
+a11y-report: compilemessages
+	$(BIN)/pytest -m e2e tests/e2e/a11y_report.py $(PYTEST_ARGS)
 
 screenshots: compilemessages
 	SCREENSHOTS=1 $(BIN)/pytest -m e2e tests/e2e/test_screenshots.py $(PYTEST_ARGS)

@@ -456,6 +456,11 @@ PRIVACY_DELETION_COOLING_OFF_DAYS = env_int("PRIVACY_DELETION_COOLING_OFF_DAYS",
 # The organisation's policy: does the access log a resident sees name the staff
 # member, or only their role and department (the default)?
 PRIVACY_ACCESS_LOG_NAMES_STAFF = env_bool("PRIVACY_ACCESS_LOG_NAMES_STAFF", False)
+# The accessibility test results shown on /accessibility/ under the policy: written
+# by `make a11y-report` and committed with the code it measured.
+A11Y_REPORT_PATH = env(
+    "A11Y_REPORT_PATH", str(BASE_DIR / "participation" / "privacy" / "a11y_report.json")
+)
 # Attempts before a delivery is dead (visible in the admin), and the first wait
 # between attempts in seconds (doubled each time, at most NOTIFY_EMAIL_MAX_BACKOFF).
 NOTIFY_EMAIL_MAX_ATTEMPTS = env_int("NOTIFY_EMAIL_MAX_ATTEMPTS", 6)

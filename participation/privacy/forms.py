@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -77,3 +79,13 @@ class PolicyForm(forms.Form):
             "Leave unticked for a correction that changes nothing of substance."
         ),
     )
+
+    def __init__(self, *args: Any, accepted: bool = True, **kwargs: Any) -> None:
+        """``accepted`` False: a document nobody accepts (the accessibility
+        policy), without the acceptance box."""
+        super().__init__(*args, **kwargs)
+        if not accepted:
+            del self.fields["requires_acceptance"]
+            self.fields["summary"].help_text = _(
+                "Shown with the list of versions on the public page."
+            )

@@ -4,8 +4,9 @@
   a resident's non-public data (``privacy.access.record_view``).
 - :class:`AccountDeletion`: a resident's request to leave, its cooling-off period,
   and what became of it (``privacy.services``, ``privacy.erasure``).
-- :class:`PolicyDocument` (terms of use, privacy policy; a new version is a new
-  row) and :class:`PolicyAcceptance` (who accepted which version, when).
+- :class:`PolicyDocument` (terms of use, privacy policy, accessibility policy; a new
+  version is a new row) and :class:`PolicyAcceptance` (who accepted which version,
+  when). The accessibility policy is a statement, not a contract: nobody accepts it.
 """
 
 from __future__ import annotations
@@ -173,6 +174,19 @@ class AccountDeletion(models.Model):
 class PolicyKind(models.TextChoices):
     TERMS = "terms", _("Terms of use")
     PRIVACY = "privacy", _("Privacy policy")
+    # ウェブアクセシビリティ方針 (the MIC guideline for public websites asks every
+    # local government for one): published like the others, never accepted.
+    ACCESSIBILITY = "accessibility", _("Accessibility policy")
+
+
+# The kinds residents accept (at sign-up, and again when a version asks for it).
+ACCEPTED_KINDS = frozenset({PolicyKind.TERMS, PolicyKind.PRIVACY})
+# Each kind's public page (a URL name).
+PUBLIC_PAGES = {
+    PolicyKind.TERMS: "privacy:terms",
+    PolicyKind.PRIVACY: "privacy:privacy",
+    PolicyKind.ACCESSIBILITY: "privacy:accessibility",
+}
 
 
 class PolicyDocumentQuerySet(models.QuerySet["PolicyDocument"]):
@@ -186,12 +200,13 @@ class PolicyDocumentQuerySet(models.QuerySet["PolicyDocument"]):
 
 
 class PolicyDocument(RendersText, models.Model):
-    """One version of the terms of use or the privacy policy, as the organisation
-    wrote it. Never edited in place: a change is a new row with the next version."""
+    """One version of the terms of use, the privacy policy or the accessibility
+    policy, as the organisation wrote it. Never edited in place: a change is a new
+    row with the next version."""
 
     RENDERED_TEXT = {"body": "body_html", "body_en": "body_en_html"}
 
-    kind = models.CharField(_("document"), max_length=10, choices=PolicyKind.choices)
+    kind = models.CharField(_("document"), max_length=20, choices=PolicyKind.choices)
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title (Japanese)"), max_length=150)
     title_en = models.CharField(_("title (English)"), max_length=150, blank=True)
@@ -232,6 +247,12 @@ class PolicyDocument(RendersText, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
+
+    @property
+    def is_accepted(self) -> bool:
+        """Does this kind ask residents to accept it (the terms, the privacy
+        policy), or is it a statement (the accessibility policy)?"""
+        return self.kind in ACCEPTED_KINDS
 
 
 class PolicyAcceptance(models.Model):

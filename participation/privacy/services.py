@@ -23,6 +23,7 @@ from participation.errors import Conflict, Invalid
 from participation.idempotency import services as idempotency
 from participation.privacy import erasure
 from participation.privacy.models import (
+    ACCEPTED_KINDS,
     AccountDeletion,
     ContributionChoice,
     DeletionStatus,
@@ -241,7 +242,7 @@ def erase_due_accounts(now: datetime | None = None) -> int:
     return done
 
 
-# --- terms of use and privacy policy ---------------------------------------------
+# --- terms of use, privacy policy, accessibility policy ------------------------------
 
 
 def _clean_policy(
@@ -282,9 +283,11 @@ def policy_publish(
     now: datetime | None = None,
     idempotency_key: str = "",
 ) -> PolicyDocument:
-    """Publish the next version of the terms or the privacy policy (a new row;
-    earlier versions stay as they were). ``actor`` None is the operator's command
-    line or a data migration."""
+    """Publish the next version of the terms, the privacy policy or the
+    accessibility policy (a new row; earlier versions stay as they were). ``actor``
+    None is the operator's command line or a data migration. Only the terms and the
+    privacy policy ask residents to accept a version: the accessibility policy is a
+    statement, never accepted, whatever ``requires_acceptance`` says."""
     if actor is not None:
         refusal = policy_edit_refusal(actor)
         if refusal is not None:
@@ -314,7 +317,8 @@ def policy_publish(
                 body_en=body_en,
                 summary=summary.strip(),
                 # The first version is what everyone accepts at sign-up.
-                requires_acceptance=requires_acceptance or version == 1,
+                requires_acceptance=kind in ACCEPTED_KINDS
+                and (requires_acceptance or version == 1),
                 published_at=now or timezone.now(),
                 created_by=actor,
             )
@@ -337,9 +341,10 @@ def policy_publish(
 
 
 def policies_to_accept(user: Any) -> list[PolicyDocument]:
-    """The current versions ``user`` has not accepted yet: for each kind, the
-    latest version that asks for acceptance, unless the person accepted it or a
-    later version. One query, whatever the number of versions."""
+    """The current versions ``user`` has not accepted yet: for each kind that is
+    accepted (not the accessibility policy), the latest version that asks for
+    acceptance, unless the person accepted it or a later version. One query,
+    whatever the number of versions."""
     if not getattr(user, "is_authenticated", False):
         return []
     now = timezone.now()
@@ -355,7 +360,9 @@ def policies_to_accept(user: Any) -> list[PolicyDocument]:
         document__version__gte=OuterRef("version"),
     )
     return list(
-        PolicyDocument.objects.filter(requires_acceptance=True, published_at__lte=now)
+        PolicyDocument.objects.filter(
+            kind__in=ACCEPTED_KINDS, requires_acceptance=True, published_at__lte=now
+        )
         .filter(~Exists(newer), ~Exists(accepted))
         .order_by("kind")
     )
@@ -365,11 +372,14 @@ def policies_to_accept(user: Any) -> list[PolicyDocument]:
 def policies_accept(
     *, user: Actor, documents: list[PolicyDocument], now: datetime | None = None
 ) -> int:
-    """Record that ``user`` accepted these versions; already accepted ones are
-    skipped. Returns the acceptances written."""
+    """Record that ``user`` accepted these versions; already accepted ones, and
+    documents nobody accepts (the accessibility policy), are skipped. Returns the
+    acceptances written."""
     now = now or timezone.now()
     done = 0
     for document in documents:
+        if document.kind not in ACCEPTED_KINDS:
+            continue
         _obj, created = PolicyAcceptance.objects.get_or_create(
             user=user, document=document, defaults={"accepted_at": now}
         )

@@ -15,13 +15,16 @@ def register_panel() -> None:
             visible=lambda standing: standing.is_admin_role,
             links=(
                 Link(_("Residents' records"), "privacy:staff_residents"),
-                Link(_("Terms and privacy policy"), "privacy:staff_policies"),
+                Link(
+                    _("Terms, privacy and accessibility policies"),
+                    "privacy:staff_policies",
+                ),
             ),
             order=410,
             description=_(
                 "Open a resident's record for a stated purpose (every opening is "
                 "shown to the resident), and publish new versions of the terms of "
-                "use and the privacy policy."
+                "use, the privacy policy and the accessibility policy."
             ),
         )
     )

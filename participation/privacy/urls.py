@@ -7,6 +7,7 @@ app_name = "privacy"
 urlpatterns = [
     path("terms/", views.terms, name="terms"),
     path("privacy/", views.privacy_policy, name="privacy"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("accounts/policies/accept/", views.accept, name="accept"),
     path("accounts/leave/", views.leave, name="leave"),
     path("accounts/leave/cancel/", views.leave_cancel, name="leave_cancel"),

@@ -1,5 +1,5 @@
-"""Doors: the terms and the privacy policy, accepting them, leaving, and the
-administrators' residents' records."""
+"""Doors: the terms, the privacy policy and the accessibility policy, accepting the
+first two, leaving, and the administrators' residents' records."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from participation.accounts.models import User
 from participation.doors import form_error, refused
 from participation.errors import DomainError
 from participation.idempotency.services import key_from
-from participation.privacy import record, services
+from participation.privacy import a11y_report, record, services
 from participation.privacy.access import record_view
 from participation.privacy.forms import (
     AcceptForm,
@@ -30,7 +30,13 @@ from participation.privacy.forms import (
     PurposeForm,
     ResidentSearchForm,
 )
-from participation.privacy.models import DataKind, PolicyDocument, PolicyKind
+from participation.privacy.models import (
+    ACCEPTED_KINDS,
+    PUBLIC_PAGES,
+    DataKind,
+    PolicyDocument,
+    PolicyKind,
+)
 from participation.privacy.rules import (
     deletion_request_refusal,
     policy_edit_refusal,
@@ -44,32 +50,35 @@ RESIDENTS_PER_PAGE = 30
 # --- public pages ---------------------------------------------------------------------
 
 
-def _policy_page(request: HttpRequest, kind: str) -> HttpResponse:
+def _policy_context(request: HttpRequest, kind: str) -> dict[str, object]:
+    """The version asked for (``?version=N``, else the current one) and the list of
+    versions; 404 for a version that does not exist."""
     versions = list(
         PolicyDocument.objects.filter(kind=kind, published_at__lte=timezone.now())
         .order_by("-version")
         .only("pk", "kind", "version", "published_at", "summary")
     )
-    if not versions:
-        raise Http404
     wanted = request.GET.get("version", "")
-    chosen = versions[0]
+    chosen = versions[0] if versions else None
     if wanted:
         if not wanted.isdigit():
             raise Http404
         chosen = next((v for v in versions if v.version == int(wanted)), None)
         if chosen is None:
             raise Http404
-    document = PolicyDocument.objects.get(pk=chosen.pk)
-    return render(
-        request,
-        "privacy/policy.html",
-        {
-            "document": document,
-            "versions": versions,
-            "is_current": document.pk == versions[0].pk,
-        },
-    )
+    document = PolicyDocument.objects.get(pk=chosen.pk) if chosen else None
+    return {
+        "document": document,
+        "versions": versions,
+        "is_current": document is not None and document.pk == versions[0].pk,
+    }
+
+
+def _policy_page(request: HttpRequest, kind: str) -> HttpResponse:
+    context = _policy_context(request, kind)
+    if context["document"] is None:
+        raise Http404
+    return render(request, "privacy/policy.html", context)
 
 
 @require_GET
@@ -80,6 +89,17 @@ def terms(request: HttpRequest) -> HttpResponse:
 @require_GET
 def privacy_policy(request: HttpRequest) -> HttpResponse:
     return _policy_page(request, PolicyKind.PRIVACY)
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility policy (ウェブアクセシビリティ方針) and, under it, the
+    latest test results (``a11y_report``). Linked from every page's footer, so it
+    answers even before the organisation has published a version."""
+    context = _policy_context(request, PolicyKind.ACCESSIBILITY)
+    loaded = a11y_report.load()
+    context.update(report=loaded.report, report_problem=loaded.problem)
+    return render(request, "privacy/accessibility.html", context)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -308,7 +328,12 @@ def staff_policies(request: HttpRequest) -> HttpResponse:
         "privacy/staff_policies.html",
         {
             "kinds": [
-                (kind, label, [d for d in documents if d.kind == kind])
+                (
+                    kind,
+                    label,
+                    reverse(PUBLIC_PAGES[PolicyKind(kind)]),
+                    [d for d in documents if d.kind == kind],
+                )
                 for kind, label in PolicyKind.choices
             ]
         },
@@ -325,7 +350,8 @@ def staff_policy_new(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in PolicyKind.values:
         raise Http404
     current = PolicyDocument.objects.filter(kind=kind).order_by("-version").first()
-    initial = {"kind": kind, "requires_acceptance": True}
+    accepted = kind in ACCEPTED_KINDS
+    initial = {"kind": kind, "requires_acceptance": accepted}
     if current is not None:
         initial.update(
             title=current.title,
@@ -336,7 +362,7 @@ def staff_policy_new(request: HttpRequest, kind: str) -> HttpResponse:
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None:
         data["kind"] = kind
-    form = PolicyForm(data, initial=initial)
+    form = PolicyForm(data, initial=initial, accepted=accepted)
     status = 200
     if request.method == "POST":
         status = 400
@@ -359,6 +385,11 @@ def staff_policy_new(request: HttpRequest, kind: str) -> HttpResponse:
     return render(
         request,
         "privacy/staff_policy_form.html",
-        {"form": form, "kind_label": PolicyKind(kind).label, "current": current},
+        {
+            "form": form,
+            "kind_label": PolicyKind(kind).label,
+            "current": current,
+            "accepted": accepted,
+        },
         status=status,
     )
