@@ -2,7 +2,9 @@
 
 Two layers:
 
-1. Source triggers keep ``search_document`` in step with every insert, edit, hide,
+1. Source triggers (of every source in the registry, search/sources.py: the core's
+   proposals and responses here, an app's own from its ``ready()``) keep
+   ``search_document`` in step with every insert, edit, hide,
    unhide, withdrawal and delete of proposals and comments, and with every published
    or revised response, inside the writing transaction, whichever code path made
    the change. A trigger body reads only ``NEW``/``OLD`` and ``search_document``
@@ -96,6 +98,7 @@ ENTRY_TABLE = "responses_trackerentry"
 RESPONSE_TABLE = "responses_response"
 REVISION_TABLE = "responses_responserevision"
 
+# What other modules read here besides the functions (apps.py, tests).
 __all__ = [
     "COMMENT",
     "PROPOSAL",
