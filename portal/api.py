@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from participation.api.base import ApiMixin
 from participation.api.serializers import absolute
+from participation.search import sources as search_sources
 from participation.search.models import SearchDocument
 from participation.spaces.models import Process
 from portal.opendata.groups import attributes_given, participation_by_group
@@ -41,6 +42,11 @@ class SearchQuerySerializer(serializers.Serializer):
     sort = serializers.ChoiceField(
         choices=list(SEARCH_SORTS), required=False, allow_blank=True
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every kind the registry of search sources knows (apps add theirs).
+        self.fields["type"].choices = [k.slug for k in search_sources.public_kinds()]
 
 
 class SearchHitSerializer(serializers.Serializer):

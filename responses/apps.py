@@ -53,3 +53,7 @@ class Config(AppConfig):
         from responses.drafts import panel
 
         staff.register(panel.PANEL)
+        # Comments on responses are found by search (triggers, rows, hits).
+        from responses import search
+
+        search.register()

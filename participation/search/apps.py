@@ -26,7 +26,7 @@ def _register_functions(sender, connection, **kwargs) -> None:  # type: ignore[n
 def _source_saved(sender, using="default", **kwargs) -> None:  # type: ignore[no-untyped-def]
     """A source row written through the ORM: on PostgreSQL, give its document the
     dictionary forms after the commit (the trigger already folded it in SQL)."""
-    if sender._meta.db_table in index.SOURCE_TABLES:
+    if sender._meta.db_table in index.source_tables():
         index.queue_refresh(using)
 
 

@@ -2,7 +2,9 @@
 
 Two layers:
 
-1. Source triggers keep ``search_document`` in step with every insert, edit, hide,
+1. Source triggers (of every source in the registry, search/sources.py: the core's
+   proposals and responses here, an app's own from its ``ready()``) keep
+   ``search_document`` in step with every insert, edit, hide,
    unhide, withdrawal and delete of proposals and comments, and with every published
    or revised response, inside the writing transaction, whichever code path made
    the change. A trigger body reads only ``NEW``/``OLD`` and ``search_document``
@@ -67,8 +69,28 @@ from typing import Any
 
 from django.db import connection as default_connection
 from django.db import connections, transaction
+from django.utils.translation import gettext_lazy as _
 
 from participation.search import fold
+from participation.search.sources import (
+    COLUMNS as _COLUMNS,
+)
+from participation.search.sources import (
+    COMMENT,
+    FOLD_FUNCTION,
+    PROPOSAL,
+    RESPONSE,
+    RESPONSE_TEXT,
+    Fill,
+    Kind,
+    Source,
+    all_sources,
+    register,
+    source_tables,
+)
+from participation.search.sources import (
+    SQLITE_COLUMNS as _SQLITE_COLUMNS,
+)
 
 PROPOSAL_TABLE = "proposals_proposal"
 COMMENT_TABLE = "proposals_comment"
@@ -76,28 +98,27 @@ ENTRY_TABLE = "responses_trackerentry"
 RESPONSE_TABLE = "responses_response"
 REVISION_TABLE = "responses_responserevision"
 
-SOURCES: dict[str, tuple[str, ...]] = {
-    "proposals": (PROPOSAL_TABLE, COMMENT_TABLE),
-    "responses": (ENTRY_TABLE, RESPONSE_TABLE, REVISION_TABLE),
-}
-
-SOURCE_TABLES = frozenset(table for tables in SOURCES.values() for table in tables)
-
-# Kinds (kept in step with models.DocumentKind); 4 holds a response's current text.
-PROPOSAL, RESPONSE, COMMENT, RESPONSE_TEXT = 1, 2, 3, 4
-
-_COLUMNS = (
-    "kind, object_id, proposal_id, process_id, state, proposal_hidden, content, "
-    "created_at, response_id"
-)
-# SQLite's triggers fill the folded text themselves (see FOLD_FUNCTION).
-_SQLITE_COLUMNS = _COLUMNS + ", folded"
-FOLD_FUNCTION = "search_fold"
+# What other modules read here besides the functions (apps.py, tests).
+__all__ = [
+    "COMMENT",
+    "PROPOSAL",
+    "RESPONSE",
+    "RESPONSE_TEXT",
+    "source_tables",
+]
 
 
-def _sources(connection: Any) -> list[str]:
+def _sources(connection: Any) -> list[Source]:
+    """The registered sources installed on this database: all their tables exist
+    (and the sources they read are installed too)."""
     tables = set(connection.introspection.table_names())
-    return [name for name, needed in SOURCES.items() if set(needed) <= tables]
+    present: list[Source] = []
+    names: set[str] = set()
+    for source in all_sources():
+        if set(source.tables) <= tables and set(source.requires) <= names:
+            present.append(source)
+            names.add(source.name)
+    return present
 
 
 # --- SQLite ---------------------------------------------------------------------------
@@ -156,7 +177,7 @@ def _sqlite_base() -> list[tuple[str, str, str]]:
             "trigger",
             "search_document_ai",
             f"""CREATE TRIGGER search_document_ai AFTER INSERT ON search_document
-            WHEN new.kind < {RESPONSE_TEXT} BEGIN
+            WHEN new.kind <> {RESPONSE_TEXT} BEGIN
               INSERT INTO search_trigram(rowid, content) VALUES (new.id, {tri_new});
               INSERT INTO search_gram(rowid, grams) VALUES (new.id, {grams_new});
             END""",
@@ -165,7 +186,7 @@ def _sqlite_base() -> list[tuple[str, str, str]]:
             "trigger",
             "search_document_ad",
             f"""CREATE TRIGGER search_document_ad AFTER DELETE ON search_document
-            WHEN old.kind < {RESPONSE_TEXT} BEGIN
+            WHEN old.kind <> {RESPONSE_TEXT} BEGIN
               INSERT INTO search_trigram(search_trigram, rowid, content)
                 VALUES ('delete', old.id, {tri_old});
               INSERT INTO search_gram(search_gram, rowid, grams)
@@ -176,7 +197,7 @@ def _sqlite_base() -> list[tuple[str, str, str]]:
             "trigger",
             "search_document_au",
             f"""CREATE TRIGGER search_document_au AFTER UPDATE OF content, folded
-            ON search_document WHEN new.kind < {RESPONSE_TEXT} BEGIN
+            ON search_document WHEN new.kind <> {RESPONSE_TEXT} BEGIN
               INSERT INTO search_trigram(search_trigram, rowid, content)
                 VALUES ('delete', old.id, {tri_old});
               INSERT INTO search_gram(search_gram, rowid, grams)
@@ -347,12 +368,10 @@ def _sqlite_responses() -> list[tuple[str, str, str]]:
     ]
 
 
-def _sqlite_objects(sources: list[str]) -> list[tuple[str, str, str]]:
+def _sqlite_objects(sources: list[Source]) -> list[tuple[str, str, str]]:
     objects = _sqlite_base()
-    if "proposals" in sources:
-        objects += _sqlite_proposals()
-    if "responses" in sources:
-        objects += _sqlite_responses()
+    for source in sources:
+        objects += source.sqlite()
     return objects
 
 
@@ -383,7 +402,7 @@ def _same_sql(statement: str) -> str:
 
 
 def _sqlite_uninstall(cursor: Any) -> None:
-    for kind, name, _statement in reversed(_sqlite_objects(list(SOURCES))):
+    for kind, name, _statement in reversed(_sqlite_objects(all_sources())):
         cursor.execute(f"DROP {kind.upper()} IF EXISTS {name}")
 
 
@@ -417,12 +436,16 @@ BEGIN
     NEW.folded := search_fold(NEW.content);
     NEW.pending := true;
   END IF;
-  IF NEW.kind < {RESPONSE_TEXT} THEN
+  IF NEW.kind <> {RESPONSE_TEXT} THEN
     NEW.grams := search_grams(NEW.folded);
   END IF;
   RETURN NEW;
 END $$;
 
+"""
+)
+
+_PG_PROPOSALS_FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION search_proposal_sync() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -484,6 +507,9 @@ BEGIN
   RETURN NULL;
 END $$;
 
+"""
+
+_PG_RESPONSES_FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION search_revision_sync() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -518,40 +544,35 @@ BEGIN
   RETURN NULL;
 END $$;
 """
-)
 
 _PG_FUNCTION_NAMES = (
-    "search_entry_sync()",
-    "search_revision_sync()",
-    "search_comment_sync()",
-    "search_proposal_sync()",
     "search_document_fill()",
     "search_grams(text)",
     "search_fold(text)",
 )
 
-# source -> [(trigger name, table, create statement)]
-_PG_TRIGGERS: dict[str, list[tuple[str, str, str]]] = {
-    "base": [
-        (
-            "search_document_fill",
-            "search_document",
-            "CREATE TRIGGER search_document_fill BEFORE INSERT OR UPDATE OF content, "
-            "folded ON search_document FOR EACH ROW "
-            "EXECUTE FUNCTION search_document_fill()",
-        ),
-    ],
-    "proposals": [
-        (
-            "search_proposal_ins_del",
-            PROPOSAL_TABLE,
-            f"CREATE TRIGGER search_proposal_ins_del AFTER INSERT OR DELETE ON "
-            f"{PROPOSAL_TABLE} FOR EACH ROW EXECUTE FUNCTION search_proposal_sync()",
-        ),
-        (
-            "search_proposal_upd",
-            PROPOSAL_TABLE,
-            f"""CREATE TRIGGER search_proposal_upd AFTER UPDATE ON {PROPOSAL_TABLE}
+# (trigger name, table, create statement)
+_PG_BASE_TRIGGERS: list[tuple[str, str, str]] = [
+    (
+        "search_document_fill",
+        "search_document",
+        "CREATE TRIGGER search_document_fill BEFORE INSERT OR UPDATE OF content, "
+        "folded ON search_document FOR EACH ROW "
+        "EXECUTE FUNCTION search_document_fill()",
+    ),
+]
+
+_PG_PROPOSALS_TRIGGERS: list[tuple[str, str, str]] = [
+    (
+        "search_proposal_ins_del",
+        PROPOSAL_TABLE,
+        f"CREATE TRIGGER search_proposal_ins_del AFTER INSERT OR DELETE ON "
+        f"{PROPOSAL_TABLE} FOR EACH ROW EXECUTE FUNCTION search_proposal_sync()",
+    ),
+    (
+        "search_proposal_upd",
+        PROPOSAL_TABLE,
+        f"""CREATE TRIGGER search_proposal_upd AFTER UPDATE ON {PROPOSAL_TABLE}
             FOR EACH ROW WHEN (
               OLD.title IS DISTINCT FROM NEW.title OR OLD.body IS DISTINCT FROM NEW.body
               OR OLD.location_text IS DISTINCT FROM NEW.location_text
@@ -560,47 +581,47 @@ _PG_TRIGGERS: dict[str, list[tuple[str, str, str]]] = {
               OR OLD.created_at IS DISTINCT FROM NEW.created_at
               OR (OLD.hidden_at IS NULL) <> (NEW.hidden_at IS NULL)
             ) EXECUTE FUNCTION search_proposal_sync()""",
-        ),
-        (
-            "search_comment_ins_del",
-            COMMENT_TABLE,
-            f"CREATE TRIGGER search_comment_ins_del AFTER INSERT OR DELETE ON "
-            f"{COMMENT_TABLE} FOR EACH ROW EXECUTE FUNCTION search_comment_sync()",
-        ),
-        (
-            "search_comment_upd",
-            COMMENT_TABLE,
-            f"""CREATE TRIGGER search_comment_upd AFTER UPDATE ON {COMMENT_TABLE}
+    ),
+    (
+        "search_comment_ins_del",
+        COMMENT_TABLE,
+        f"CREATE TRIGGER search_comment_ins_del AFTER INSERT OR DELETE ON "
+        f"{COMMENT_TABLE} FOR EACH ROW EXECUTE FUNCTION search_comment_sync()",
+    ),
+    (
+        "search_comment_upd",
+        COMMENT_TABLE,
+        f"""CREATE TRIGGER search_comment_upd AFTER UPDATE ON {COMMENT_TABLE}
             FOR EACH ROW WHEN (
               OLD.body IS DISTINCT FROM NEW.body
               OR OLD.created_at IS DISTINCT FROM NEW.created_at
               OR (OLD.hidden_at IS NULL) <> (NEW.hidden_at IS NULL)
               OR (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL)
             ) EXECUTE FUNCTION search_comment_sync()""",
-        ),
-    ],
-    "responses": [
-        (
-            "search_revision_ins",
-            REVISION_TABLE,
-            f"CREATE TRIGGER search_revision_ins AFTER INSERT ON {REVISION_TABLE} "
-            "FOR EACH ROW EXECUTE FUNCTION search_revision_sync()",
-        ),
-        (
-            "search_entry_ins_del",
-            ENTRY_TABLE,
-            f"CREATE TRIGGER search_entry_ins_del AFTER INSERT OR DELETE ON "
-            f"{ENTRY_TABLE} FOR EACH ROW EXECUTE FUNCTION search_entry_sync()",
-        ),
-        (
-            "search_entry_upd",
-            ENTRY_TABLE,
-            f"""CREATE TRIGGER search_entry_upd AFTER UPDATE ON {ENTRY_TABLE}
+    ),
+]
+
+_PG_RESPONSES_TRIGGERS: list[tuple[str, str, str]] = [
+    (
+        "search_revision_ins",
+        REVISION_TABLE,
+        f"CREATE TRIGGER search_revision_ins AFTER INSERT ON {REVISION_TABLE} "
+        "FOR EACH ROW EXECUTE FUNCTION search_revision_sync()",
+    ),
+    (
+        "search_entry_ins_del",
+        ENTRY_TABLE,
+        f"CREATE TRIGGER search_entry_ins_del AFTER INSERT OR DELETE ON "
+        f"{ENTRY_TABLE} FOR EACH ROW EXECUTE FUNCTION search_entry_sync()",
+    ),
+    (
+        "search_entry_upd",
+        ENTRY_TABLE,
+        f"""CREATE TRIGGER search_entry_upd AFTER UPDATE ON {ENTRY_TABLE}
             FOR EACH ROW WHEN (OLD.response_id IS DISTINCT FROM NEW.response_id)
             EXECUTE FUNCTION search_entry_sync()""",
-        ),
-    ],
-}
+    ),
+]
 
 _PG_INDEXES = [
     # The index of releases before the folded column.
@@ -615,11 +636,10 @@ _PG_INDEXES = [
 
 
 def _pg_install(connection: Any, cursor: Any) -> bool:
-    wanted = [
-        trigger
-        for source in ["base", *_sources(connection)]
-        for trigger in _PG_TRIGGERS[source]
-    ]
+    sources = _sources(connection)
+    wanted = list(_PG_BASE_TRIGGERS)
+    for source in sources:
+        wanted += source.pg_triggers
     cursor.execute(
         "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(%s)",
         [[name for name, _t, _s in wanted]],
@@ -634,6 +654,9 @@ def _pg_install(connection: Any, cursor: Any) -> bool:
     cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     cursor.execute("ALTER TABLE search_document ADD COLUMN IF NOT EXISTS grams text[]")
     cursor.execute(_PG_FUNCTIONS)
+    for source in sources:
+        if source.pg_functions:
+            cursor.execute(source.pg_functions)
     for name, table, statement in wanted:
         cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         cursor.execute(statement)
@@ -644,13 +667,19 @@ def _pg_install(connection: Any, cursor: Any) -> bool:
 
 def _pg_uninstall(connection: Any, cursor: Any) -> None:
     tables = set(connection.introspection.table_names())
-    for triggers in _PG_TRIGGERS.values():
-        for name, table, _statement in triggers:
-            if table in tables:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+    sources = all_sources()
+    triggers = [*_PG_BASE_TRIGGERS]
+    for source in sources:
+        triggers += source.pg_triggers
+    for name, table, _statement in triggers:
+        if table in tables:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
     for name in ("content_trgm", "folded_trgm", "grams_gin", "pending"):
         cursor.execute(f"DROP INDEX IF EXISTS search_doc_{name}")
     cursor.execute("ALTER TABLE search_document DROP COLUMN IF EXISTS grams")
+    for source in reversed(sources):
+        for function in source.pg_function_names:
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function}")
     for function in _PG_FUNCTION_NAMES:
         cursor.execute(f"DROP FUNCTION IF EXISTS {function}")
 
@@ -658,63 +687,109 @@ def _pg_uninstall(connection: Any, cursor: Any) -> None:
 # --- Rebuild (both) -------------------------------------------------------------------
 
 
+def _proposals_rows(fill: Fill) -> list[str]:
+    nl = fill.newline
+    content = (
+        f"p.title || {nl} || p.body || CASE WHEN p.location_text <> '' "
+        f"THEN {nl} || p.location_text ELSE '' END"
+    )
+    return [
+        f"""INSERT INTO {fill.into} ({fill.columns})
+        SELECT {PROPOSAL}, p.id, p.id, p.process_id, p.state, {fill.false}, {content},
+               p.created_at, NULL{fill.folded(content)}
+        FROM {PROPOSAL_TABLE} p WHERE p.hidden_at IS NULL""",
+        f"""INSERT INTO {fill.into} ({fill.columns})
+        SELECT {COMMENT}, c.id, c.proposal_id,
+               CASE WHEN p.hidden_at IS NULL THEN p.process_id END,
+               CASE WHEN p.hidden_at IS NULL THEN p.state ELSE '' END,
+               p.hidden_at IS NOT NULL, c.body, c.created_at,
+               NULL{fill.folded("c.body")}
+        FROM {COMMENT_TABLE} c JOIN {PROPOSAL_TABLE} p ON p.id = c.proposal_id
+        WHERE c.hidden_at IS NULL AND c.deleted_at IS NULL""",
+    ]
+
+
+def _responses_rows(fill: Fill) -> list[str]:
+    return [
+        f"""INSERT INTO {fill.into} ({fill.columns})
+        SELECT {RESPONSE_TEXT}, r.id, 0, NULL, '', {fill.true}, v.body, v.created_at,
+               r.id{fill.folded("v.body")}
+        FROM {RESPONSE_TABLE} r JOIN {REVISION_TABLE} v ON v.id = r.current_id""",
+        f"""INSERT INTO {fill.into} ({fill.columns})
+        SELECT {RESPONSE}, e.id, e.proposal_id,
+               CASE WHEN p.hidden_at IS NULL THEN p.process_id END,
+               CASE WHEN p.hidden_at IS NULL THEN p.state ELSE '' END,
+               p.hidden_at IS NOT NULL, v.body, v.created_at,
+               e.response_id{fill.folded("v.body")}
+        FROM {ENTRY_TABLE} e
+        JOIN {RESPONSE_TABLE} r ON r.id = e.response_id
+        JOIN {REVISION_TABLE} v ON v.id = r.current_id
+        JOIN {PROPOSAL_TABLE} p ON p.id = e.proposal_id""",
+    ]
+
+
 def _rebuild_statements(
     vendor: str,
-    sources: list[str],
+    sources: list[Source],
     *,
     into: str = "search_document",
     fold_text: bool = True,
 ) -> list[str]:
     """The statements that fill ``into`` with every document of ``sources``:
     the first empties it. ``fold_text=False`` leaves the folded text out (SQLite
-    folds in the statement, which ``sync()`` only does for the rows it writes)."""
-    nl = "chr(10)" if vendor == "postgresql" else "char(10)"
-    false, true = ("false", "true") if vendor == "postgresql" else ("0", "1")
-    content = (
-        f"p.title || {nl} || p.body || CASE WHEN p.location_text <> '' "
-        f"THEN {nl} || p.location_text ELSE '' END"
-    )
-    # SQLite folds in the statement; PostgreSQL's trigger folds in SQL, and
-    # rebuild() then refreshes every row in Python.
-    sqlite = vendor == "sqlite" and fold_text
-    columns = _SQLITE_COLUMNS if sqlite else _COLUMNS
-
-    def folded(text: str) -> str:
-        return f", {FOLD_FUNCTION}({text})" if sqlite else ""
-
+    folds in the statement, which ``sync()`` only does for the rows it writes;
+    PostgreSQL's trigger folds in SQL, and rebuild() then refreshes every row)."""
+    fill = Fill(vendor=vendor, into=into, fold_text=fold_text)
     statements = [f"DELETE FROM {into}"]
-    if "proposals" in sources:
-        statements += [
-            f"""INSERT INTO {into} ({columns})
-            SELECT {PROPOSAL}, p.id, p.id, p.process_id, p.state, {false}, {content},
-                   p.created_at, NULL{folded(content)}
-            FROM {PROPOSAL_TABLE} p WHERE p.hidden_at IS NULL""",
-            f"""INSERT INTO {into} ({columns})
-            SELECT {COMMENT}, c.id, c.proposal_id,
-                   CASE WHEN p.hidden_at IS NULL THEN p.process_id END,
-                   CASE WHEN p.hidden_at IS NULL THEN p.state ELSE '' END,
-                   p.hidden_at IS NOT NULL, c.body, c.created_at, NULL{folded("c.body")}
-            FROM {COMMENT_TABLE} c JOIN {PROPOSAL_TABLE} p ON p.id = c.proposal_id
-            WHERE c.hidden_at IS NULL AND c.deleted_at IS NULL""",
-        ]
-    if "responses" in sources and "proposals" in sources:
-        statements += [
-            f"""INSERT INTO {into} ({columns})
-            SELECT {RESPONSE_TEXT}, r.id, 0, NULL, '', {true}, v.body, v.created_at,
-                   r.id{folded("v.body")}
-            FROM {RESPONSE_TABLE} r JOIN {REVISION_TABLE} v ON v.id = r.current_id""",
-            f"""INSERT INTO {into} ({columns})
-            SELECT {RESPONSE}, e.id, e.proposal_id,
-                   CASE WHEN p.hidden_at IS NULL THEN p.process_id END,
-                   CASE WHEN p.hidden_at IS NULL THEN p.state ELSE '' END,
-                   p.hidden_at IS NOT NULL, v.body, v.created_at,
-                   e.response_id{folded("v.body")}
-            FROM {ENTRY_TABLE} e
-            JOIN {RESPONSE_TABLE} r ON r.id = e.response_id
-            JOIN {REVISION_TABLE} v ON v.id = r.current_id
-            JOIN {PROPOSAL_TABLE} p ON p.id = e.proposal_id""",
-        ]
+    for source in sources:
+        statements += source.rows(fill)
     return statements
+
+
+# --- The core's sources ---------------------------------------------------------------
+
+register(
+    Source(
+        name="proposals",
+        tables=(PROPOSAL_TABLE, COMMENT_TABLE),
+        kinds=(
+            Kind(PROPOSAL, "proposal", _("Proposal"), _("Proposals")),
+            Kind(
+                COMMENT,
+                "comment",
+                _("Comment"),
+                _("Comments"),
+                _("Comment on “%(title)s”"),
+            ),
+        ),
+        sqlite=_sqlite_proposals,
+        pg_functions=_PG_PROPOSALS_FUNCTIONS,
+        pg_function_names=("search_comment_sync()", "search_proposal_sync()"),
+        pg_triggers=tuple(_PG_PROPOSALS_TRIGGERS),
+        rows=_proposals_rows,
+    )
+)
+register(
+    Source(
+        name="responses",
+        tables=(ENTRY_TABLE, RESPONSE_TABLE, REVISION_TABLE),
+        kinds=(
+            Kind(
+                RESPONSE,
+                "response",
+                _("Response"),
+                _("Responses"),
+                _("Response to “%(title)s”"),
+            ),
+        ),
+        sqlite=_sqlite_responses,
+        pg_functions=_PG_RESPONSES_FUNCTIONS,
+        pg_function_names=("search_entry_sync()", "search_revision_sync()"),
+        pg_triggers=tuple(_PG_RESPONSES_TRIGGERS),
+        rows=_responses_rows,
+        requires=("proposals",),
+    )
+)
 
 
 # --- Public ---------------------------------------------------------------------------
@@ -788,7 +863,7 @@ def rebuild(connection: Any = None) -> int:
             ):
                 cursor.execute(statement)
         cursor.execute(
-            f"SELECT count(*) FROM search_document WHERE kind < {RESPONSE_TEXT}"
+            f"SELECT count(*) FROM search_document WHERE kind <> {RESPONSE_TEXT}"
         )
         count = int(cursor.fetchone()[0])
     refresh(connection, limit=None)
@@ -888,11 +963,11 @@ def _sqlite_refill_fulltext(cursor: Any, *, refold: bool) -> None:
     trigram, grams = _sqlite_fts_values("search_document")
     cursor.execute(
         f"INSERT INTO search_trigram(rowid, content) SELECT id, {trigram} "
-        f"FROM search_document WHERE kind < {RESPONSE_TEXT}"
+        f"FROM search_document WHERE kind <> {RESPONSE_TEXT}"
     )
     cursor.execute(
         f"INSERT INTO search_gram(rowid, grams) SELECT id, {grams} "
-        f"FROM search_document WHERE kind < {RESPONSE_TEXT}"
+        f"FROM search_document WHERE kind <> {RESPONSE_TEXT}"
     )
     for kind, _name, statement in base:
         if kind == "trigger":
@@ -934,7 +1009,7 @@ def ensure(connection: Any = None) -> bool:
             else:
                 cursor.execute(
                     "UPDATE search_document SET grams = search_grams(folded) "
-                    f"WHERE kind < {RESPONSE_TEXT}"
+                    f"WHERE kind <> {RESPONSE_TEXT}"
                 )
     return True
 

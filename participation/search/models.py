@@ -17,6 +17,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from participation.search import sources
+
 
 class DocumentKind(models.IntegerChoices):
     # The numbers order mixed results: proposals first, then answers, then comments.
@@ -25,12 +27,9 @@ class DocumentKind(models.IntegerChoices):
     COMMENT = 3, _("Comment")
 
 
-KIND_SLUGS = {
-    "proposal": DocumentKind.PROPOSAL,
-    "response": DocumentKind.RESPONSE,
-    "comment": DocumentKind.COMMENT,
-}
-SLUG_OF_KIND = {value: slug for slug, value in KIND_SLUGS.items()}
+# Every kind the public may find, with its slug and labels, is in the registry of
+# sources (search/sources.py): the core's three above, and those apps register
+# (comments on responses: 5).
 
 
 class SearchDocument(models.Model):
@@ -93,4 +92,5 @@ class SearchDocument(models.Model):
 
     @property
     def kind_slug(self) -> str:
-        return SLUG_OF_KIND[DocumentKind(self.kind)]
+        kind = sources.kind_by_number(self.kind)
+        return kind.slug if kind is not None else ""

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from participation.search.models import DocumentKind
+from participation.search import sources
 from participation.spaces.models import Process
 from participation.templatetags.participation import tr
 from portal.search import selectors
@@ -28,11 +28,9 @@ class SearchForm(forms.Form):
     type = forms.ChoiceField(
         label=_("Type"),
         required=False,
-        choices=[
+        choices=lambda: [
             ("", _("Everything")),
-            ("proposal", DocumentKind.PROPOSAL.label),
-            ("response", DocumentKind.RESPONSE.label),
-            ("comment", DocumentKind.COMMENT.label),
+            *((kind.slug, kind.label) for kind in sources.public_kinds()),
         ],
     )
     process = ProcessChoiceField(

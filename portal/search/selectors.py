@@ -28,18 +28,13 @@ from typing import Any
 from django.db import connection
 from django.db.models import BooleanField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from participation.errors import Invalid
-from participation.search import fold
-from participation.search.models import (
-    KIND_SLUGS,
-    SLUG_OF_KIND,
-    DocumentKind,
-    SearchDocument,
-)
+from participation.search import fold, sources
+from participation.search.models import DocumentKind, SearchDocument
 from participation.spaces.models import Process
 from proposals.models import Comment, Proposal
 from responses.models import TrackerEntry
@@ -175,32 +170,38 @@ class _Plan:
 
     def _count_candidates(self) -> dict[int, int]:
         """Candidates per kind, from the full-text indexes alone: for each source,
-        all of them and those marked proposal or response (short lists); the
-        rest are comments."""
+        all of them and those marked with each kind but comments (short lists);
+        the rest are comments."""
+        marked = [k for k in sources.kind_numbers() if k != DocumentKind.COMMENT]
+        width = 1 + len(marked)
         selects, params, shape = [], [], []
         for source in self.sources:
             shape.append(len(source))
             for fts, expression in source:
                 selects.append(f"(SELECT count(*) FROM {fts} WHERE {fts} MATCH %s)")
                 params.append(expression)
-                for kind in (DocumentKind.PROPOSAL, DocumentKind.RESPONSE):
+                for kind in marked:
                     selects.append(f"(SELECT count(*) FROM {fts} WHERE {fts} MATCH %s)")
                     params.append(f"({expression}) AND {_kind_token(fts, kind)}")
         with connection.cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(selects), params)
             row = cursor.fetchone()
-        per_source: list[tuple[int, int, int]] = []
+        # Per source: [all, each marked kind...], a union counted as the sum.
+        per_source: list[list[int]] = []
         position = 0
         for pairs in shape:
-            counts = row[position : position + 3 * pairs]
-            position += 3 * pairs
-            per_source.append((sum(counts[0::3]), sum(counts[1::3]), sum(counts[2::3])))
-        self.total = min(total for total, _p, _r in per_source)
-        return {
-            DocumentKind.PROPOSAL: min(p for _t, p, _r in per_source),
-            DocumentKind.RESPONSE: min(r for _t, _p, r in per_source),
-            DocumentKind.COMMENT: min(t - p - r for t, p, r in per_source),
+            counts = row[position : position + width * pairs]
+            position += width * pairs
+            per_source.append([sum(counts[i::width]) for i in range(width)])
+        self.total = min(counts[0] for counts in per_source)
+        candidates = {
+            kind: min(counts[1 + i] for counts in per_source)
+            for i, kind in enumerate(marked)
         }
+        candidates[DocumentKind.COMMENT] = min(
+            counts[0] - sum(counts[1:]) for counts in per_source
+        )
+        return candidates
 
     def ranks_exact(self, kind: int | None) -> bool:
         """Whether exact matches are put first: always on PostgreSQL; on SQLite up
@@ -323,14 +324,19 @@ def _any_of(conditions: Any) -> Q:
 def visible_documents() -> QuerySet[SearchDocument]:
     """Documents the public may see: no hidden proposal, no draft process."""
     return SearchDocument.objects.filter(
-        kind__in=DocumentKind.values,
+        kind__in=sources.kind_numbers(),
         proposal_hidden=False,
         process_id__in=Process.objects.public().values("id"),
     )
 
 
+def _kind_number(slug: str) -> int | None:
+    kind = sources.kind_by_slug(slug) if slug else None
+    return kind.number if kind is not None else None
+
+
 def _check_filters(kind: str, status: str, sort: str) -> None:
-    if kind and kind not in KIND_SLUGS:
+    if kind and sources.kind_by_slug(kind) is None:
         raise Invalid(_("Unknown type of result."), field_errors={"type": ["invalid"]})
     if status and status not in STATUS_FILTERS:
         raise Invalid(_("Unknown status."), field_errors={"status": ["invalid"]})
@@ -357,7 +363,7 @@ def _filtered(
 def _documents(
     plan: _Plan, *, kind: str, process: Process | int | None, status: str, sort: str
 ) -> QuerySet[SearchDocument]:
-    kind_value = KIND_SLUGS[kind] if kind else None
+    kind_value = _kind_number(kind)
     qs = visible_documents()
     for condition in plan.conditions(kind_value):
         qs = qs.filter(condition)
@@ -420,20 +426,37 @@ class Facets:
     def is_capped(self, kind: str) -> bool:
         return kind in self.capped if kind else self.total_capped
 
+    @property
+    def tabs(self) -> list[Tab]:
+        """One tab per public kind, in result order (the page's type filter)."""
+        return [
+            Tab(k.slug, k.plural, self.counts.get(k.slug, 0), k.slug in self.capped)
+            for k in sources.public_kinds()
+        ]
+
+
+@dataclass(frozen=True)
+class Tab:
+    slug: str
+    label: Any
+    count: int
+    capped: bool
+
 
 def _facets(plan: _Plan, *, process: Process | int | None, status: str) -> Facets:
     base = _filtered(visible_documents(), process=process, status=status)
     if plan.vendor == "sqlite":
-        counts = {slug: plan.count(base, value) for slug, value in KIND_SLUGS.items()}
+        counts = {k.slug: plan.count(base, k.number) for k in sources.public_kinds()}
     else:
         # PostgreSQL counts every match in one grouped bitmap scan (a LIMIT would
         # tempt its planner into a sequential scan testing each row's n-grams).
         qs = base
         for condition in plan.conditions(None, for_page=False):
             qs = qs.filter(condition)
-        counts = dict.fromkeys(KIND_SLUGS, 0)
+        slugs = {k.number: k.slug for k in sources.public_kinds()}
+        counts = dict.fromkeys(slugs.values(), 0)
         for row in qs.order_by().values("kind").annotate(n=Count("id")):
-            counts[SLUG_OF_KIND[DocumentKind(row["kind"])]] = row["n"]
+            counts[slugs[row["kind"]]] = row["n"]
     capped = frozenset(slug for slug, n in counts.items() if n > COUNT_CAP)
     for slug in capped:
         counts[slug] = COUNT_CAP
@@ -507,7 +530,7 @@ def snippet(text: str, terms: list[str], length: int = 180) -> SafeString:
 
 @dataclass
 class SearchHit:
-    kind: str  # "proposal", "comment", "response"
+    kind: str  # a kind's slug: "proposal", "comment", "response", "response_comment"
     kind_label: str
     object_id: int
     url: str
@@ -519,6 +542,16 @@ class SearchHit:
     proposal_title: str
     state: str
     created_at: datetime
+    heading: SafeString = mark_safe("")  # the result's title line: the kind's heading
+
+
+def _heading(kind: sources.Kind | None, title: SafeString) -> SafeString:
+    if kind is None or kind.heading is None:
+        return title
+    # The translated heading is ours; the title is escaped and highlighted.
+    return mark_safe(  # noqa: S308
+        conditional_escape(str(kind.heading)) % {"title": title}
+    )
 
 
 def hits(documents: Any, q: str) -> list[SearchHit]:
@@ -542,12 +575,18 @@ def hits(documents: Any, q: str) -> list[SearchHit]:
         else {}
     )
     responses = _response_entries(by_kind.get(DocumentKind.RESPONSE, []))
+    # Kinds registered by other apps show themselves (one query per kind).
+    shown: dict[int, dict[int, sources.Shown]] = {}
+    for number, ids in by_kind.items():
+        source = sources.source_of_kind(number)
+        if source is not None and source.show is not None:
+            shown[number] = source.show(ids)
     results: list[SearchHit] = []
     for doc in docs:
         proposal = proposals.get(doc.proposal_id)
         if proposal is None:
             continue
-        hit = _hit(doc, proposal, comments, responses, terms)
+        hit = _hit(doc, proposal, comments, responses, shown, terms)
         if hit is not None:
             results.append(hit)
     return results
@@ -558,22 +597,26 @@ def _hit(
     proposal: Any,
     comments: dict[int, Any],
     responses: dict[int, Any],
+    shown: dict[int, dict[int, sources.Shown]],
     terms: list[str],
 ) -> SearchHit | None:
+    kind = sources.kind_by_number(doc.kind)
+    title = highlight(proposal.title, terms)
     base = {
         "kind": doc.kind_slug,
-        "kind_label": str(DocumentKind(doc.kind).label),
+        "kind_label": str(kind.label) if kind is not None else "",
         "object_id": doc.object_id,
         "process": proposal.process,
         "proposal_id": proposal.pk,
         "proposal_title": proposal.title,
         "state": proposal.state,
         "created_at": doc.created_at,
+        "title": title,
+        "heading": _heading(kind, title),
     }
     if doc.kind == DocumentKind.PROPOSAL:
         return SearchHit(
             url=proposal.get_absolute_url(),
-            title=highlight(proposal.title, terms),
             snippet=snippet(proposal.body, terms),
             author_name=proposal.author.real_name,
             **base,
@@ -584,9 +627,18 @@ def _hit(
             return None
         return SearchHit(
             url=comment.get_absolute_url(),
-            title=highlight(proposal.title, terms),
             snippet=snippet(comment.body, terms),
             author_name=comment.author.real_name,
+            **base,
+        )
+    if doc.kind in shown:
+        item = shown[doc.kind].get(doc.object_id)
+        if item is None:
+            return None
+        return SearchHit(
+            url=item.url,
+            snippet=snippet(item.text, terms),
+            author_name=item.author_name,
             **base,
         )
     entry = responses.get(doc.object_id)
@@ -594,7 +646,6 @@ def _hit(
         return None
     return SearchHit(
         url=entry.get_absolute_url(),
-        title=highlight(proposal.title, terms),
         snippet=snippet(doc.content, terms),
         author_name=entry.department_label,
         **base,

@@ -323,6 +323,56 @@ def test_search_shows_no_name(erased, client):
     assert NAME not in page
 
 
+RESPONSE_COMMENT = "Thank you, the shade will help the children waiting in summer."
+
+
+def _comment_on_the_answer(history, leaver):
+    from responses.models import ResponseComment, TrackerEntry
+
+    entry = TrackerEntry.objects.get(proposal=history["kept"])
+    return ResponseComment.objects.create(
+        response_id=entry.response_id,
+        proposal=history["kept"],
+        author=leaver,
+        body=RESPONSE_COMMENT,
+    )
+
+
+def test_search_shows_no_name_on_a_comment_on_the_answer(
+    history, leaver, later, client
+):
+    _comment_on_the_answer(history, leaver)
+    schedule(leaver)
+    services.erase_due_accounts(later)
+    page = client.get(
+        "/search/", {"q": "summer", "type": "response_comment"}
+    ).content.decode()
+    assert "waiting in <mark>summer</mark>" in page
+    assert FORMER_PARTICIPANT in page
+    assert NAME not in page
+
+
+def test_search_never_finds_an_erased_name(history, leaver, later, client):
+    _comment_on_the_answer(history, leaver)
+    schedule(leaver)
+    services.erase_due_accounts(later)
+    page = client.get("/search/", {"q": NAME.split()[0]}).content.decode()
+    assert 'class="card search-hit' not in page
+
+
+def test_removing_takes_a_comment_on_the_answer_out_of_search(
+    history, leaver, later, client
+):
+    _comment_on_the_answer(history, leaver)
+    schedule(leaver, contributions=ContributionChoice.REMOVE)
+    services.erase_due_accounts(later)
+    page = client.get(
+        "/search/", {"q": "summer", "type": "response_comment"}
+    ).content.decode()
+    assert "waiting in" not in page
+    assert 'class="card search-hit' not in page
+
+
 def test_api_shows_no_name(erased, client):
     body = client.get(f"/api/v1/proposals/{erased['kept'].pk}/").content.decode()
     assert FORMER_PARTICIPANT in json.dumps(json.loads(body), ensure_ascii=False)

@@ -241,7 +241,12 @@ def test_facets_count_matches_per_type(park, resident):
     factories.CommentFactory(proposal=park, author=resident, body="公園のベンチ")
     factories.CommentFactory(proposal=park, author=resident, body="公園の水道")
     result = selectors.facets("公園")
-    assert result.counts == {"proposal": 1, "response": 0, "comment": 2}
+    assert result.counts == {
+        "proposal": 1,
+        "response": 0,
+        "comment": 2,
+        "response_comment": 0,
+    }
     assert result.total == 3 and not result.total_capped
 
 
@@ -251,7 +256,12 @@ def test_facets_are_capped_for_very_common_terms(park, resident, monkeypatch):
     for n in range(3):
         factories.CommentFactory(proposal=park, author=resident, body=f"公園{n}")
     result = selectors.facets("公園")
-    assert result.counts == {"proposal": 1, "response": 0, "comment": 2}
+    assert result.counts == {
+        "proposal": 1,
+        "response": 0,
+        "comment": 2,
+        "response_comment": 0,
+    }
     assert result.capped == {"comment"}
 
 

@@ -90,9 +90,14 @@ def test_search_page_out_of_range_page_shows_the_last_page(client, park):
     assert "駅前の<mark>公園</mark>" in response.content.decode()
 
 
-def test_search_page_query_count_does_not_grow_with_results(client, process, resident):
+def test_search_page_query_count_does_not_grow_with_results(
+    client, process, resident, department, official
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from responses.models import ResponseComment
+    from tests.search.test_search_responses import enter, publish
 
     def add(n):
         for i in range(n):
@@ -100,14 +105,21 @@ def test_search_page_query_count_does_not_grow_with_results(client, process, res
             factories.CommentFactory(
                 proposal=p, author=resident, body=f"公園コメント{i}"
             )
+            response = publish([enter(p, department)], official, f"回答{i}")
+            ResponseComment.objects.create(
+                response=response, proposal=p, author=resident, body=f"公園の回答へ{i}"
+            )
 
-    add(12)
+    add(8)
     with CaptureQueriesContext(connection) as few:
         response = client.get("/search/", {"q": "公園", "sort": "newest"})
-    assert response.content.decode().count('class="card search-hit') == 20
-    add(30)
+    html = response.content.decode()
+    assert html.count('class="card search-hit') == 20
+    assert "search-hit-response_comment" in html
+    add(20)
     with CaptureQueriesContext(connection) as more:
         client.get("/search/", {"q": "公園", "sort": "newest"})
     # processes for the filter, (SQLite) candidates in the full-text index, counts
-    # per type, one page of documents, its proposals and its comments.
-    assert len(few.captured_queries) == len(more.captured_queries) <= 8
+    # per type, one page of documents, its proposals, its comments and its
+    # comments on responses (with their responses).
+    assert len(few.captured_queries) == len(more.captured_queries) <= 10
