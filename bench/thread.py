@@ -36,6 +36,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import statistics
 import subprocess
 import sys
@@ -340,7 +341,8 @@ def _run_child(env: dict[str, str], args: argparse.Namespace, tree: Path) -> dic
 
 def _base_env() -> dict[str, str]:
     env = dict(os.environ)
-    env.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+    # A throwaway key of production strength (settings refuse placeholders).
+    env.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     env["DJANGO_DEBUG"] = "0"
     env.pop("REDIS_URL", None)
     return env
