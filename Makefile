@@ -96,7 +96,7 @@ bench-exports: compilemessages
 
 # BEFORE=<git revision> adds the same table for that revision (e.g. BEFORE=main).
 bench-thread: compilemessages
-	$(PY) bench/thread.py $(if $(BEFORE),--before $(BEFORE))
+	$(PY) bench/thread.py $(if $(BEFORE),--before $(BEFORE)) $(BENCH_ARGS)
 
 # The whole site under load beside a bare view (PostgreSQL + Redis); BENCH_ARGS=--quick.
 bench-site: compilemessages

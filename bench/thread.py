@@ -1,24 +1,32 @@
 """Long-thread benchmark (not a test): `make bench-thread`.
 
-Generates one proposal with 2,000 comments (700 threads, replies two levels deep,
-some Markdown and links in every text) among other proposals' comments, into a
+Generates one proposal with 2,000 comments (its first 4 top-level comments hold
+250 replies each, two levels deep; the rest is 350 threads of shorter runs; some
+Markdown and links in every text) and a proposal of 20 comments (the reference)
+among other proposals' comments, into a
 throwaway database (an SQLite file in /tmp; also a fresh PostgreSQL database on the
 server of DATABASE_URL when that is set). Then, in the same process and run,
 alternating, it requests through Django's test client (the whole middleware
 stack, DEBUG off):
 
 - the ceiling: a bare Django view returning a fixed small page;
+- the proposal page of the 20-comment proposal (what the long one should cost);
 - the proposal page of the 2,000-comment proposal, anonymous and signed in;
 - the next page of its thread as a fragment (what "More comments" loads);
 - the comments API's first page of threads;
+- "Show N more replies" of the first long sub-thread (the fragment) and the API's
+  replies endpoint after the same cursor;
 
 and prints p50/p95 ms, bytes and SQL queries per request, and the ratio of each
-p50 to the ceiling's p50. ``--before REF`` runs the same on a checkout of the git
-revision REF (e.g. ``main`` before the change), so that the table shows before
-and after side by side.
+p50 to the ceiling's p50 and to the 20-comment page's (time and bytes).
+``--before REF`` runs the same on a checkout of the git revision REF (e.g.
+``main`` before the change), so that the table shows before and after side by
+side.
 
 Options: --comments N (on the long thread, default 2000), --background N (other
-comments, default 20000), --repeat N (default 20), --only sqlite|postgresql,
+comments, default 20000), --repeat N (default 20), --heavy N (long sub-threads,
+default 4), --heavy-replies N (replies in each, default 250), --only
+sqlite|postgresql, --pg-database NAME (the scratch database, made and dropped),
 --before REF.
 """
 
@@ -28,6 +36,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import statistics
 import subprocess
 import sys
@@ -63,7 +72,9 @@ def _text(rng: random.Random) -> str:
     return "\n".join(lines)
 
 
-def _generate(n_thread: int, n_background: int) -> dict:
+def _generate(
+    n_thread: int, n_background: int, heavy: int = 4, heavy_replies: int = 250
+) -> dict:
     """The data, with the fields the checked-out code has (body_html and root
     exist only after the change)."""
     from datetime import timedelta
@@ -109,22 +120,54 @@ def _generate(n_thread: int, n_background: int) -> dict:
         )
 
     with transaction.atomic():
-        n_roots = max(1, n_thread * 7 // 20)
+        # The first ``heavy`` top-level comments hold hundreds of replies each
+        # (the shape that made a page of 20 threads render all of them); the rest
+        # of the thread is as before: 35 % top-level, then replies two deep.
+        n_heavy_replies = min(n_thread // 2, heavy * heavy_replies)
+        rest = n_thread - n_heavy_replies
+        n_roots = max(1, rest * 7 // 20, heavy)
         roots = Comment.objects.bulk_create(row(long_thread, i) for i in range(n_roots))
         if roots[0].pk is None:  # backends without RETURNING
             roots = list(Comment.objects.filter(proposal=long_thread).order_by("pk"))
-        n_first = min(n_thread - n_roots, n_thread * 9 // 20)
+        n_first = min(rest - n_roots, rest * 9 // 20)
+        others_roots = roots[heavy:] or roots
         first = Comment.objects.bulk_create(
-            row(long_thread, n_roots + i, roots[i % n_roots], 1) for i in range(n_first)
+            row(long_thread, n_roots + i, others_roots[i % len(others_roots)], 1)
+            for i in range(n_first)
         )
         if first and first[0].pk is None:
             first = list(
                 Comment.objects.filter(proposal=long_thread, depth=1).order_by("pk")
             )
-        n_second = n_thread - n_roots - n_first
+        n_second = rest - n_roots - n_first
         Comment.objects.bulk_create(
             row(long_thread, n_roots + n_first + i, first[i % len(first)], 2)
             for i in range(n_second)
+        )
+        if heavy and n_heavy_replies:
+            each = n_heavy_replies // heavy
+            at = n_roots + n_first + n_second
+            for h in range(heavy):
+                direct = Comment.objects.bulk_create(
+                    row(long_thread, at + i, roots[h], 1) for i in range(each * 4 // 5)
+                )
+                if direct and direct[0].pk is None:
+                    direct = list(
+                        Comment.objects.filter(parent=roots[h]).order_by("pk")
+                    )
+                at += len(direct)
+                Comment.objects.bulk_create(
+                    row(long_thread, at + i, direct[i % len(direct)], 2)
+                    for i in range(each - len(direct))
+                )
+                at += each - len(direct)
+        # The reference: a proposal of 20 comments (5 threads of 4).
+        small = factories.ProposalFactory(process=process, author=users[1])
+        small_roots = Comment.objects.bulk_create(row(small, i) for i in range(5))
+        if small_roots[0].pk is None:
+            small_roots = list(Comment.objects.filter(proposal=small).order_by("pk"))
+        Comment.objects.bulk_create(
+            row(small, 5 + i, small_roots[i % 5], 1) for i in range(15)
         )
     for offset in range(0, n_background, 5000):
         with transaction.atomic():
@@ -133,7 +176,20 @@ def _generate(n_thread: int, n_background: int) -> dict:
                 for i in range(offset, min(n_background, offset + 5000))
             )
     Proposal.objects.filter(pk=long_thread.pk).update(comment_count=n_thread)
-    return {"proposal": long_thread.pk, "viewer": viewer.pk}
+    Proposal.objects.filter(pk=small.pk).update(comment_count=20)
+    heavy_root = roots[0]
+    third = (
+        Comment.objects.filter(parent=heavy_root)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[2:3]
+    )
+    return {
+        "proposal": long_thread.pk,
+        "small": small.pk,
+        "viewer": viewer.pk,
+        "heavy_root": heavy_root.pk,
+        "after": next(iter(third), 0),
+    }
 
 
 def _percentile(samples: list[float], pct: float) -> float:
@@ -172,7 +228,7 @@ def child(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
     started = time.perf_counter()
-    ids = _generate(args.comments, args.background)
+    ids = _generate(args.comments, args.background, args.heavy, args.heavy_replies)
     generated = time.perf_counter() - started
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -193,6 +249,7 @@ def child(args: argparse.Namespace) -> None:
     pk = ids["proposal"]
     targets = [
         ("ceiling (bare view)", anonymous, "/bench-ceiling/"),
+        ("20-comment page, anon.", anonymous, f"/proposals/{ids['small']}/"),
         ("proposal page, anonymous", anonymous, f"/proposals/{pk}/"),
         ("proposal page, signed in", signed, f"/proposals/{pk}/"),
         (
@@ -201,6 +258,16 @@ def child(args: argparse.Namespace) -> None:
             f"/proposals/{pk}/comments/page/?comments=oldest&cpage=2",
         ),
         ("API comments, first page", anonymous, f"/api/v1/proposals/{pk}/comments/"),
+        (
+            "more replies (fragment)",
+            anonymous,
+            f"/comments/{ids['heavy_root']}/replies/fragment/?after={ids['after']}",
+        ),
+        (
+            "API replies of a thread",
+            anonymous,
+            f"/api/v1/comments/{ids['heavy_root']}/replies/?after={ids['after']}",
+        ),
     ]
     samples: dict[str, list[float]] = {name: [] for name, _, _ in targets}
     info: dict[str, dict] = {}
@@ -257,6 +324,10 @@ def _run_child(env: dict[str, str], args: argparse.Namespace, tree: Path) -> dic
         str(args.background),
         "--repeat",
         str(args.repeat),
+        "--heavy",
+        str(args.heavy),
+        "--heavy-replies",
+        str(args.heavy_replies),
     ]
     env = {**env, "BENCH_ROOT": str(tree)}
     done = subprocess.run(  # noqa: PLW1510
@@ -270,7 +341,8 @@ def _run_child(env: dict[str, str], args: argparse.Namespace, tree: Path) -> dic
 
 def _base_env() -> dict[str, str]:
     env = dict(os.environ)
-    env.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+    # A throwaway key of production strength (settings refuse placeholders).
+    env.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     env["DJANGO_DEBUG"] = "0"
     env.pop("REDIS_URL", None)
     return env
@@ -288,9 +360,10 @@ def _postgres(args: argparse.Namespace, url: str, tree: Path) -> dict:
     import psycopg
 
     parsed = urlparse(url)
-    name = f"bench_thread_{os.getpid()}"
+    name = args.pg_database or f"bench_thread_{os.getpid()}"
     admin = urlunparse(parsed._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
         conn.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
     try:
         env = _base_env()
@@ -310,12 +383,14 @@ def _print(results: list[tuple[str, dict]], args: argparse.Namespace) -> None:
     )
     header = (
         f"{'code':<8}{'database':<11}{'request':<27}{'p50 ms':>9}{'p95 ms':>9}"
-        f"{'bytes':>11}{'queries':>8}{'x ceiling':>11}"
+        f"{'bytes':>11}{'queries':>8}{'x ceiling':>11}{'x 20-page':>11}"
+        f"{'bytes x':>9}"
     )
     print(header)
     print("-" * len(header))
     for label, result in results:
         ceiling = next(r for r in result["rows"] if r["name"].startswith("ceiling"))
+        small = next(r for r in result["rows"] if r["name"].startswith("20-comment"))
         for row in result["rows"]:
             if row["p50"] is None:
                 print(
@@ -324,10 +399,13 @@ def _print(results: list[tuple[str, dict]], args: argparse.Namespace) -> None:
                 )
                 continue
             ratio = row["p50"] / ceiling["p50"] if ceiling["p50"] else 0
+            to_small = row["p50"] / small["p50"] if small.get("p50") else 0
+            bytes_ratio = row["bytes"] / small["bytes"] if small["bytes"] else 0
             print(
                 f"{label:<8}{result['backend']:<11}{row['name']:<27}"
                 f"{row['p50']:>9.1f}{row['p95']:>9.1f}{row['bytes']:>11,}"
-                f"{row['queries']:>8}{ratio:>10.0f}x"
+                f"{row['queries']:>8}{ratio:>10.1f}x{to_small:>10.2f}x"
+                f"{bytes_ratio:>8.2f}x"
             )
 
 
@@ -347,6 +425,9 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=2000)
     parser.add_argument("--background", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--heavy", type=int, default=4)
+    parser.add_argument("--heavy-replies", type=int, default=250)
+    parser.add_argument("--pg-database", default="", help="scratch database name")
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--before", default="", help="git revision to compare with")
     args = parser.parse_args()

@@ -113,6 +113,8 @@ class ProposalConsumer(LiveConsumer):
                 "event_id": event.get("event_id"),
                 "comment_id": comment_id,
                 "parent_id": fragment.parent_id,
+                "root_id": fragment.root_id,
+                "root_replies": fragment.root_replies,
                 "html": fragment.html,
             }
             if signed_in:

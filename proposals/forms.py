@@ -414,6 +414,16 @@ def comment_anchor(value: str | None) -> int | None:
     return int(value)
 
 
+def reply_cursor(value: str | None) -> int | None:
+    """``?after=``: the id of the reply "Show N more replies" goes on after (None:
+    from the first reply). Raises ValueError for anything else."""
+    if not value:
+        return None
+    if not value.isdigit() or int(value) > MAX_ID:
+        raise ValueError(value)
+    return int(value)
+
+
 def vote_value(value: str | None) -> int | None:
     return {"up": 1, "down": -1}.get(value or "")
 

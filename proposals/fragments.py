@@ -26,6 +26,11 @@ class CommentFragment:
     proposal_id: int
     parent_id: int | None
     html: str
+    # For a reply: its thread's top-level comment and how many replies that has,
+    # so that a page showing only the first replies counts the new one in its
+    # "Show N more replies" instead of losing it.
+    root_id: int | None = None
+    root_replies: int = 0
 
 
 def proposal_visible_to(proposal: Any, user: Viewer) -> bool:
@@ -40,13 +45,14 @@ def proposal_visible_to(proposal: Any, user: Viewer) -> bool:
 
 
 def comment_subtree(comment_id: int, viewer: Viewer) -> tuple[Any, Any] | None:
-    """The proposal and the ``CommentNode`` of one comment with its replies and the
-    viewer's votes (three queries: the comment with its proposal, replies, votes)."""
+    """The proposal and the ``CommentNode`` of one comment, without its replies
+    (the page has them, or loads them with "Show N more replies"), and the
+    viewer's vote (two queries: the comment with its proposal, the vote)."""
     comment = proposal_selectors.comment_with_proposal(comment_id)
     if comment is None:
         return None
     proposal = comment.proposal
-    node = proposal_selectors.comment_subtree(comment, viewer, proposal=proposal)
+    node = proposal_selectors.comment_alone(comment, viewer, proposal=proposal)
     return proposal, node
 
 
@@ -65,11 +71,18 @@ def public_comment(comment_id: int, language: str) -> CommentFragment | None:
         proposal.get_absolute_url(),
         language,
     )
+    root_id = node.comment.root_id
+    root_replies = 0
+    if root_id is not None:
+        root = Comment(pk=root_id, parent_id=None)
+        root_replies = proposal_selectors.reply_count(root)
     return CommentFragment(
         comment_id=comment_id,
         proposal_id=proposal.pk,
         parent_id=node.comment.parent_id,
         html=html.strip(),
+        root_id=root_id,
+        root_replies=root_replies,
     )
 
 

@@ -8,8 +8,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Mod
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Mod
 
 from participation.accounts.types import Actor, Viewer, signed_in
 from participation.spaces.models import Phase, Process, public_process
@@ -238,14 +249,32 @@ class CommentNode:
     comment: Comment
     my_vote: int = 0
     children: list[CommentNode] = field(default_factory=list)
+    # Replies below this comment in all, and how many of them are loaded here (the
+    # thread shows the first few of each; "Show N more replies" loads the rest).
+    reply_total: int = 0
+    replies_loaded: int = 0
+    # The cursor of "Show N more replies": the last reply of the first run shown.
+    more_after: int | None = None
+    # On a page of replies, a reply whose parent is on an earlier page.
+    in_reply_to_id: int | None = None
 
     @property
     def can_have_replies(self) -> bool:
         """Replies may nest to ``COMMENT_MAX_DEPTH`` levels (depth 0 .. max - 1)."""
         return self.comment.depth + 1 < settings.COMMENT_MAX_DEPTH
 
+    @property
+    def replies_hidden(self) -> int:
+        """Replies below this comment that are not loaded with it."""
+        return max(0, self.reply_total - self.replies_loaded)
+
 
 COMMENT_ORDERS = ("oldest", "newest", "best")
+
+# The first replies of each comment in the thread, in the order they were written
+# (a conversation reads from its start); the rest load in pages of REPLIES_PAGE_SIZE.
+REPLIES_SHOWN = 3
+REPLIES_PAGE_SIZE = 20
 
 
 def _score_key(node: CommentNode) -> tuple[int, int]:
@@ -257,9 +286,11 @@ def comment_tree(
 ) -> list[CommentNode]:
     """All comments of a proposal as a tree, with the viewer's votes: two queries.
 
-    Top-level comments follow ``order`` (oldest, newest, best); replies always read
-    in the order they were written. Each comment gets ``proposal`` attached, so that
-    rules and templates reading ``comment.proposal`` cost no further query.
+    Not for pages (a thread can hold thousands): for exports and checks that need
+    the whole tree. Top-level comments follow ``order`` (oldest, newest, best);
+    replies always read in the order they were written. Each comment gets
+    ``proposal`` attached, so that rules and templates reading ``comment.proposal``
+    cost no further query.
     """
     comments = list(
         Comment.objects.filter(proposal=proposal)
@@ -300,31 +331,133 @@ def _votes_of(viewer: Viewer, comment_ids: list[int]) -> dict[int, int]:
     )
 
 
-def comment_subtrees(
-    roots: Sequence[Comment], viewer: Viewer, *, proposal: Proposal | None = None
-) -> list[CommentNode]:
-    """These comments, each with every reply below it and the viewer's votes: two
-    queries (replies, votes; one for anonymous viewers) whatever the size of the
-    threads. Replies read in the order they were written. With ``proposal``, every
-    comment gets it attached, so that rules and templates reading
-    ``comment.proposal`` cost no further query.
+def _below_field(comment: Comment) -> str:
+    """The replies below a top-level comment carry it as their ``root``
+    (``comment_thread_idx``); below a reply, only its direct replies can be (the
+    deepest level takes no replies), found by ``parent`` (its index)."""
+    return "root_id" if comment.parent_id is None else "parent_id"
 
-    The one way to load "a comment with its replies": the proposal page's thread,
-    the API's threads and comment resource, and the live fragments. Replies of a
-    top-level comment are found by their ``root`` (one index lookup); replies of a
-    reply by their parent (replies nest at most COMMENT_MAX_DEPTH (3) levels)."""
+
+def _replies_below(comment: Comment) -> QuerySet[Comment]:
+    return Comment.objects.filter(**{_below_field(comment): comment.pk})
+
+
+def _at_or_before(created_at: Any, pk: int) -> Q:
+    return Q(created_at__lt=created_at) | Q(created_at=created_at, id__lte=pk)
+
+
+def _after(created_at: Any, pk: int) -> Q:
+    return Q(created_at__gt=created_at) | Q(created_at=created_at, id__gt=pk)
+
+
+def _summary_of(field_name: str, shown: int) -> dict[str, Any]:
+    below = Comment.objects.filter(**{field_name: OuterRef("pk")}).order_by(
+        "created_at", "id"
+    )
+    total = below.order_by().values(field_name).annotate(n=Count("pk")).values("n")
+    summary: dict[str, Any] = {"total": Coalesce(Subquery(total), 0)}
+    if shown:
+        nth = below[shown - 1 : shown]
+        summary["cut_id"] = Subquery(nth.values("pk"))
+        summary["cut_at"] = Subquery(nth.values("created_at"))
+    return summary
+
+
+def with_reply_summary(
+    comments: QuerySet[Comment], *, shown: int = REPLIES_SHOWN
+) -> QuerySet[Comment]:
+    """``comments`` with, for each, how many replies are below it and which is the
+    ``shown``-th of them (``_replies_total``, ``_replies_cut_id``, ``_replies_cut_at``):
+    correlated lookups in the thread's index, in the same query, so that a page
+    knows where each comment's first replies end without reading the others."""
+    tops = _summary_of("root_id", shown)
+    inner = _summary_of("parent_id", shown)
+    return comments.annotate(
+        **{
+            f"_replies_{name}": Case(
+                When(parent__isnull=True, then=tops[name]), default=inner[name]
+            )
+            for name in tops
+        }
+    )
+
+
+def _summaries(
+    comments: Sequence[Comment], shown: int
+) -> dict[int, tuple[int, tuple[Any, int] | None]]:
+    """Reply count and the ``shown``-th reply's key of each comment: read from the
+    annotations of ``with_reply_summary``, or in one query for comments loaded
+    without them."""
+    missing = [c.pk for c in comments if not hasattr(c, "_replies_total")]
+    rows: dict[int, tuple[int, Any, Any]] = {}
+    if missing:
+        names = ["_replies_total"]
+        if shown:
+            names += ["_replies_cut_id", "_replies_cut_at"]
+        for row in with_reply_summary(
+            Comment.objects.filter(pk__in=missing), shown=shown
+        ).values_list("pk", *names):
+            rows[row[0]] = (row[1], *(row[2:] if shown else (None, None)))
+    result: dict[int, tuple[int, tuple[Any, int] | None]] = {}
+    for c in comments:
+        if c.pk in rows:
+            total, cut_id, cut_at = rows[c.pk]
+        else:
+            total = c._replies_total  # type: ignore[attr-defined]
+            cut_id = getattr(c, "_replies_cut_id", None)
+            cut_at = getattr(c, "_replies_cut_at", None)
+        result[c.pk] = (total or 0, (cut_at, cut_id) if cut_id is not None else None)
+    return result
+
+
+def comment_subtrees(
+    roots: Sequence[Comment],
+    viewer: Viewer,
+    *,
+    proposal: Proposal | None = None,
+    shown: int = REPLIES_SHOWN,
+    also: Sequence[int] = (),
+) -> list[CommentNode]:
+    """These comments, each with its first ``shown`` replies (in the order they
+    were written, nested) and the viewer's votes: three queries at most (reply
+    counts, unless the comments carry ``with_reply_summary``; the replies; votes,
+    none for anonymous viewers) whatever the size of the threads. ``also`` names
+    further replies to load (a permalink's target and its parent), each shown
+    under its parent when that is loaded. Every node says how many replies it has
+    in all and where "Show N more replies" goes on (``replies_after``). With
+    ``proposal``, every comment gets it attached, so that rules and templates
+    reading ``comment.proposal`` cost no further query.
+
+    The one way to load "comments with their replies": the proposal page's thread,
+    the API's threads and comment resource. Replies of a top-level comment are
+    found by their ``root`` (``comment_thread_idx``), each bounded by the key of
+    its ``shown``-th reply; replies of a reply by their parent."""
     if not roots:
         return []
     root_ids = [c.pk for c in roots]
-    top = [c.pk for c in roots if c.parent_id is None]
-    inner = [c.pk for c in roots if c.parent_id is not None]
-    below = Q(root_id__in=top) if top else Q()
-    if inner:
-        below = below | Q(parent_id__in=inner) if top else Q(parent_id__in=inner)
-    replies = list(
-        Comment.objects.filter(below)
-        .select_related("author", "author_department", "hidden_by")
-        .order_by("created_at", "id")
+    summaries = _summaries(roots, shown)
+    wanted = Q()
+    for c in roots:
+        if not shown:
+            continue
+        # Comments without replies are asked too (they find nothing), so that a
+        # page runs the same queries whatever its threads hold.
+        _total, cut = summaries[c.pk]
+        below = Q(**{_below_field(c): c.pk})
+        if cut is not None:
+            below &= _at_or_before(*cut)
+        wanted |= below
+    if also:
+        wanted |= Q(pk__in=list(also))
+    replies = (
+        list(
+            Comment.objects.filter(wanted)
+            .exclude(pk__in=root_ids)
+            .select_related("author", "author_department", "hidden_by")
+            .order_by("created_at", "id")
+        )
+        if wanted
+        else []
     )
     comments = [*roots, *replies]
     votes = _votes_of(viewer, [c.pk for c in comments])
@@ -336,7 +469,127 @@ def comment_subtrees(
         parent = nodes.get(reply.parent_id) if reply.parent_id else None
         if parent is not None:
             parent.children.append(nodes[reply.pk])
-    return [nodes[pk] for pk in root_ids]
+    result = [nodes[pk] for pk in root_ids]
+    for node in result:
+        total, cut = summaries[node.comment.pk]
+        node.reply_total = total
+        node.replies_loaded = sum(1 for _ in _walk(node.children))
+        if node.replies_hidden and cut is not None:
+            node.more_after = cut[1]
+    return result
+
+
+def comment_alone(
+    comment: Comment, viewer: Viewer, *, proposal: Proposal | None = None
+) -> CommentNode:
+    """One comment without its replies, with the viewer's vote (one query, none for
+    anonymous viewers): what the live layer swaps or inserts."""
+    if proposal is not None:
+        comment.proposal = proposal
+    return CommentNode(comment, _votes_of(viewer, [comment.pk]).get(comment.pk, 0))
+
+
+def reply_count(comment: Comment) -> int:
+    """How many replies are below ``comment`` (an index-only count)."""
+    return _replies_below(comment).count()
+
+
+class InvalidCursor(Exception):
+    """``after`` names no reply below that comment."""
+
+
+@dataclass
+class ReplyBatch:
+    """A page of the replies below one comment, in the order they were written.
+
+    ``node`` is that comment; its ``children`` are the replies of the page whose
+    parent is not on it (each nested with its replies on the page), marked with
+    ``in_reply_to_id`` when that parent is another reply."""
+
+    node: CommentNode
+    replies: list[CommentNode]
+    total: int
+    remaining: int
+    next_after: int | None
+
+    @property
+    def count(self) -> int:
+        return sum(1 for _ in _walk(self.replies))
+
+
+def replies_after(
+    comment: Comment,
+    viewer: Viewer,
+    *,
+    after: int | None,
+    proposal: Proposal | None = None,
+    size: int = REPLIES_PAGE_SIZE,
+) -> ReplyBatch:
+    """The ``size`` replies below ``comment`` that follow reply ``after`` (from
+    the first with None) in (created_at, id) order: a keyset in the thread's
+    index, four queries at most (the cursor's key, the page, the counts, votes)
+    whatever the thread's length. Raises ``InvalidCursor`` when ``after`` is not a
+    reply below ``comment``."""
+    below = _replies_below(comment)
+    batch = list(
+        replies_below(comment, after=after).order_by("created_at", "id")[:size]
+    )
+    if batch:
+        last = batch[-1]
+        counts = below.aggregate(
+            total=Count("pk"),
+            later=Count("pk", filter=_after(last.created_at, last.pk)),
+        )
+    else:
+        counts = {"total": below.count(), "later": 0}
+    votes = _votes_of(viewer, [comment.pk, *(r.pk for r in batch)])
+    if proposal is not None:
+        comment.proposal = proposal
+        for reply in batch:
+            reply.proposal = proposal
+    nodes = {r.pk: CommentNode(r, votes.get(r.pk, 0)) for r in batch}
+    tops: list[CommentNode] = []
+    for reply in batch:
+        parent = nodes.get(reply.parent_id) if reply.parent_id else None
+        if parent is not None:
+            parent.children.append(nodes[reply.pk])
+        else:
+            node = nodes[reply.pk]
+            if reply.parent_id != comment.pk:
+                node.in_reply_to_id = reply.parent_id
+            tops.append(node)
+    root = CommentNode(comment, votes.get(comment.pk, 0), children=tops)
+    root.reply_total = counts["total"]
+    root.replies_loaded = len(batch)
+    remaining = counts["later"]
+    return ReplyBatch(
+        node=root,
+        replies=tops,
+        total=counts["total"],
+        remaining=remaining,
+        next_after=batch[-1].pk if batch and remaining else None,
+    )
+
+
+def replies_below(comment: Comment, *, after: int | None = None) -> QuerySet[Comment]:
+    """The replies below ``comment`` (unordered: the API's cursor orders by
+    created_at, id), after reply ``after`` when given (raises ``InvalidCursor``
+    when that is not a reply below it): one lookup in the thread's index."""
+    below = _replies_below(comment)
+    replies = below
+    if after is not None:
+        key = below.filter(pk=after).values_list("created_at", "pk").first()
+        if key is None:
+            raise InvalidCursor(after)
+        replies = replies.filter(_after(*key))
+    return replies.select_related("author", "author_department", "hidden_by")
+
+
+def comment_nodes(comments: Sequence[Comment], viewer: Viewer) -> list[CommentNode]:
+    """These comments as nodes without their replies, with the viewer's votes (one
+    query, none for anonymous viewers)."""
+    votes = _votes_of(viewer, [c.pk for c in comments])
+    return [CommentNode(c, votes.get(c.pk, 0)) for c in comments]
 
 
 THREAD_PAGE_SIZE = 20
@@ -344,9 +597,10 @@ THREAD_PAGE_SIZE = 20
 
 @dataclass
 class ThreadPage:
-    """One page of a proposal's thread: ``size`` top-level comments with all their
-    replies. Page numbers (not cursors) because the "best rated" order moves as
-    votes come in; a page is read in four queries whatever the thread's length."""
+    """One page of a proposal's thread: ``size`` top-level comments with their
+    first replies (``REPLIES_SHOWN`` each). Page numbers (not cursors) because the
+    "best rated" order moves as votes come in; a page is read in three queries
+    whatever the thread's length and the size of its sub-threads."""
 
     nodes: list[CommentNode]
     number: int
@@ -377,38 +631,50 @@ def thread_page(
     order: str = "oldest",
     number: int = 1,
     size: int = THREAD_PAGE_SIZE,
+    also: Sequence[int] = (),
 ) -> ThreadPage:
-    """Page ``number`` of the thread in ``order``: the top-level comments (one
-    query, one more row to know whether a next page exists), their replies and the
+    """Page ``number`` of the thread in ``order``: the top-level comments with
+    their reply counts (one query, one more row to know whether a next page
+    exists), their first replies (and the replies named in ``also``) and the
     viewer's votes (see ``comment_subtrees``)."""
     number = max(1, number)
     start = (number - 1) * size
     roots = list(
-        _roots_in_order(proposal, order).select_related(
+        with_reply_summary(_roots_in_order(proposal, order)).select_related(
             "author", "author_department", "hidden_by"
         )[start : start + size + 1]
     )
     has_next = len(roots) > size
-    nodes = comment_subtrees(roots[:size], viewer, proposal=proposal)
+    nodes = comment_subtrees(roots[:size], viewer, proposal=proposal, also=also)
     return ThreadPage(nodes=nodes, number=number, has_next=has_next, order=order)
 
 
-def thread_page_of(
+@dataclass
+class ThreadAnchor:
+    """Where a permalink lands: the page of the thread holding the comment's
+    top-level comment, and the replies to load there beyond the first few (the
+    comment and, for the deepest level, its parent), so that the page shows it."""
+
+    number: int
+    also: tuple[int, ...] = ()
+
+
+def thread_anchor(
     proposal: Proposal,
     comment_id: int,
     *,
     order: str = "oldest",
     size: int = THREAD_PAGE_SIZE,
-) -> int:
-    """The page of the thread (in ``order``) that holds comment ``comment_id``
-    (1 when it is not a comment of this proposal): two queries."""
+) -> ThreadAnchor:
+    """The anchor of comment ``comment_id`` in the thread in ``order`` (page 1
+    when it is not a comment of this proposal): two queries at most."""
     row = (
         Comment.objects.filter(pk=comment_id, proposal=proposal)
-        .values("pk", "root_id")
+        .values("pk", "root_id", "parent_id")
         .first()
     )
     if row is None:
-        return 1
+        return ThreadAnchor(1)
     root = (
         _roots_in_order(proposal, order)
         .filter(pk=row["root_id"] or row["pk"])
@@ -416,7 +682,7 @@ def thread_page_of(
         .first()
     )
     if root is None:
-        return 1
+        return ThreadAnchor(1)
     earlier = Q(created_at__lt=root["created_at"]) | Q(
         created_at=root["created_at"], id__lt=root["pk"]
     )
@@ -434,7 +700,24 @@ def thread_page_of(
     else:
         before = earlier
     ahead = _roots_in_order(proposal, order).filter(before).count()
-    return ahead // size + 1
+    also: tuple[int, ...] = ()
+    if row["root_id"] is not None:
+        also = (row["pk"],)
+        if row["parent_id"] != row["root_id"]:
+            also += (row["parent_id"],)
+    return ThreadAnchor(ahead // size + 1, also)
+
+
+def thread_page_of(
+    proposal: Proposal,
+    comment_id: int,
+    *,
+    order: str = "oldest",
+    size: int = THREAD_PAGE_SIZE,
+) -> int:
+    """The page of the thread (in ``order``) that holds comment ``comment_id``
+    (1 when it is not a comment of this proposal): two queries."""
+    return thread_anchor(proposal, comment_id, order=order, size=size).number
 
 
 def alignment_totals(proposal: Proposal) -> dict[str, int]:
@@ -456,7 +739,8 @@ def alignment_totals(proposal: Proposal) -> dict[str, int]:
 def comment_subtree(
     comment: Comment, viewer: Viewer, *, proposal: Proposal | None = None
 ) -> CommentNode:
-    """One comment with its replies and the viewer's votes (see comment_subtrees)."""
+    """One comment with its first replies and the viewer's votes (see
+    ``comment_subtrees``)."""
     return comment_subtrees([comment], viewer, proposal=proposal)[0]
 
 
@@ -515,9 +799,10 @@ def comment_in_public_process(pk: int) -> Comment:
 
 
 def root_comments(proposal: Proposal) -> QuerySet[Comment]:
-    """The top-level comments of a proposal (unordered: the API's cursor orders)."""
-    return Comment.objects.filter(
-        proposal=proposal, parent__isnull=True
+    """The top-level comments of a proposal with their reply counts (unordered:
+    the API's cursor orders; ``comment_subtrees`` loads their first replies)."""
+    return with_reply_summary(
+        Comment.objects.filter(proposal=proposal, parent__isnull=True)
     ).select_related("author", "author_department", "hidden_by")
 
 

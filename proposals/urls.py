@@ -34,6 +34,12 @@ urlpatterns = [
         views.comment_page,
         name="comment_page",
     ),
+    path("comments/<int:pk>/replies/", views.comment_replies, name="comment_replies"),
+    path(
+        "comments/<int:pk>/replies/fragment/",
+        views.comment_replies_fragment,
+        name="comment_replies_fragment",
+    ),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/vote/", views.comment_vote, name="comment_vote"),

@@ -36,7 +36,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participation import dbpool, doors
-from participation.errors import DomainError
+from participation.errors import DomainError, Invalid
 from participation.idempotency import services as idempotency
 from participation.images import EXTENSIONS
 from participation.notifications import services as notifications
@@ -427,12 +427,16 @@ def _thread(
     anchor = (
         reply_to.pk if reply_to else forms.comment_anchor(request.GET.get("comment"))
     )
+    also: tuple[int, ...] = ()
     if anchor is not None:
-        number = selectors.thread_page_of(proposal, anchor, order=order)
+        # The page holding the comment's thread, with the comment (and its parent)
+        # loaded even when it is far down a long run of replies.
+        found = selectors.thread_anchor(proposal, anchor, order=order)
+        number, also = found.number, found.also
     else:
         number = forms.thread_page_number(request.GET.get("cpage"))
     return order, selectors.thread_page(
-        proposal, request.user, order=order, number=number
+        proposal, request.user, order=order, number=number, also=also
     )
 
 
@@ -742,10 +746,11 @@ def comment_vote(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 def comment_fragment(request: HttpRequest, comment_id: int) -> HttpResponse:
-    """One comment with its replies as the signed-in viewer sees it on the proposal
-    page (their votes, reply form, tools, hidden text if allowed). The live layer
-    pushes the public version and the browser fetches this one (at
-    ``/live/fragments/comments/<id>/``, the address the live script has always used)."""
+    """One comment (without its replies) as the signed-in viewer sees it on the
+    proposal page (their vote, reply form, tools, hidden text if allowed). The live
+    layer pushes the public version and the browser fetches this one (at
+    ``/live/fragments/comments/<id>/``, the address the live script has always
+    used)."""
     if comment_id > MAX_ID:  # beyond the database's integers: no such comment
         raise Http404
     loaded = fragments.comment_subtree(comment_id, request.user)
@@ -781,5 +786,77 @@ def comment_page(request: HttpRequest, pk: int) -> HttpResponse:
         "caps": rules.thread_capabilities(request.user, proposal),
     }
     response = render(request, "proposals/_thread_page.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _replies(
+    request: HttpRequest, pk: int
+) -> tuple[Proposal, selectors.ReplyBatch] | HttpResponse:
+    """The page of replies below comment ``pk`` after ``?after=`` (a reply's id:
+    the cursor of "Show N more replies"), or the refusal to answer with."""
+    if pk > MAX_ID:
+        raise Http404
+    comment = selectors.comment_with_proposal(pk)
+    if comment is None or comment.depth + 1 >= settings.COMMENT_MAX_DEPTH:
+        raise Http404
+    proposal = comment.proposal
+    _check_visible(proposal, request.user)
+    try:
+        after = forms.reply_cursor(request.GET.get("after"))
+        batch = selectors.replies_after(
+            comment, request.user, after=after, proposal=proposal
+        )
+    except (ValueError, selectors.InvalidCursor):
+        return _refused(
+            request,
+            Invalid(
+                _(
+                    "This link to more replies is not valid. Open the comment "
+                    "again to see its replies."
+                )
+            ),
+            back=comment.get_absolute_url(),
+            back_label=_("Back to the comment"),
+        )
+    return proposal, batch
+
+
+@require_GET
+def comment_replies(request: HttpRequest, pk: int) -> HttpResponse:
+    """The next replies below a comment as a page of their own: where "Show N
+    more replies" leads without JavaScript (the comment, then the replies after
+    the cursor, and the link to the ones after them)."""
+    loaded = _replies(request, pk)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    proposal, batch = loaded
+    context = {
+        "proposal": proposal,
+        "batch": batch,
+        "node": batch.node,
+        "caps": rules.thread_capabilities(request.user, proposal),
+        "standalone": True,
+    }
+    response = render(request, "proposals/replies.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_GET
+def comment_replies_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same replies as a fragment: ``proposals.js`` puts each under its parent
+    on the proposal page and replaces the "Show N more replies" link."""
+    loaded = _replies(request, pk)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    proposal, batch = loaded
+    context = {
+        "proposal": proposal,
+        "batch": batch,
+        "caps": rules.thread_capabilities(request.user, proposal),
+    }
+    response = render(request, "proposals/_replies_page.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response

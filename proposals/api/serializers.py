@@ -26,6 +26,7 @@ from participation.api.serializers import (
     TrackerSummarySerializer,
     absolute,
 )
+from participation.site_url import absolute_url
 from participation.text import excerpt, render_markdown
 from proposals.models import Alignment
 
@@ -353,14 +354,32 @@ class CommentLeafSerializer(CommentBaseSerializer):
     """A reply at the deepest level (no further replies)."""
 
 
+class CommentReplySerializer(CommentBaseSerializer):
+    """A reply in a flat list of replies (its ``parent`` says where it goes)."""
+
+
 class CommentBranchSerializer(CommentBaseSerializer):
     replies = CommentLeafSerializer(many=True, source="children")
 
 
 class CommentSerializer(CommentBaseSerializer):
-    """A comment with its replies nested (at most three levels in all)."""
+    """A comment with its first replies nested (at most three levels in all):
+    ``reply_count`` says how many replies are below it in all, and
+    ``replies_next`` where the others are (the replies endpoint, after the last
+    one given here), or null when they are all here."""
 
     replies = CommentBranchSerializer(many=True, source="children")
+    reply_count = serializers.IntegerField(
+        source="reply_total", help_text="Replies below this comment, at every depth."
+    )
+    replies_next = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_replies_next(self, node: Any) -> str | None:
+        if node.more_after is None:
+            return None
+        path = reverse("api:comment-replies", args=[node.comment.pk])
+        return absolute_url(f"{path}?after={node.more_after}")
 
 
 class CommentCreateSerializer(serializers.Serializer):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -35,6 +36,7 @@ from participation.notifications import services as notifications
 from participation.site_url import absolute_url
 from participation.spaces import selectors as spaces
 from proposals import events, selectors
+from proposals import forms as proposal_forms
 from proposals import rules as proposal_rules
 from proposals import services as proposal_services
 from proposals.api import serializers as s
@@ -379,6 +381,9 @@ class CommentViewSet(ApiMixin, viewsets.GenericViewSet):
         context["can_see_hidden"] = _can_see_hidden(self.request.user)
         return context
 
+    def get_cursor_ordering(self) -> list[str]:
+        return ["created_at", "id"]
+
     def _get_comment(self, pk: Any) -> Comment:
         try:
             return selectors.comment_in_public_process(int(pk))
@@ -412,6 +417,44 @@ class CommentViewSet(ApiMixin, viewsets.GenericViewSet):
         comment = self._get_comment(pk)
         proposal_services.comment_delete(actor=request.user, comment=comment)
         return self._render(comment.pk)
+
+    @extend_schema(
+        responses=s.CommentReplySerializer(many=True),
+        summary="The replies below a comment, in the order they were written",
+        description=(
+            "Every reply below a top-level comment (or below a reply), flat: each "
+            "names its parent. A thread gives each comment's first replies and "
+            "`replies_next`, this endpoint after the last of them (`after`)."
+        ),
+        parameters=[
+            _COMMENT_ID,
+            OpenApiParameter(
+                "after",
+                int,
+                OpenApiParameter.QUERY,
+                description="Only the replies written after this reply.",
+            ),
+        ],
+    )
+    @action(detail=True, methods=["get"])
+    def replies(self, request: Request, pk: Any = None) -> Response:
+        comment = self._get_comment(pk)
+        if comment.depth + 1 >= settings.COMMENT_MAX_DEPTH:
+            raise NotFound()
+        try:
+            after = proposal_forms.reply_cursor(request.query_params.get("after"))
+            replies = selectors.replies_below(comment, after=after)
+        except (ValueError, selectors.InvalidCursor):
+            raise ValidationError(
+                {"after": [_("This is not a reply below that comment.")]}
+            ) from None
+        page = self.paginate_queryset(replies)
+        nodes = selectors.comment_nodes(page, request.user)
+        return self.get_paginated_response(
+            s.CommentReplySerializer(
+                nodes, many=True, context=self.get_serializer_context()
+            ).data
+        )
 
     @extend_schema(
         request=s.VoteSerializer,

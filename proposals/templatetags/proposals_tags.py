@@ -39,3 +39,38 @@ def proposal_map(context: Any, kind: str, **data: Any) -> dict[str, Any]:
         "view": settings.MAP_DEFAULT_VIEW,
         **data,
     }
+
+
+def more_replies_text(n: int) -> str:
+    """The words of "Show N more replies", ``%(n)s`` standing for the number."""
+    return ngettext("Show %(n)s more reply", "Show %(n)s more replies", n)
+
+
+@register.filter
+def more_replies_label(n: int) -> str:
+    """ "Show 12 more replies" (「返信をあと12件表示」)."""
+    n = int(n or 0)
+    return more_replies_text(n) % {"n": n}
+
+
+@register.filter
+def more_replies_pattern(n: int) -> str:
+    """The label for ``n``'s plural form with the number left as ``%(n)s``, for the
+    live layer to fill in as new replies arrive."""
+    return more_replies_text(int(n or 0))
+
+
+@register.filter
+def replies_loaded_label(n: int) -> str:
+    """What a screen reader hears once more replies are in place."""
+    n = int(n or 0)
+    return ngettext("%(n)s more reply shown", "%(n)s more replies shown", n) % {"n": n}
+
+
+@register.filter
+def epoch_us(value: Any) -> int:
+    """A time as microseconds since 1970: the order key (with the id) by which
+    replies loaded later take their place among those on the page."""
+    if value is None:
+        return 0
+    return int(value.timestamp()) * 1_000_000 + value.microsecond

@@ -1,7 +1,8 @@
 // The live layer: pages receive new contributions over a websocket without reload.
 // Every page works without this file; it only enhances them.
 //
-// - Proposal pages: new comments and replies (the same HTML as on page load), vote
+// - Proposal pages: new comments and replies (the same HTML as on page load; a
+//   reply to a reply not on the page counts in its thread's "Show N more replies"), vote
 //   and support counts, hides (the comment turns into its placeholder), and a
 //   refreshed tracker panel.
 // - Live sessions: opinions appear for everyone at once; the projector scrolls by
@@ -294,6 +295,27 @@
       }, 800);
     }
 
+    // A thread whose replies are not all shown ("Show N more replies"): a new reply
+    // whose parent is not on the page is counted in, not lost (the count is the
+    // thread's replies in all minus those on the page, so a repeated or coalesced
+    // event counts once).
+    function countReplies(data) {
+      var root = data.root_id && document.getElementById("comment-" + data.root_id);
+      var control = root && root.querySelector(":scope > [data-replies-more]");
+      if (!control) { return false; }
+      if (typeof data.root_replies === "number") {
+        control.setAttribute("data-total", String(data.root_replies));
+      }
+      var total = Number(control.getAttribute("data-total") || 0);
+      var hidden = Math.max(0, total - root.querySelectorAll("li.comment").length);
+      var link = control.querySelector("a");
+      if (!link) { return true; }
+      var pattern = link.getAttribute(hidden === 1 ? "data-label-one" : "data-label-other");
+      if (pattern) { link.textContent = pattern.replace("%(n)s", String(hidden)); }
+      control.hidden = hidden === 0;
+      return true;
+    }
+
     function onComment(data) {
       var fresh = toElement(data.html);
       if (!fresh) { return; }
@@ -301,9 +323,11 @@
       if (existing) {
         replaceCard(existing, fresh);
       } else if (!insert(fresh, data.parent_id)) {
+        countReplies(data);
         return;
       } else {
         flash(fresh);
+        countReplies(data);
       }
       if (data.personal_url) { personalize(data.personal_url, data.comment_id); }
     }

@@ -1,6 +1,6 @@
 // Proposal pages: similar proposals while typing a title, one submit per form, CSRF
 // tokens for comment forms rendered by the live layer, and the next page of a long
-// thread loaded in place. Every form and link works without this file; it only
+// thread and the next replies of a long sub-thread loaded in place. Every form and link works without this file; it only
 // makes them nicer.
 (function () {
   "use strict";
@@ -236,6 +236,95 @@
       if (nav && nextNav) { nav.replaceWith(document.importNode(nextNav, true)); }
       var focusable = first && first.querySelector(".comment-author, .comment-time");
       if (focusable) { focusable.focus(); }
+    }).catch(function () {
+      window.location.href = link.href;  // the page without JavaScript still works
+    });
+  });
+
+  // --- Replies in pages: "Show N more replies" loads the next ones in place --------
+  // The link opens a page of those replies without JavaScript; here its
+  // data-fragment is fetched and each reply goes under its parent, in the order
+  // they were written (data-at, then the id), skipping any already on the page (a
+  // permalink's target, a reply the live layer inserted). Focus moves to the first
+  // new reply and a polite live region says how many came in.
+  function replyKey(item) {
+    return [Number(item.getAttribute("data-at") || 0), Number(item.getAttribute("data-comment-id") || 0)];
+  }
+
+  function comesBefore(a, b) {
+    return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+  }
+
+  function placeReply(item, fallbackParent) {
+    var parentId = item.getAttribute("data-parent-id");
+    var parent = (parentId && document.getElementById("comment-" + parentId)) || fallbackParent;
+    if (!parent) { return false; }
+    var replies = parent.querySelector(":scope > ol.comment-replies");
+    if (!replies) {
+      replies = document.createElement("ol");
+      replies.className = "comment-replies";
+      var more = parent.querySelector(":scope > [data-replies-more]");
+      parent.insertBefore(replies, more);
+    }
+    var key = replyKey(item);
+    var next = null;
+    Array.prototype.some.call(replies.children, function (sibling) {
+      if (comesBefore(key, replyKey(sibling))) { next = sibling; return true; }
+      return false;
+    });
+    replies.insertBefore(item, next);
+    return true;
+  }
+
+  function announce(text) {
+    var region = document.querySelector("[data-thread-status]");
+    if (!region || !text) { return; }
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-replies-more] a[data-fragment]");
+    if (!link || !window.fetch || !window.DOMParser) { return; }
+    var control = link.closest("[data-replies-more]");
+    var root = document.getElementById("comment-" + control.getAttribute("data-root-id"));
+    if (!root) { return; }
+    event.preventDefault();
+    if (link.getAttribute("aria-busy") === "true") { return; }
+    link.setAttribute("aria-busy", "true");
+    fetch(link.getAttribute("data-fragment"), {
+      credentials: "same-origin", headers: { "Accept": "text/html" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.text();
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var items = doc.querySelector("[data-reply-items]");
+      var first = null;
+      if (items) {
+        // Parents come before their replies in the fragment: place them one by one.
+        Array.prototype.slice.call(items.querySelectorAll("li.comment")).forEach(function (item) {
+          if (document.getElementById(item.id)) { return; }
+          var added = document.importNode(item, true);
+          var nested = added.querySelector(":scope > ol.comment-replies");
+          if (nested) { nested.remove(); }
+          if (placeReply(added, root) && !first) { first = added; }
+        });
+      }
+      var nextControl = doc.querySelector("[data-replies-more]");
+      if (nextControl) {
+        control.replaceWith(document.importNode(nextControl, true));
+      } else {
+        control.remove();
+      }
+      var focusable = first && first.querySelector(".comment-author, .comment-time");
+      if (focusable) {
+        focusable.focus();
+      } else {
+        var fallback = root.querySelector(":scope > [data-replies-more] a") || root.querySelector(".comment-time");
+        if (fallback) { fallback.focus(); }
+      }
+      announce(items && items.getAttribute("data-announce"));
     }).catch(function () {
       window.location.href = link.href;  // the page without JavaScript still works
     });

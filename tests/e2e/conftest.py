@@ -137,7 +137,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         )
         return
     workdir = tmp_path_factory.mktemp("e2e")
-    port = _free_port()
+    # E2E_PORT: a port of one's own on a shared machine (else any free one).
+    port = int(os.environ.get("E2E_PORT") or 0) or _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
         key: value

@@ -122,6 +122,55 @@ async def test_a_reply_names_its_parent(proposal, resident, resident2):
     await socket.disconnect()
 
 
+async def test_a_reply_says_its_thread_and_how_many_replies_that_has(
+    proposal, resident, resident2
+):
+    """A page showing only the first replies of a long thread counts the new one
+    in its "Show N more replies" when its parent is not on the page."""
+    root = await run_sync(
+        factories.CommentFactory, proposal=proposal, author=resident2, body="親"
+    )
+    for n in range(4):
+        await run_sync(
+            factories.CommentFactory,
+            proposal=proposal,
+            parent=root,
+            depth=1,
+            body=f"返信{n}",
+        )
+    socket = await open_socket(_path(proposal))
+    reply = await run_sync(
+        proposal_services.comment_create,
+        author=resident,
+        proposal=proposal,
+        body="新しい返信です",
+        parent=root,
+    )
+    message = await receive_type(socket, "comment")
+    assert message["comment_id"] == reply.pk
+    assert (message["root_id"], message["root_replies"]) == (root.pk, 5)
+    await socket.disconnect()
+
+
+async def test_a_comment_is_pushed_without_its_replies(proposal, resident2):
+    root = await run_sync(factories.CommentFactory, proposal=proposal, author=resident2)
+    old_reply = await run_sync(
+        factories.CommentFactory, proposal=proposal, parent=root, depth=1
+    )
+    socket = await open_socket(_path(proposal))
+    await run_sync(
+        proposal_services.comment_edit,
+        actor=resident2,
+        comment=root,
+        body="書き直したコメントです",
+    )
+    message = await receive_type(socket, "comment")
+    assert message["comment_id"] == root.pk and message["root_id"] is None
+    assert "書き直したコメントです" in message["html"]
+    assert f'id="comment-{old_reply.pk}"' not in message["html"]
+    await socket.disconnect()
+
+
 async def test_hidden_comment_turns_into_its_placeholder_and_its_text_is_never_pushed(
     proposal, resident2, facilitator
 ):

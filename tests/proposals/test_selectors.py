@@ -50,7 +50,7 @@ def test_comment_tree_nests_replies_and_carries_my_vote(proposal, resident):
     assert roots[0].children[0].my_vote == -1
 
 
-def test_comment_subtrees_carry_every_reply_below_and_my_votes_in_two_queries(
+def test_comment_subtrees_carry_their_first_replies_and_my_votes_in_three_queries(
     proposal, resident, django_assert_num_queries
 ):
     root = factories.CommentFactory(proposal=proposal)
@@ -58,13 +58,38 @@ def test_comment_subtrees_carry_every_reply_below_and_my_votes_in_two_queries(
     deepest = factories.CommentFactory(proposal=proposal, parent=reply, depth=2)
     other = factories.CommentFactory(proposal=proposal)
     CommentVote.objects.create(comment=deepest, user=resident, value=1)
-    with django_assert_num_queries(2):  # replies, the viewer's votes
+    with django_assert_num_queries(3):  # reply counts, replies, the viewer's votes
         nodes = selectors.comment_subtrees([root, other], resident)
     assert [n.comment for n in nodes] == [root, other]
     assert nodes[0].children[0].comment == reply
     assert nodes[0].children[0].children[0].comment == deepest
     assert nodes[0].children[0].children[0].my_vote == 1
     assert nodes[1].children == []
+
+
+def test_comment_subtrees_stop_after_the_first_replies_and_say_how_many_are_left(
+    proposal,
+):
+    root = factories.CommentFactory(proposal=proposal)
+    replies = [
+        factories.CommentFactory(proposal=proposal, parent=root, depth=1)
+        for _ in range(selectors.REPLIES_SHOWN + 2)
+    ]
+    (node,) = selectors.comment_subtrees([root], None)
+    assert [n.comment for n in node.children] == replies[: selectors.REPLIES_SHOWN]
+    assert (node.reply_total, node.replies_hidden) == (len(replies), 2)
+    assert node.more_after == replies[selectors.REPLIES_SHOWN - 1].pk
+
+
+def test_reply_counts_annotated_on_the_comments_cost_no_query_of_their_own(
+    proposal, django_assert_num_queries
+):
+    root = factories.CommentFactory(proposal=proposal)
+    factories.CommentFactory(proposal=proposal, parent=root, depth=1)
+    annotated = list(selectors.root_comments(proposal))
+    with django_assert_num_queries(1):  # the replies (no votes for anonymous)
+        (node,) = selectors.comment_subtrees(annotated, None)
+    assert node.reply_total == 1
 
 
 def test_comment_subtree_of_a_reply_holds_only_what_is_below_it(proposal):
@@ -122,15 +147,17 @@ def test_comment_template_renders_alone_for_the_live_layer(proposal, resident):
     assert 'value="up"' in html  # the resident may vote
 
 
-def test_comment_fragment_loads_comment_proposal_replies_and_votes_in_three_queries(
+def test_comment_fragment_loads_the_comment_its_proposal_and_vote_in_two_queries(
     proposal, resident, django_assert_num_queries
 ):
     root = factories.CommentFactory(proposal=proposal)
-    reply = factories.CommentFactory(proposal=proposal, parent=root, depth=1)
-    CommentVote.objects.create(comment=reply, user=resident, value=1)
-    with django_assert_num_queries(3):
+    factories.CommentFactory(proposal=proposal, parent=root, depth=1)
+    CommentVote.objects.create(comment=root, user=resident, value=1)
+    with django_assert_num_queries(2):
         loaded_proposal, node = fragments.comment_subtree(root.pk, resident)
         assert loaded_proposal.process.slug == proposal.process.slug
-        assert node.children[0].comment.proposal is loaded_proposal
-    assert node.children[0].my_vote == 1
+        assert node.comment.proposal is loaded_proposal
+    # The page holds the replies: the live layer swaps or inserts the comment alone.
+    assert node.children == []
+    assert node.my_vote == 1
     assert fragments.comment_subtree(424242, resident) is None

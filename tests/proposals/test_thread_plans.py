@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from proposals import selectors
 from proposals.models import Comment
@@ -53,28 +54,89 @@ def many_threads(db):
         for r in roots
         for _ in range(2)
     )
+    # The first threads of the first proposal are long (hundreds of replies, some
+    # of them replies to a reply).
+    for root in roots[:3]:
+        Comment.objects.bulk_create(
+            Comment(
+                proposal_id=root.proposal_id,
+                author=author,
+                parent=root,
+                root=root,
+                depth=1,
+                body="reply",
+                body_html="<p>reply</p>",
+            )
+            for _ in range(300)
+        )
+    first = Comment.objects.filter(root=roots[0]).order_by("created_at", "id").first()
+    Comment.objects.bulk_create(
+        Comment(
+            proposal_id=first.proposal_id,
+            author=author,
+            parent=first,
+            root=roots[0],
+            depth=2,
+            body="deeper",
+            body_html="<p>deeper</p>",
+        )
+        for _ in range(100)
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE proposals_comment")
     return roots
 
 
-def test_replies_of_a_page_of_threads_use_the_thread_index(many_threads, monkeypatch):
+def _plans_of(run) -> list[tuple[str, str]]:
+    """The SQL and the EXPLAIN plan of every query ``run`` makes."""
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    plans = []
+    for query in captured.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + query["sql"])
+            plans.append((query["sql"], "\n".join(row[0] for row in cursor.fetchall())))
+    return plans
+
+
+def test_replies_of_a_page_of_threads_use_the_thread_index(many_threads):
     roots = many_threads[:20]
-    captured = []
-    original = Comment.objects.filter
+    plans = _plans_of(lambda: selectors.comment_subtrees(roots, None))
+    assert len(plans) == 2  # reply counts, the first replies
+    for sql, plan in plans:
+        assert "Seq Scan on proposals_comment" not in plan, (sql, plan)
+    assert "comment_thread_idx" in plans[1][1], plans[1][1]
 
-    def spy(*args, **kwargs):
-        queryset = original(*args, **kwargs)
-        captured.append(queryset)
-        return queryset
 
-    monkeypatch.setattr(Comment.objects, "filter", spy)
-    selectors.comment_subtrees(roots, None)
-    monkeypatch.undo()
-    (replies,) = captured
-    plan = _plan(replies.order_by("created_at", "id"))
-    assert "Seq Scan on proposals_comment" not in plan, plan
-    assert "Index Cond: (root_id" in plan, plan
+def test_a_page_of_the_thread_with_reply_counts_uses_indexes(many_threads):
+    proposal = many_threads[0].proposal
+    for order in ("oldest", "newest", "best"):
+        plans = _plans_of(
+            lambda order=order: selectors.thread_page(proposal, None, order=order)
+        )
+        for sql, plan in plans:
+            assert "Seq Scan on proposals_comment" not in plan, (order, sql, plan)
+
+
+def test_a_page_of_replies_after_a_cursor_uses_the_thread_index(many_threads):
+    root = many_threads[0]
+    after = Comment.objects.filter(root=root).order_by("created_at", "id")[2]
+    plans = _plans_of(lambda: selectors.replies_after(root, None, after=after.pk))
+    for sql, plan in plans:
+        assert "Seq Scan on proposals_comment" not in plan, (sql, plan)
+    # The cursor's key is a primary-key lookup; the page and its counts read the
+    # thread's index.
+    assert len(plans) == 3, plans
+    assert all("comment_thread_idx" in plan for _sql, plan in plans[1:]), plans
+
+
+def test_the_api_replies_of_a_thread_and_of_a_reply_use_indexes(many_threads):
+    root = many_threads[0]
+    reply = Comment.objects.filter(root=root).order_by("created_at", "id").first()
+    for comment in (root, reply):
+        queryset = selectors.replies_below(comment).order_by("created_at", "id")[:21]
+        plan = _plan(queryset)
+        assert "Seq Scan on proposals_comment" not in plan, plan
 
 
 def test_a_page_of_top_level_comments_uses_an_index(many_threads):
