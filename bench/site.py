@@ -23,7 +23,9 @@ rows and the counters are recounted: nothing lost, nothing doubled.
 
 Options: --quick (a small dataset and short runs, for CI and for trying it),
 --users N (concurrent anonymous clients, default 8), --seconds N (per run, 15),
---proposals/--comments/--residents/--supports/--entries, --keep (leave the database).
+--proposals/--comments/--residents/--supports/--entries, --keep (leave the database). BENCH_SITE_DB and BENCH_PORT name the database and
+the server's port (default: a new name, a free port). PAGE_CACHE_SECONDS=0 measures
+the pages without the anonymous page cache (participation/pagecache.py).
 Needs PostgreSQL (DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432)
 and Redis (REDIS_URL, default redis://127.0.0.1:6379/9).
 """
@@ -432,7 +434,9 @@ def main() -> None:
     )
     if not base.scheme.startswith("postgres"):
         sys.exit("bench-site needs PostgreSQL: set DATABASE_URL to a server's URL")
-    name = f"bench_site_{int(time.time())}"
+    # BENCH_SITE_DB and BENCH_PORT: a database name and a port of one's own, where
+    # several people share one machine.
+    name = os.environ.get("BENCH_SITE_DB") or f"bench_site_{int(time.time())}"
     admin_url = urlunparse(base._replace(path="/postgres"))
     url = urlunparse(base._replace(path=f"/{name}"))
     subprocess.run(
@@ -484,7 +488,7 @@ def main() -> None:
             cwd=ROOT,
         )
         data = json.load(data_file.open())
-        port = free_port()
+        port = int(os.environ.get("BENCH_PORT") or free_port())
         host = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
             [
