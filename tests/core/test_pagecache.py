@@ -5,6 +5,7 @@ that a cache that is down only makes pages uncached."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -18,6 +19,8 @@ from participation import pagecache
 from participation import settings as project_settings
 from participation.moderation import services as moderation
 from participation.moderation.models import ReportReason
+from participation.privacy import services as privacy
+from participation.privacy.models import ContributionChoice
 from participation.spaces import department_services
 from proposals import services as proposal_services
 from responses import services as tracker
@@ -326,6 +329,18 @@ def test_site_wide_change_invalidates_every_page(
             actor=admin_user, data={"code": "roads", "name": "道路課"}
         )
     assert client.get(detail(proposal))["X-Cache"] == "MISS"
+
+
+def test_erased_account_leaves_the_cached_pages(client, committing, process):
+    leaver = factories.UserFactory(real_name="Taro Leaving")
+    proposal = factories.ProposalFactory(process=process, author=leaver)
+    assert "Taro Leaving" in client.get(detail(proposal)).content.decode()
+    deletion = privacy.deletion_request(
+        user=leaver, contributions=ContributionChoice.ANONYMISE
+    )
+    with committing():
+        privacy.erase_due_accounts(deletion.erase_after + timedelta(minutes=1))
+    assert "Taro Leaving" not in client.get(detail(proposal)).content.decode()
 
 
 def test_change_to_one_proposal_leaves_another_proposals_page_stored(
