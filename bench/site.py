@@ -15,7 +15,8 @@ as a percentage of a ceiling measured seconds before, on the same noisy machine.
 Rows: proposal list page 1; filtered by category and sorted by most supported;
 page 200; the 2,000-comment proposal (paginated thread); the tracker; a department
 scorecard; search for a 2-character Japanese query; the API's proposal list and
-tracker list; each anonymous and, for list/detail/tracker, one signed-in client
+tracker list; each anonymous and, for list/detail/tracker, anonymous with the page
+cache bypassed (a session cookie naming no session) and one signed-in client
 (p95 target). Then a write burst: `--writers` clients (50) supporting and
 withdrawing support on 100 proposals through the API for `--write-seconds` (60),
 after which every client's view of what it supports is compared with the Support
@@ -557,6 +558,13 @@ def main() -> None:
             ceiling = run("ceiling", "/bench-ceiling/", args.users)
             page = run(label, path, args.users)
             results.append((label, page, ceiling, queries.get(label)))
+            if signed:
+                # The same anonymous reader without the page cache: a session cookie
+                # that names no session makes the page bypass it (X-Cache: BYPASS)
+                # and render as for anyone not signed in.
+                ceiling = run("ceiling", "/bench-ceiling/", args.users)
+                page = run(label, path, args.users, "no-such-session")
+                results.append((f"{label}, page cache bypassed", page, ceiling, None))
             if signed:
                 one = run(label, path, 1, data["session"])
                 results.append(
