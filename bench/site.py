@@ -15,7 +15,8 @@ as a percentage of a ceiling measured seconds before, on the same noisy machine.
 Rows: proposal list page 1; filtered by category and sorted by most supported;
 page 200; the 2,000-comment proposal (paginated thread); the tracker; a department
 scorecard; search for a 2-character Japanese query; the API's proposal list and
-tracker list; each anonymous and, for list/detail/tracker, one signed-in client
+tracker list; each anonymous and, for list/detail/tracker, anonymous with the page
+cache bypassed (a session cookie naming no session) and one signed-in client
 (p95 target). Then a write burst: `--writers` clients (50) supporting and
 withdrawing support on 100 proposals through the API for `--write-seconds` (60),
 after which every client's view of what it supports is compared with the Support
@@ -23,7 +24,9 @@ rows and the counters are recounted: nothing lost, nothing doubled.
 
 Options: --quick (a small dataset and short runs, for CI and for trying it),
 --users N (concurrent anonymous clients, default 8), --seconds N (per run, 15),
---proposals/--comments/--residents/--supports/--entries, --keep (leave the database).
+--proposals/--comments/--residents/--supports/--entries, --keep (leave the database). BENCH_SITE_DB and BENCH_PORT name the database and
+the server's port (default: a new name, a free port). PAGE_CACHE_SECONDS=0 measures
+the pages without the anonymous page cache (participation/pagecache.py).
 Needs PostgreSQL (DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432)
 and Redis (REDIS_URL, default redis://127.0.0.1:6379/9).
 """
@@ -432,7 +435,9 @@ def main() -> None:
     )
     if not base.scheme.startswith("postgres"):
         sys.exit("bench-site needs PostgreSQL: set DATABASE_URL to a server's URL")
-    name = f"bench_site_{int(time.time())}"
+    # BENCH_SITE_DB and BENCH_PORT: a database name and a port of one's own, where
+    # several people share one machine.
+    name = os.environ.get("BENCH_SITE_DB") or f"bench_site_{int(time.time())}"
     admin_url = urlunparse(base._replace(path="/postgres"))
     url = urlunparse(base._replace(path=f"/{name}"))
     subprocess.run(
@@ -484,7 +489,7 @@ def main() -> None:
             cwd=ROOT,
         )
         data = json.load(data_file.open())
-        port = free_port()
+        port = int(os.environ.get("BENCH_PORT") or free_port())
         host = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
             [
@@ -553,6 +558,13 @@ def main() -> None:
             ceiling = run("ceiling", "/bench-ceiling/", args.users)
             page = run(label, path, args.users)
             results.append((label, page, ceiling, queries.get(label)))
+            if signed:
+                # The same anonymous reader without the page cache: a session cookie
+                # that names no session makes the page bypass it (X-Cache: BYPASS)
+                # and render as for anyone not signed in.
+                ceiling = run("ceiling", "/bench-ceiling/", args.users)
+                page = run(label, path, args.users, "no-such-session")
+                results.append((f"{label}, page cache bypassed", page, ceiling, None))
             if signed:
                 one = run(label, path, 1, data["session"])
                 results.append(

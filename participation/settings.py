@@ -292,6 +292,15 @@ else:
         "default": {"BACKEND": "participation.live.layers.InMemoryChannelLayer"}
     }
 
+# Whole pages for anonymous readers (participation/pagecache.py): the list, the
+# proposal, the process page, the tracker and home, invalidated on commit by version
+# keys. This is only the safety net for what no version key follows (a phase opening
+# by the clock, "3 days ago"): how old a stored page may be at most. 0: no page cache.
+# Off in tests unless a test switches it on (tests/core/test_pagecache.py): other
+# tests read a page twice for its context or its query count.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if TESTING else 60)
+PAGE_CACHE_ALIAS = "default"
+
 # --- Auth and accounts ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from participation import pagecache
 from participation.accounts.models import User
 from participation.spaces.models import Process
 from proposals import selectors as proposal_selectors
@@ -42,6 +43,7 @@ def headline_figures() -> dict[str, int]:
 
 
 @require_GET
+@pagecache.cached(lambda: [pagecache.scope("home")])
 def home(request: HttpRequest) -> HttpResponse:
     processes = list(proposal_selectors.published_processes())
     return render(
@@ -52,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@pagecache.cached(lambda slug: [pagecache.scope("process", slug)])
 def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         # Drafts open for those who may preview them (a banner says so).

@@ -34,7 +34,7 @@ from participation.spaces.models import Area, Category, Process
 from participation.text import clean_text, contains_url, render_html
 from proposals import events, rules, validation
 from proposals.audience import proposal_audience
-from proposals.live import PROPOSAL
+from proposals.live import PROPOSAL, proposal_pages_changed
 from proposals.models import (
     Alignment,
     Comment,
@@ -135,6 +135,7 @@ def proposal_create(
     )
     _store_images(proposal, images, start=0)
     notifications.follow(user=author, target=proposal)
+    proposal_pages_changed(proposal.pk)
     return proposal
 
 
@@ -191,6 +192,7 @@ def proposal_edit(
         names = [image.file.name for image in removed]
         transaction.on_commit(lambda: _delete_files(names))
     _store_images(locked, images, start=max((i.position for i in kept), default=-1) + 1)
+    proposal_pages_changed(locked.pk)
     return locked
 
 

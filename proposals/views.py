@@ -35,7 +35,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from participation import dbpool, doors
+from participation import dbpool, doors, pagecache
 from participation.errors import DomainError, Invalid
 from participation.idempotency import services as idempotency
 from participation.images import EXTENSIONS
@@ -106,6 +106,7 @@ def _anchor(url: str, anchor: str) -> str:
 
 
 @require_GET
+@pagecache.cached(lambda slug: [pagecache.scope("process", slug)])
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     process = _process_or_404(slug, request.user)
     form = forms.ProposalFilterForm(request.GET, process=process)
@@ -500,6 +501,7 @@ def _detail_context(
 
 
 @require_GET
+@pagecache.cached(lambda pk: [pagecache.scope("proposal", pk)])
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal_or_404(pk, request.user)
     return render(request, "proposals/detail.html", _detail_context(request, proposal))

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from participation import csvwriter, doors
+from participation import csvwriter, doors, pagecache
 from participation.accounts.models import User
 from participation.accounts.selectors import standing_of
 from participation.errors import DomainError, Invalid, NotAllowed, RateLimited
@@ -109,6 +109,7 @@ def _official_departments(user: Any) -> Any:
 
 # --- Public tracker -------------------------------------------------------------------
 @require_GET
+@pagecache.cached(lambda: [pagecache.scope("tracker")])
 def tracker(request: HttpRequest) -> HttpResponse:
     choices = selectors.filter_choices()
     form = forms.TrackerFilterForm(request.GET or None, choices=choices)

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from participation import pagecache
 from participation.accounts.types import Actor
 from participation.audit.models import AuditEvent
 from participation.middleware import current_request_id
@@ -29,7 +30,11 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event: who (``actor``; None for the system), did what
-    (``action``, e.g. ``role.grant``), to what (``target``)."""
+    (``action``, e.g. ``role.grant``), to what (``target``). A change to a
+    site-wide model (a process, a department, a category, a policy) also
+    invalidates every cached page (``pagecache.audited``)."""
+    if target is not None:
+        pagecache.audited(target._meta.label_lower)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=actor_obj,

@@ -7,6 +7,9 @@ dispatches to consumer methods with dots turned into underscores. Payloads carry
 ids only: consumers render what each recipient may see, with the same templates as
 the pages.
 
+Every broadcast also invalidates, on commit, the cached pages that show the group's
+object (``participation.pagecache``; the group declares them in the registry).
+
 Sending always happens after the surrounding transaction commits, and a channel
 layer that is down never breaks the write that triggered it (the failure is logged
 once, and recovery once).
@@ -31,6 +34,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from participation import pagecache
 from participation.live import registry
 from participation.live.models import LiveEvent
 
@@ -85,8 +89,11 @@ def send(
 ) -> int | None:
     """Schedule a group message for after the current transaction commits.
 
-    Returns the event id when the group's events are logged for catch-up.
+    Returns the event id when the group's events are logged for catch-up. The
+    cached pages of the group (its ``pages`` in the registry) are invalidated on
+    the same commit: every live change is a page change, in one place.
     """
+    pagecache.changed(*registry.pages_of(group))
     data = {k: v for k, v in (payload or {}).items() if k != "type"}
     event_id: int | None = None
     if is_logged_group(group):

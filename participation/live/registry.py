@@ -8,13 +8,15 @@ from its ``AppConfig.ready()``)::
 and then broadcasts with ``broadcast.send(PROPOSAL.name(proposal.pk), ...)``. The
 declaration says how the group is named, which websocket path serves its page
 (``{% live_socket_path %}``), and whether its events are kept in the event log for
-reconnect catch-up. Who may join a group is decided by the app's own consumer
-(``authorize``), routed by the app's ``routing.py``.
+reconnect catch-up, and (``pages``) which cached pages every broadcast to it makes
+stale (participation/pagecache.py). Who may join a group is decided by the app's
+own consumer (``authorize``), routed by the app's ``routing.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -25,6 +27,9 @@ class LiveGroup:
     socket_path: str  # "/ws/proposals/{}/" ({} takes the object id)
     logged: bool  # events kept in the event log for catch-up
     per_object: bool  # one group per object (True) or one for the whole site
+    # The page-cache version keys a broadcast to this group invalidates: a function
+    # of the object id (None for a site-wide group), see participation/pagecache.py.
+    pages: Callable[[Any], Iterable[str]] | None = field(default=None, compare=False)
 
     def name(self, object_id: Any = None) -> str:
         if not self.per_object:
@@ -51,8 +56,9 @@ def register(
     prefix: str = "",
     logged: bool = True,
     per_object: bool = True,
+    pages: Callable[[Any], Iterable[str]] | None = None,
 ) -> LiveGroup:
-    group = LiveGroup(kind, prefix or kind, socket_path, logged, per_object)
+    group = LiveGroup(kind, prefix or kind, socket_path, logged, per_object, pages)
     known = _BY_KIND.get(kind)
     if known is not None and known != group:
         raise ValueError(f"The live group {kind!r} is declared twice, differently.")
@@ -71,3 +77,14 @@ def is_logged(group_name: str) -> bool:
     """Whether events to the group called ``group_name`` are kept for catch-up."""
     prefix = group_name.split(".", 1)[0]
     return any(g.logged and g.prefix == prefix for g in _BY_KIND.values())
+
+
+def pages_of(group_name: str) -> list[str]:
+    """The page-cache version keys that a broadcast to ``group_name`` invalidates."""
+    prefix, _dot, rest = group_name.partition(".")
+    for group in _BY_KIND.values():
+        if group.prefix == prefix and group.pages is not None:
+            if group.per_object:
+                return list(group.pages(int(rest))) if rest.isdigit() else []
+            return list(group.pages(None))
+    return []

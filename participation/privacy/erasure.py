@@ -30,6 +30,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from participation import pagecache
 from participation.accounts.models import RoleGrant, User
 
 # Stored in place of the name, so every door (pages, API, feeds, CSV, flyers)
@@ -212,7 +213,10 @@ register(Eraser("core.account", _account, order=1000))
 
 
 def run(ctx: ErasureContext) -> dict[str, int]:
-    """Every eraser, in order; the count of each (inside the caller's transaction)."""
+    """Every eraser, in order; the count of each (inside the caller's transaction).
+    The person's name and texts may be on any cached page: all are invalidated on
+    commit (leaving is rare)."""
     for eraser in erasers():
         ctx.counts[eraser.key] = int(eraser.erase(ctx) or 0)
+    pagecache.site_changed()
     return ctx.counts
