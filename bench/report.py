@@ -105,6 +105,16 @@ def failed(bench: str, reason: str) -> dict[str, Any]:
     }
 
 
+def skipped(bench: str, reason: str) -> dict[str, Any]:
+    """The row of a benchmark that was not run here: no target, no mark."""
+    return {
+        **failed(bench, reason),
+        "name": f"not run: {reason}",
+        "target": "",
+        "met": None,
+    }
+
+
 def add_argument(parser: argparse.ArgumentParser) -> None:
     """``--json PATH``: where to write the figures for ``make bench``."""
     parser.add_argument(

@@ -410,6 +410,9 @@ def main() -> None:
     parser.add_argument("--supports", type=int, default=100_000)
     parser.add_argument("--entries", type=int, default=2_000)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--json", default="", help="figures for make bench (bench/report.py)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.proposals, args.comments, args.residents = 600, 6_000, 300
@@ -432,7 +435,7 @@ def main() -> None:
     )
     if not base.scheme.startswith("postgres"):
         sys.exit("bench-site needs PostgreSQL: set DATABASE_URL to a server's URL")
-    name = f"bench_site_{int(time.time())}"
+    name = os.environ.get("BENCH_SITE_DB") or f"bench_site_{int(time.time())}"
     admin_url = urlunparse(base._replace(path="/postgres"))
     url = urlunparse(base._replace(path=f"/{name}"))
     subprocess.run(
@@ -606,6 +609,16 @@ def main() -> None:
         lost = believed - db_rows - unknown
         doubled = (db_rows - believed) - unknown
         _print(results, write, ceiling, recount["drifted"], lost, doubled, data, args)
+        if args.json:
+            sys.path.insert(0, str(ROOT))
+            from bench import figures, report
+
+            report.write(
+                args.json,
+                figures.site(
+                    results, write, ceiling, recount["drifted"], lost, doubled
+                ),
+            )
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
