@@ -10,8 +10,9 @@ as it goes. Then it prints one table of every figure with its ceiling (measured 
 the same run of that benchmark), the ratio, the target and ``MISS`` where a target
 is missed, and writes it to ``--out`` (``bench-results.txt``; the rows as JSON
 beside it, ``.json``). A benchmark that fails is one ``MISS`` row, and the others
-still run. search and thread use SQLite (``--only sqlite``); site needs PostgreSQL
-(DATABASE_URL's server; ``BENCH_SITE_DB`` names its throwaway database) and Redis
+still run. Every benchmark but site runs on throwaway SQLite databases (DATABASE_URL
+is not passed to them); site needs PostgreSQL (DATABASE_URL's server, where it
+creates and drops a database, named by ``BENCH_SITE_DB`` if set) and Redis
 (REDIS_URL), and is left out, with a row saying so, without a PostgreSQL URL.
 Exit status 0 whatever the figures (1 if a benchmark broke).
 """
@@ -84,7 +85,14 @@ def _run(name: str, args: list[str], folder: Path) -> list[dict]:
     command = [sys.executable, str(ROOT / "bench" / f"{name}.py"), *args]
     print(f"\n=== {name}: {' '.join(command[1:])}", flush=True)
     started = time.monotonic()
-    done = subprocess.run([*command, "--json", str(out)], cwd=ROOT, check=False)
+    env = dict(os.environ)
+    if name != "site":
+        # The others build throwaway SQLite databases: never migrate, fill or
+        # time a database that DATABASE_URL names for site's server.
+        env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [*command, "--json", str(out)], cwd=ROOT, env=env, check=False
+    )
     seconds = time.monotonic() - started
     print(f"=== {name}: {seconds:.0f} s, exit status {done.returncode}", flush=True)
     if out.exists():

@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import statistics
 import subprocess
 import sys
@@ -270,7 +271,8 @@ def _run_child(env: dict[str, str], args: argparse.Namespace, tree: Path) -> dic
 
 def _base_env() -> dict[str, str]:
     env = dict(os.environ)
-    env.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+    # The settings refuse a short or well-known key, even with DEBUG off here.
+    env.setdefault("DJANGO_SECRET_KEY", "bench-only-" + secrets.token_urlsafe(50))
     env["DJANGO_DEBUG"] = "0"
     env.pop("REDIS_URL", None)
     return env
