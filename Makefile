@@ -78,13 +78,18 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-search bench-live bench-notify bench-exports bench-thread
+# Every benchmark, then one table of figures, ceilings, ratios, targets and MISS
+# marks (bench/all.py, written to bench-results.txt): BENCH_SIZE=quick (a few
+# minutes) or full (the default, under 30 min on 2 cores). Not in CI.
+bench: compilemessages
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(PY) bench/all.py $(if $(filter quick,$(BENCH_SIZE)),--quick) $(BENCH_ARGS)
 
 bench-search: compilemessages
 	$(PY) bench/search.py
 
 bench-live: compilemessages
-	$(PY) bench/live.py
+	$(PY) bench/live.py $(BENCH_ARGS)
 
 # NOTIFY_BENCH_N (10000 by default) notifications from commit to the last message
 # received by a local SMTP server, beside a straight SMTP ceiling.

@@ -11,10 +11,18 @@ server(s) as real processes (``python -m participation.server``, as in productio
 connects the clients (split between the servers with --redis), posts a comment
 through the first server over HTTP like a browser, and reports how long the comment
 took to reach the clients, from the moment the POST is sent (first, p50, p95, max),
-and the servers' CPU time and memory. The clients are deliberately lightweight (see
-``_Receiver``) so that the numbers are the server's, not the client's. Targets on
-the 2-core machine: p95 < 250 ms with the in-memory layer, < 500 ms across two
-processes with Redis.
+and the servers' CPU time and memory.
+
+The ceiling, in the same run: a bare ASGI websocket app (``bench/live_ceiling.py``)
+under the same server and options holds as many connections from the same client
+process, and after each comment broadcasts the very bytes the platform delivered
+for it; ``ceiling p95 N ms`` and the ratio of the platform's p95 to it (target
+≤ 1.5×) close the table. ``--no-ceiling`` skips it; ``--json PATH`` writes the
+headline figures for ``make bench`` (bench/report.py).
+
+The clients are deliberately lightweight (see ``_Receiver``) so that the numbers
+are the server's, not the client's. Targets on the 2-core machine: p95 < 250 ms
+with the in-memory layer, < 500 ms across two processes with Redis.
 
 This is a benchmark, not a test: it prints numbers and exits 0 unless something
 broke (clients that never received the comment are counted and reported).
@@ -31,6 +39,7 @@ import os
 import resource
 import secrets
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -39,11 +48,13 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import report  # noqa: E402
 from tests.live.servers import Server, server_env, start_server  # noqa: E402
 
 CONNECT_BATCH = 100
@@ -169,13 +180,17 @@ class Tally:
         self.clients = clients
         self.times: list[float] = []
         self.complete = asyncio.Event()
+        self.payload = b""  # the first delivery's bytes, for the ceiling to send
 
     def start_round(self) -> None:
         self.times = []
         self.complete = asyncio.Event()
+        self.payload = b""
 
-    def delivered(self) -> None:
+    def delivered(self, payload: bytes) -> None:
         self.times.append(time.perf_counter())
+        if not self.payload:
+            self.payload = payload
         if len(self.times) >= self.clients:
             self.complete.set()
 
@@ -285,7 +300,7 @@ class _Receiver(asyncio.Protocol):
                 else:
                     self._fail(f"expected hello, got {payload[:80]!r}")
             elif payload.startswith(b'{"type":"comment"'):
-                self.tally.delivered()
+                self.tally.delivered(payload)
 
     def _fail(self, reason: str) -> None:
         if not self.opened.done():
@@ -325,7 +340,7 @@ def _get(url: str) -> int:
 
 
 async def _connect_all(
-    servers: list[Server], clients: int, proposal_id: int, tally: Tally
+    servers: list[Server], clients: int, path: str, tally: Tally
 ) -> tuple[list[asyncio.Task], float]:
     opened: list[int] = []
     tasks: list[asyncio.Task] = []
@@ -334,11 +349,7 @@ async def _connect_all(
         stop = min(clients, start + CONNECT_BATCH)
         for index in range(start, stop):
             server = servers[index % len(servers)]
-            tasks.append(
-                asyncio.create_task(
-                    _client(server, f"/ws/proposals/{proposal_id}/", opened, tally)
-                )
-            )
+            tasks.append(asyncio.create_task(_client(server, path, opened, tally)))
         while len(opened) < stop:
             failed = [t for t in tasks if t.done() and t.exception()]
             if failed:
@@ -347,8 +358,83 @@ async def _connect_all(
     return tasks, time.perf_counter() - started
 
 
+def _broadcast(server: Server, payload: bytes) -> int:
+    """Ask the ceiling app to send ``payload`` to every socket it holds."""
+    request = urllib.request.Request(
+        f"{server.http}/broadcast", data=payload, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        return response.status
+
+
+def _start_py_spy(server: Server, path: str) -> subprocess.Popen | None:
+    """Sample the platform's server during the rounds only (py-spy, if installed:
+    collapsed stacks in ``path``, for flame graphs or a quick sort)."""
+    if not path:
+        return None
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    return subprocess.Popen(
+        [
+            spy,
+            "record",
+            "-p",
+            str(server.process.pid),
+            "-r",
+            "250",
+            "--format",
+            "raw",
+            "-o",
+            path,
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _stop_py_spy(spy: subprocess.Popen | None) -> None:
+    if spy is None:
+        return
+    spy.send_signal(signal.SIGINT)
+    try:
+        spy.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        spy.kill()
+
+
+async def _round(
+    servers: list[Server], tally: Tally, trigger: Callable[[], int]
+) -> dict:
+    """One broadcast: trigger it, wait for every client, measure the servers."""
+    loop = asyncio.get_running_loop()
+    await asyncio.sleep(0.5)  # let every client sit in recv()
+    tally.start_round()
+    before = {s.process.pid: _proc_stats(s.process.pid) for s in servers}
+    sent_at = time.perf_counter()
+    status = await loop.run_in_executor(None, trigger)
+    posted_at = time.perf_counter()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(tally.complete.wait(), 30)
+    after = {s.process.pid: _proc_stats(s.process.pid) for s in servers}
+    return {
+        "status": status,
+        "post_ms": (posted_at - sent_at) * 1000,
+        "latencies": sorted((t - sent_at) * 1000 for t in tally.times),
+        "payload": len(tally.payload),
+        "cpu": {pid: after[pid][0] - before[pid][0] for pid in after},
+        "rss": {pid: after[pid][1] for pid in after},
+        "peak": {pid: after[pid][2] for pid in after},
+    }
+
+
 async def _run(
-    servers: list[Server], clients: int, rounds: int, proposal_id: int, session_key: str
+    servers: list[Server],
+    ceiling: Server | None,
+    clients: int,
+    rounds: int,
+    proposal_id: int,
+    session_key: str,
+    py_spy: str = "",
 ) -> dict:
     loop = asyncio.get_running_loop()
     # Warm every server up (imports, URLconf, templates) with a comment on the page.
@@ -361,39 +447,44 @@ async def _run(
                 None, _get, f"{server.http}/proposals/{proposal_id}/"
             )
     tally = Tally(clients)
-    tasks, connect_seconds = await _connect_all(servers, clients, proposal_id, tally)
-    results = []
+    tasks, connect_seconds = await _connect_all(
+        servers, clients, f"/ws/proposals/{proposal_id}/", tally
+    )
+    ceiling_tally = Tally(clients)
+    if ceiling is not None:
+        more, _seconds = await _connect_all(
+            [ceiling], clients, "/ws/ceiling/", ceiling_tally
+        )
+        tasks += more
+    results, ceilings = [], []
+    spy = _start_py_spy(servers[0], py_spy)
     for number in range(rounds):
-        await asyncio.sleep(0.5)  # let every client sit in recv()
-        tally.start_round()
-        before = {s.process.pid: _proc_stats(s.process.pid) for s in servers}
-        sent_at = time.perf_counter()
-        status = await loop.run_in_executor(
-            None,
-            _post_comment,
-            servers[0],
-            proposal_id,
-            session_key,
-            f"ベンチマークのコメント{number}",
-        )
-        posted_at = time.perf_counter()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(tally.complete.wait(), 30)
-        after = {s.process.pid: _proc_stats(s.process.pid) for s in servers}
+        # Alternating in the same run: the platform's comment, then the same
+        # bytes from the bare app to as many clients.
+        body = f"ベンチマークのコメント{number}"
         results.append(
-            {
-                "status": status,
-                "post_ms": (posted_at - sent_at) * 1000,
-                "latencies": sorted((t - sent_at) * 1000 for t in tally.times),
-                "cpu": {pid: after[pid][0] - before[pid][0] for pid in after},
-                "rss": {pid: after[pid][1] for pid in after},
-                "peak": {pid: after[pid][2] for pid in after},
-            }
+            await _round(
+                servers,
+                tally,
+                lambda body=body: _post_comment(
+                    servers[0], proposal_id, session_key, body
+                ),
+            )
         )
+        payload = tally.payload
+        if ceiling is not None and payload:
+            ceilings.append(
+                await _round(
+                    [ceiling],
+                    ceiling_tally,
+                    lambda payload=payload: _broadcast(ceiling, payload),
+                )
+            )
+    _stop_py_spy(spy)
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    return {"connect_s": connect_seconds, "rounds": results}
+    return {"connect_s": connect_seconds, "rounds": results, "ceilings": ceilings}
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -403,9 +494,32 @@ def _percentile(values: list[float], fraction: float) -> float:
     return values[index]
 
 
-def _report(mode: str, clients: int, result: dict, servers: list[Server]) -> None:
+RATIO_TARGET = 1.5
+
+
+def _spread(rounds: list[dict]) -> float:
+    """Mean over the rounds of (p95 − first delivery), in ms."""
+    spans = [
+        _percentile(r["latencies"], 0.95) - r["latencies"][0]
+        for r in rounds
+        if r["latencies"]
+    ]
+    return statistics.fmean(spans) if spans else float("nan")
+
+
+def _report(
+    mode: str,
+    clients: int,
+    result: dict,
+    servers: list[Server],
+    ceiling: Server | None,
+    target_ms: float,
+) -> list[dict]:
+    """Print the table; return the headline figures (bench/report.py rows)."""
     rounds = result["rounds"]
     every = sorted(ms for r in rounds for ms in r["latencies"])
+    ceilings = result["ceilings"]
+    bare = sorted(ms for r in ceilings for ms in r["latencies"])
     last = rounds[-1]
     plural = "es" if len(servers) > 1 else ""
     rows = [
@@ -438,6 +552,43 @@ def _report(mode: str, clients: int, result: dict, servers: list[Server]) -> Non
         rows.append(
             (f"server {number} memory RSS / peak", f"{rss:.0f} / {peak:.0f} MiB")
         )
+    cpu_ceiling = float("nan")
+    if ceilings and ceiling is not None:
+        pid = ceiling.process.pid
+        cpu_ceiling = statistics.fmean(r["cpu"][pid] for r in ceilings)
+        rows += [
+            ("ceiling: bare ASGI app", "same server options, same clients and bytes"),
+            ("ceiling payload", f"{ceilings[-1]['payload']:,} bytes per client"),
+            (
+                "ceiling delivered",
+                " / ".join(f"{len(r['latencies'])}/{clients}" for r in ceilings),
+            ),
+            ("ceiling first delivery", f"{bare[0]:.0f} ms" if bare else "-"),
+            ("ceiling p50", f"{_percentile(bare, 0.50):.0f} ms"),
+            ("ceiling p95", f"{_percentile(bare, 0.95):.0f} ms"),
+            ("ceiling CPU per broadcast", f"{cpu_ceiling:.2f} s"),
+        ]
+    p95, p95_ceiling = _percentile(every, 0.95), _percentile(bare, 0.95)
+    ratio = p95 / p95_ceiling if bare and p95_ceiling else float("nan")
+    # The fan-out alone: from the first client reached to the 95th percentile,
+    # per round (the platform's first delivery also waits for the comment's
+    # POST: validation, the write, the event log, rendering the fragment once).
+    spread = _spread(rounds)
+    spread_ceiling = _spread(ceilings)
+    rows.append(
+        (
+            "p95 / ceiling p95",
+            f"{ratio:.2f}× (target ≤ {RATIO_TARGET}×"
+            + (")" if ratio <= RATIO_TARGET else ", MISSED)"),
+        )
+    )
+    rows.append(
+        (
+            "fan-out (p95 − first)",
+            f"{spread:.0f} ms, ceiling {spread_ceiling:.0f} ms "
+            f"({spread / spread_ceiling if spread_ceiling else float('nan'):.2f}×)",
+        )
+    )
     width = max(len(name) for name, _value in rows)
     print()
     print(f"Live delivery benchmark — {mode}")
@@ -445,9 +596,45 @@ def _report(mode: str, clients: int, result: dict, servers: list[Server]) -> Non
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
     print("-" * (width + 40))
-    missing = sum(clients - len(r["latencies"]) for r in rounds)
+    missing = sum(clients - len(r["latencies"]) for r in rounds + ceilings)
     if missing:
         print(f"WARNING: {missing} deliveries did not arrive within 30 s.")
+    if bare:
+        print(f"ceiling p95 {p95_ceiling:.0f} ms")
+    cpu = statistics.fmean(r["cpu"][servers[0].process.pid] for r in rounds)
+    label = f"{clients:,} clients" + (", Redis" if len(servers) > 1 else "")
+    complete = not missing
+    return [
+        report.row(
+            "live",
+            f"delivery p95, {label}",
+            p95 if complete else None,
+            "ms",
+            ceiling=p95_ceiling,
+            ratio_at_most=RATIO_TARGET,
+        ),
+        report.row(
+            "live",
+            f"delivery p95, {label} (absolute)",
+            p95 if complete else None,
+            "ms",
+            at_most=target_ms,
+        ),
+        report.row(
+            "live",
+            f"fan-out p95 − first, {label}",
+            spread if complete else None,
+            "ms",
+            ceiling=spread_ceiling,
+        ),
+        report.row(
+            "live",
+            "server CPU per comment",
+            cpu,
+            "s",
+            ceiling=cpu_ceiling,
+        ),
+    ]
 
 
 def main() -> int:
@@ -462,9 +649,19 @@ def main() -> int:
     parser.add_argument(
         "--profile", default="", help="write cProfile stats of server 1 to this file"
     )
+    parser.add_argument(
+        "--py-spy",
+        default="",
+        metavar="PATH",
+        help="sample server 1 with py-spy during the rounds (collapsed stacks)",
+    )
+    parser.add_argument(
+        "--no-ceiling", action="store_true", help="skip the bare ASGI app's rounds"
+    )
+    report.add_argument(parser)
     args = parser.parse_args()
     clients = max(1, args.clients)
-    _raise_file_limit(clients)
+    _raise_file_limit(clients * 2)
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-live-"))
     overrides = {
@@ -486,6 +683,7 @@ def main() -> int:
     if not os.environ.get("DATABASE_URL"):
         env.pop("DATABASE_URL", None)
     servers: list[Server] = []
+    ceiling: Server | None = None
     try:
         _manage(env, "migrate", "--noinput", "-v", "0")
         if not args.redis:
@@ -502,18 +700,38 @@ def main() -> int:
             )
             for n in range(count)
         ]
+        if not args.no_ceiling:
+            ceiling = start_server(
+                env,
+                workdir / "ceiling.log",
+                quiet=True,
+                entry=(str(ROOT / "bench" / "live_ceiling.py"),),
+            )
         result = asyncio.run(
-            _run(servers, clients, max(1, args.rounds), proposal_id, session_key)
+            _run(
+                servers,
+                ceiling,
+                clients,
+                max(1, args.rounds),
+                proposal_id,
+                session_key,
+                args.py_spy,
+            )
         )
         mode = (
             f"Redis ({redis_url}), two processes" if args.redis else "in-memory layer"
         )
-        _report(mode, clients, result, servers)
+        figures = _report(
+            mode, clients, result, servers, ceiling, 500 if args.redis else 250
+        )
+        report.write(args.json, figures)
     except Exception:
-        for server in servers:
+        for server in [*servers, *([ceiling] if ceiling else [])]:
             print(f"--- {server.log_path.name} ---\n{server.log()}", file=sys.stderr)
         raise
     finally:
+        if ceiling is not None:
+            ceiling.stop()
         for server in servers:
             server.stop()
             if args.profile:

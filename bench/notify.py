@@ -113,6 +113,9 @@ def main() -> int:
         "n", nargs="?", type=int, default=int(os.environ.get("NOTIFY_BENCH_N", 10000))
     )
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--json", default="", help="figures for make bench (bench/report.py)"
+    )
     args = parser.parse_args()
     n = args.n
 
@@ -260,6 +263,20 @@ def main() -> int:
     print(f"ratio worker / ceiling: {ratio:.2f}")
     print(f"on-commit enqueue of the tasks: {enqueue_seconds:.2f} s")
     print(f"deliveries marked sent: {sent} of {n}")
+    if args.json:
+        sys.path.insert(0, str(ROOT))
+        from bench import figures, report
+
+        report.write(
+            args.json,
+            figures.notify(
+                n,
+                args.workers,
+                worker_seconds,
+                ceiling_seconds,
+                max(peaks, default=0) / 1024,
+            ),
+        )
     if received < n:
         print(f"MISSING: {n - received} messages never arrived", file=sys.stderr)
         return 1

@@ -571,6 +571,9 @@ def main() -> None:
         choices=["sqlite", "postgresql"],
         help="Run on one database only (PostgreSQL needs DATABASE_URL).",
     )
+    parser.add_argument(
+        "--json", default="", help="figures for make bench (bench/report.py)"
+    )
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -585,6 +588,11 @@ def main() -> None:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL server.")
     _print(results, args)
     _print_recall(results)
+    if args.json:
+        sys.path.insert(0, str(ROOT))
+        from bench import figures, report
+
+        report.write(args.json, figures.search(results))
 
 
 if __name__ == "__main__":

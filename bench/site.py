@@ -413,6 +413,9 @@ def main() -> None:
     parser.add_argument("--supports", type=int, default=100_000)
     parser.add_argument("--entries", type=int, default=2_000)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--json", default="", help="figures for make bench (bench/report.py)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.proposals, args.comments, args.residents = 600, 6_000, 300
@@ -618,6 +621,16 @@ def main() -> None:
         lost = believed - db_rows - unknown
         doubled = (db_rows - believed) - unknown
         _print(results, write, ceiling, recount["drifted"], lost, doubled, data, args)
+        if args.json:
+            sys.path.insert(0, str(ROOT))
+            from bench import figures, report
+
+            report.write(
+                args.json,
+                figures.site(
+                    results, write, ceiling, recount["drifted"], lost, doubled
+                ),
+            )
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)

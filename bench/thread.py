@@ -430,6 +430,9 @@ def main() -> None:
     parser.add_argument("--pg-database", default="", help="scratch database name")
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--before", default="", help="git revision to compare with")
+    parser.add_argument(
+        "--json", default="", help="figures for make bench (bench/report.py)"
+    )
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -467,6 +470,11 @@ def main() -> None:
                     capture_output=True,
                 )
     _print(results, args)
+    if args.json:
+        sys.path.insert(0, str(ROOT))
+        from bench import figures, report
+
+        report.write(args.json, figures.thread(results))
 
 
 if __name__ == "__main__":

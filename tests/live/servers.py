@@ -84,10 +84,17 @@ def server_env(**overrides: str) -> dict[str, str]:
 
 
 def start_server(
-    env: dict[str, str], log_path: Path, *, quiet: bool = False, profile: str = ""
+    env: dict[str, str],
+    log_path: Path,
+    *,
+    quiet: bool = False,
+    profile: str = "",
+    entry: tuple[str, ...] = ("-m", "participation.server"),
 ) -> Server:
     """Start the server on a fresh loopback port; ``quiet`` drops the access log,
-    ``profile`` writes cProfile statistics to that path when the server stops."""
+    ``profile`` writes cProfile statistics to that path when the server stops;
+    ``entry`` is what Python runs (another app under the same server options, for
+    the live benchmark's ceiling)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -99,8 +106,7 @@ def start_server(
             [
                 sys.executable,
                 *(["-m", "cProfile", "-o", profile] if profile else []),
-                "-m",
-                "participation.server",
+                *entry,
                 "--fd",
                 str(listener.fileno()),
                 *(["--log-level", "warning", "--no-access-log"] if quiet else []),
