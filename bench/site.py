@@ -257,10 +257,11 @@ def generate(args: argparse.Namespace, out: Path) -> None:
             if n and n % 250 == 0:
                 log(f"{n:,} tracker entries")
     log(f"{args.entries:,} tracker entries")
-    index.rebuild()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
-    log("search index rebuilt, tables analysed")
+    if args.search_index:
+        index.rebuild()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        log("search index rebuilt, tables analysed")
 
     signed = users[1]
     session = import_module(settings.SESSION_ENGINE).SessionStore()
@@ -410,6 +411,8 @@ def main() -> None:
     parser.add_argument("--supports", type=int, default=100_000)
     parser.add_argument("--entries", type=int, default=2_000)
     parser.add_argument("--keep", action="store_true")
+    # bench/soak.py searches nothing: it skips the index's rebuild (a minute).
+    parser.add_argument("--no-search-index", dest="search_index", action="store_false")
     args = parser.parse_args()
     if args.quick:
         args.proposals, args.comments, args.residents = 600, 6_000, 300
