@@ -183,19 +183,20 @@ def delivery_state() -> dict:
     return {row["status"]: row["n"] for row in rows}
 
 
-def sweep_as_if_later() -> int:
-    """The periodic sweep, run as if its delay had passed: deliveries a dead worker
-    left ``sending`` are put back and enqueued (tasks.sweep_job, 26 minutes on)."""
+def sweep_as_if_later(spec: dict) -> int:
+    """The periodic sweep (every 10 minutes), run now as if the delay after which
+    a ``sending`` delivery counts as left behind by a dead worker
+    (``delivery.STALE_MINUTES``, 15) had passed: those claimed before the worker
+    was restarted (``spec["stale_minutes"]`` ago) are put back and enqueued."""
     import django
 
     django.setup()
-    from datetime import timedelta
-
     from django.utils import timezone
 
-    from participation.notifications import tasks
+    from participation.notifications import delivery, tasks
 
-    return tasks.sweep_job(timezone.now() + timedelta(minutes=26))
+    delivery.STALE_MINUTES = spec["stale_minutes"]
+    return tasks.sweep_job(timezone.now())
 
 
 def verify(spec: dict) -> dict:
@@ -769,7 +770,7 @@ def main() -> int:
         result = {
             "prepare": lambda: prepare(spec),
             "deliveries": delivery_state,
-            "sweep": sweep_as_if_later,
+            "sweep": lambda: sweep_as_if_later(spec),
             "verify": lambda: verify(spec),
         }[args.child]()
         print(json.dumps(result))
@@ -931,7 +932,7 @@ class Soak:
         up = time.time()
         time.sleep(2)
         after = self.live.probe(self.load, 1, self.spec["live"], timeout=30)
-        self.window("2 restart Redis", start, up + 2)
+        self.window("2 restart Redis", start, time.time())
         self.notes.append(
             f"2 redis: down {up - start:.1f} s; live comment before: "
             + (f"{before:.2f} s" if before is not None else "NOT received")
@@ -1018,6 +1019,7 @@ class Soak:
         if killed_at is None:
             self.procs.signal("worker", signal.SIGKILL).wait()
         time.sleep(3)
+        self.worker_restarted = time.time()
         self.start_worker()
         self.window("4 kill -9 worker", start, time.time())
         self.notes.append(
@@ -1232,6 +1234,8 @@ class Soak:
         )
 
         # Drain: the sweep (as if its delay had passed), then until nothing is due.
+        stale = (time.time() - getattr(self, "worker_restarted", t0)) / 60 - 0.05
+        self.spec_path.write_text(json.dumps({**self.spec, "stale_minutes": stale}))
         requeued = child(env, "sweep", self.spec_path)
         deadline = time.time() + 120
         state = {}
@@ -1294,7 +1298,9 @@ class Soak:
             )
 
     def phase_of(self, r: Record) -> str:
-        for name, start, end in self.windows:
+        """The last fault window the request's lifetime overlaps (the fault that
+        decided its outcome), else ``steady``."""
+        for name, start, end in reversed(self.windows):
             if r.start <= end and r.end >= start:
                 return name
         return "steady"
