@@ -157,8 +157,15 @@ def prepare(spec: dict) -> dict:
             "user_id", "proposal_id"
         )
     )
+    authors = dict(
+        Proposal.objects.filter(pk__in=spec["write_proposals"]).values_list(
+            "pk", "author_id"
+        )
+    )
     return {
         "answers": answerable,
+        # Nobody supports their own proposal (403): the load leaves those out.
+        "own": sorted(f"{u}:{p}" for p, u in authors.items()),
         "burst": {
             "proposal": burst_pk,
             "token": officials[burst_entry.department_id]["token"],
@@ -442,7 +449,7 @@ class Load:
         self.answers = list(spec["answers"])
         random.Random(7).shuffle(self.answers)
         self.reports = list(spec["report_targets"])
-        self.supported = set(spec["supported"])
+        self.supported = set(spec["supported"]) | set(spec["own"])
         self.threads: list[threading.Thread] = []
 
     # One request, never raising: (status, headers, body); status 0 = no answer.
@@ -1171,7 +1178,14 @@ class Soak:
         )
         data = json.loads(data_file.read_text())
         self.spec_path = self.work / "spec.json"
-        self.spec_path.write_text(json.dumps({"answers": max(15, args.seconds // 4)}))
+        self.spec_path.write_text(
+            json.dumps(
+                {
+                    "answers": max(15, args.seconds // 4),
+                    "write_proposals": data["write_proposals"],
+                }
+            )
+        )
         extra = child(env, "prepare", self.spec_path)
         self.spec = {**data, **extra}
         self.spec_path.write_text(json.dumps(self.spec))
