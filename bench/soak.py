@@ -43,8 +43,8 @@ verifies, strictly:
 
 Any violation is listed and the exit status is 1.
 
-Environment: ``SOAK_SECONDS`` (300), ``SOAK_CLIENTS`` (12), ``SOAK_RATE`` (requests
-per second in all, 60), ``SOAK_PORT_BASE`` (nginx on it, the servers on the next
+Environment: ``SOAK_SECONDS`` (300), ``SOAK_CLIENTS`` (8), ``SOAK_RATE`` (requests
+per second in all, 30), ``SOAK_PORT_BASE`` (nginx on it, the servers on the next
 three, the SMTP sink on the fourth; free ports if unset), ``SOAK_REDIS_PORT`` (a
 free port if unset), ``SOAK_DB_PREFIX`` (``soak``), ``DATABASE_URL`` (the
 PostgreSQL server, default postgres://postgres@127.0.0.1:5432). Needs Debian's
