@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DEMO_PASSWORD ?= demo-password-2026
 
 .PHONY: run test e2e a11y-report screenshots lint format messages compilemessages migrate seed \
-        bench bench-search bench-live bench-notify bench-exports bench-thread bench-site check restore-check clean
+        bench bench-search bench-live bench-notify bench-exports bench-thread bench-site check restore-check soak clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -112,6 +112,11 @@ bench-site: compilemessages
 restore-check: $(BIN)/.installed
 	bash .ci/restore-check sqlite
 	bash .ci/restore-check postgres
+
+# The real topology under load, with faults (bench/soak.py): nginx, three servers,
+# the worker, PostgreSQL and a Redis of its own; SOAK_SECONDS (300), SOAK_RATE (30).
+soak: compilemessages
+	$(PY) bench/soak.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -260,10 +260,11 @@ def generate(args: argparse.Namespace, out: Path) -> None:
             if n and n % 250 == 0:
                 log(f"{n:,} tracker entries")
     log(f"{args.entries:,} tracker entries")
-    index.rebuild()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
-    log("search index rebuilt, tables analysed")
+    if args.search_index:
+        index.rebuild()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        log("search index rebuilt, tables analysed")
 
     signed = users[1]
     session = import_module(settings.SESSION_ENGINE).SessionStore()
@@ -416,6 +417,8 @@ def main() -> None:
     parser.add_argument(
         "--json", default="", help="figures for make bench (bench/report.py)"
     )
+    # bench/soak.py searches nothing: it skips the index's rebuild (a minute).
+    parser.add_argument("--no-search-index", dest="search_index", action="store_false")
     args = parser.parse_args()
     if args.quick:
         args.proposals, args.comments, args.residents = 600, 6_000, 300
