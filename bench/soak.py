@@ -817,6 +817,7 @@ class Soak:
         self.windows: list[tuple[str, float, float]] = []
         self.notes: list[str] = []
         self.violations: list[str] = []
+        self.worker_killed = False
 
     def env(self) -> dict:
         return {
@@ -1014,23 +1015,24 @@ class Soak:
             uuid.uuid4().hex,
         )
         # Mid-batch: a batch is claimed ("sending") and the SMTP sink has accepted
-        # some of its messages that the worker has not yet recorded as sent.
-        # (Failing that within 60 s: while a batch is claimed at all.)
+        # some of its messages (each is recorded as sent when accepted, so the rest
+        # of the batch is still "sending"). (Failing that within 60 s: while a batch
+        # is claimed at all.)
         killed_at, state, accepted = None, {}, 0
         deadline = time.time() + 60
         while time.time() < deadline:
             state = self.delivery_counts()
             accepted = self.smtp_count()
             claimed = state.get("sending", 0)
-            unrecorded = accepted - state.get("sent", 0) - state.get("dead", 0)
             late = time.time() > deadline - 30
-            if claimed and (unrecorded > 0 or late):
+            if claimed and (accepted > 0 or late):
                 self.procs.signal("worker", signal.SIGKILL).wait()
                 killed_at = time.time()
                 break
             time.sleep(0.05)
         if killed_at is None:
             self.procs.signal("worker", signal.SIGKILL).wait()
+        self.worker_killed = True
         time.sleep(3)
         self.worker_restarted = time.time()
         self.start_worker()
@@ -1524,10 +1526,17 @@ class Soak:
             f"e-mails received {sum(received.values())}, twice or more: {len(twice)}; "
             f"never sent: {len(unsent)}"
         )
-        if twice:
+        # SMTP has no two-phase commit: the one message in flight when the worker
+        # died (accepted by the server, not yet recorded) may go twice; any more
+        # means a batch was recorded late.
+        in_flight = 1 if self.worker_killed else 0
+        if len(twice) > in_flight:
             v.append(
-                f"{len(twice)} notifications were e-mailed more than once: {twice[:8]}"
+                f"{len(twice)} notifications were e-mailed more than once "
+                f"(at most {in_flight} may be, the one in flight): {twice[:8]}"
             )
+        elif twice:
+            print(f"deliveries: {twice} sent twice, in flight when the worker died")
         if unsent:
             v.append(
                 f"{len(unsent)} deliveries never sent (pending/sending after the drain)"

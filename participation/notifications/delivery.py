@@ -22,10 +22,12 @@ Outcomes of an attempt:
   group set to "never" since, the target's app vetoes) → ``skipped`` with the
   reason.
 
-A worker that dies between the server's acceptance and the row's update leaves
-it ``sending``; the periodic sweep (:func:`requeue_stale`) puts such rows back
-after ``NOTIFY_EMAIL_STALE_MINUTES``: the one case where a message may be sent
-twice rather than lost.
+Each accepted message is recorded as sent the moment the server accepts it (one
+UPDATE of its own, not at the end of the batch). A worker that dies mid-batch
+leaves the rest ``sending``; the periodic sweep (:func:`requeue_stale`) puts them
+back after ``NOTIFY_EMAIL_STALE_MINUTES``. SMTP has no two-phase commit, so the one
+message in flight at the moment of death (accepted by the server, not yet
+recorded) may be sent twice rather than lost: at most one per dead worker.
 """
 
 from __future__ import annotations
@@ -146,6 +148,15 @@ class Outcomes:
         self.retry: list[tuple[int, int, str]] = []
         self.bounces: dict[str, tuple[int, str]] = {}
 
+    def accepted(self, pk: int) -> None:
+        """The mail server took the message: recorded at once, in a statement of
+        its own, so that a worker killed later in the batch leaves only the
+        message it was sending in doubt, not every one sent before it."""
+        self.model.objects.filter(pk=pk, status=SendStatus.SENDING).update(
+            status=SendStatus.SENT, sent_at=self.now, last_error="", claim=""
+        )
+        self.sent.append(pk)
+
     def skip(self, pk: int, reason: str) -> None:
         self.skipped[reason].append(pk)
 
@@ -164,10 +175,6 @@ class Outcomes:
         """Write the outcomes; returns the retries to enqueue, by due time."""
         model, now = self.model, self.now
         with transaction.atomic():
-            if self.sent:
-                model.objects.filter(pk__in=self.sent).update(
-                    status=SendStatus.SENT, sent_at=now, last_error="", claim=""
-                )
             for reason, pks in self.skipped.items():
                 fields: dict[str, Any] = {"status": SendStatus.SKIPPED, "claim": ""}
                 if model is Delivery:
@@ -256,7 +263,7 @@ def deliver(delivery_ids: Sequence[int]) -> dict[datetime, list[int]]:
                 )
                 outcome, code, error = send_one(connection, message)
                 if outcome == SENT:
-                    results.sent.append(delivery.pk)
+                    results.accepted(delivery.pk)
                 else:
                     # ``attempts`` counts this one (the claim added it).
                     results.failed(

@@ -244,7 +244,7 @@ def send_digests(digest_ids: Sequence[int]) -> dict[datetime, list[int]]:
                 connection = get_connection(fail_silently=False)
             outcome, code, error = send_one(connection, message)
             if outcome == SENT:
-                results.sent.append(digest.pk)
+                results.accepted(digest.pk)
             else:
                 results.failed(
                     digest.pk,

@@ -128,6 +128,45 @@ def test_a_task_run_twice_sends_one_message(smtp, run_worker):
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
 
 
+class _WorkerDied(BaseException):
+    """What a SIGKILL looks like from inside: nothing after it runs."""
+
+
+def test_a_worker_dying_mid_batch_leaves_what_it_sent_recorded(smtp, monkeypatch):
+    from participation.notifications import delivery as sending
+
+    users = [factories.UserFactory() for _ in range(3)]
+    for user in users:
+        _answer(user)
+    real_send, sent = sending.send_one, []
+
+    def send_then_die(connection, message):
+        if sent:
+            raise _WorkerDied
+        sent.append(message)
+        return real_send(connection, message)
+
+    monkeypatch.setattr(sending, "send_one", send_then_die)
+    ids = sorted(Delivery.objects.values_list("pk", flat=True))
+    with pytest.raises(_WorkerDied):
+        sending.deliver(ids)
+    statuses = dict(Delivery.objects.values_list("pk", "status"))
+    # The first was accepted and is recorded at once; the rest await the sweep.
+    assert [statuses[pk] for pk in ids] == [
+        SendStatus.SENT,
+        SendStatus.SENDING,
+        SendStatus.SENDING,
+    ]
+    monkeypatch.setattr(sending, "send_one", real_send)
+    later = timezone.now() + timedelta(minutes=sending.STALE_MINUTES + 1)
+    assert sorted(sending.requeue_stale(later)) == ids[1:]
+    with time_machine.travel(later):
+        sending.deliver(ids)
+    assert sorted(r.recipients[0] for r in smtp.received) == sorted(
+        u.email for u in users
+    )
+
+
 def test_temporary_failure_is_retried_with_backoff_then_sent(
     smtp, run_worker, settings
 ):
