@@ -77,6 +77,9 @@ def server_env(**overrides: str) -> dict[str, str]:
             "DJANGO_DEBUG": "0",
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
+            # One process, as these tests and benchmarks were written for (the
+            # server's own default follows the CPUs: participation/server.py).
+            "WEB_CONCURRENCY": "1",
         }
     )
     env.update(overrides)
@@ -84,10 +87,16 @@ def server_env(**overrides: str) -> dict[str, str]:
 
 
 def start_server(
-    env: dict[str, str], log_path: Path, *, quiet: bool = False, profile: str = ""
+    env: dict[str, str],
+    log_path: Path,
+    *,
+    quiet: bool = False,
+    profile: str = "",
+    options: tuple[str, ...] = (),
 ) -> Server:
     """Start the server on a fresh loopback port; ``quiet`` drops the access log,
-    ``profile`` writes cProfile statistics to that path when the server stops."""
+    ``profile`` writes cProfile statistics to that path when the server stops,
+    ``options`` are more of the server's options (``--workers``, "2")."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -104,6 +113,7 @@ def start_server(
                 "--fd",
                 str(listener.fileno()),
                 *(["--log-level", "warning", "--no-access-log"] if quiet else []),
+                *options,
             ],
             cwd=ROOT,
             env=env,
