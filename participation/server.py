@@ -13,9 +13,46 @@ this application is measured and tested with (``make bench-live``):
 - ``--ws-per-message-deflate false``: broadcasts go to a thousand connections at
   once, and compressing each copy separately costs more than the bytes it saves
   on messages of a few kilobytes;
-- ``--timeout-graceful-shutdown 10``: a restart does not wait forever for open
-  websockets (browsers reconnect and catch up on what they missed);
+- ``--timeout-graceful-shutdown 10``: on SIGTERM the server stops accepting, lets
+  the requests in progress finish for up to 10 s, then closes what is left (open
+  websockets: browsers reconnect and catch up on what they missed). A graceful stop
+  exits 0 (tests/live/test_server_lifecycle.py); keep the supervisor's own stop
+  timeout above it (systemd ``TimeoutStopSec=20``, Kubernetes'
+  ``terminationGracePeriodSeconds``);
 - ``--no-server-header``: do not advertise the server software.
+
+Processes, threads and the database pool (``make bench-writes``; figures in
+deploy/README.md, "Write burst"):
+
+- **Threads.** Django 5.2 under ASGI does *not* run synchronous views one at a
+  time per process: its handler opens an asgiref ``ThreadSensitiveContext`` per
+  request, so each request's synchronous part (middleware, DRF, the services) runs
+  in a thread of its own, with its own pooled connection. A process therefore
+  serves many requests at once, but its Python work shares one interpreter lock:
+  one process uses about one core, however many requests it holds.
+- **Processes: one per available CPU** (``--workers``; ``WEB_CONCURRENCY``, else
+  the CPUs this process may use, a container's CPU quota included), when
+  processes can share state: PostgreSQL and Redis. Otherwise one (SQLite takes
+  one writer at a time; without Redis live updates reach only the process that
+  sent them). Measured on the 2-core machine these figures come from, where the
+  load generator, PostgreSQL and Redis share the same cores, more processes did
+  not raise the write rate (the cores were already busy): the rule is for a
+  server whose cores are its own. Under systemd each ``participation@PORT``
+  instance is one process (the unit sets ``WEB_CONCURRENCY=1``; run one instance
+  per core), in Kubernetes one per pod (scale with replicas).
+- **Pool per process: ``DB_POOL_MAX_SIZE``**, else ``DB_CONNECTIONS`` (40: what
+  all processes of one server may hold together) divided by the processes, at most
+  10 and at least 2. It bounds the requests of a process that use the database at
+  once; the others wait for a connection up to ``DB_POOL_TIMEOUT`` and are then
+  answered 503 with ``Retry-After`` (participation/dbpool.py). More connections
+  than a process's share of the CPU can keep busy only lengthen PostgreSQL's run
+  queue: 10 per process leaves room for requests waiting on Redis or the network.
+  40 in all keeps two servers (old and new during a rolling restart) and the
+  worker, backups and psql within PostgreSQL's default ``max_connections`` of 100.
+- **Async views: none.** The support path is database work from its first line to
+  its last; an async view would reach the ORM through ``sync_to_async`` once per
+  query (a thread hop each) instead of once per request. The asynchronous parts
+  are the websockets (participation/live/) and streaming downloads from a file.
 
 Descriptors (deploy/README.md, "Websockets and descriptors"): every connection,
 HTTP or websocket, holds a file descriptor, and a process that runs out of them
@@ -74,8 +111,7 @@ DEFAULTS = [
 
 LOOPBACK = "127.0.0.1,::1"
 
-# --- Processes, threads and the database pool (measured: make bench-writes) -------
-# WORKERS_DOC
+# --- Processes and the database pool (the reasoning: this module's docstring) -----
 POOL_PER_PROCESS = 10
 MIN_POOL = 2
 # PostgreSQL connections all processes of one server (one `python -m
