@@ -616,7 +616,9 @@ def main() -> None:
             stdout=(work / "server.log").open("w"),
             stderr=subprocess.STDOUT,
         )
-        for _ in range(200):
+        # Several processes loading the application on a busy machine take a while.
+        ready_by = time.monotonic() + 180
+        while time.monotonic() < ready_by:
             try:
                 urllib.request.urlopen(host + "/bench-ceiling/", timeout=2)
                 break

@@ -416,8 +416,8 @@ def test_the_support_count_answered_is_the_one_counted(token_client, proposal):
     assert proposal.support_count == Support.objects.filter(proposal=proposal).count()
 
 
-def test_a_second_support_keeps_the_follow_and_needs_no_savepoint_for_it(
-    token_client, proposal, resident2, django_assert_num_queries
+def test_supporting_again_after_withdrawing_keeps_one_follow(
+    token_client, proposal, resident2
 ):
     from participation.notifications.models import Follow
 
