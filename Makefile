@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DEMO_PASSWORD ?= demo-password-2026
 
 .PHONY: run test e2e a11y-report screenshots lint format messages compilemessages migrate seed \
-        bench bench-search bench-live bench-notify bench-exports bench-thread bench-site check restore-check soak clean
+        bench bench-search bench-live bench-notify bench-exports bench-thread bench-site bench-writes check restore-check soak clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -107,6 +107,12 @@ bench-thread: compilemessages
 bench-site: compilemessages
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(PY) bench/site.py $(BENCH_ARGS)
+
+# Only the write burst, at full size (50 clients x 100 proposals x 60 s), beside the
+# ceiling, with the SQL statements per support; BENCH_ARGS=--quick to try it.
+bench-writes: compilemessages
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(PY) bench/site.py --writes-only $(BENCH_ARGS)
 
 # deploy/backup.sh under write load, restored and compared (SQLite, then PostgreSQL).
 restore-check: $(BIN)/.installed

@@ -3,7 +3,8 @@ without pause (signed in when BENCH_SESSION holds a session key). BENCH_MODE=wri
 each client is one resident with an API token (BENCH_TOKENS) supporting a random one
 of 100 proposals, or withdrawing when it already supports it; at the end each client's
 belief of what it supports is written to BENCH_STATE for the harness to compare with
-the database. A request that failed without an answer makes that pair "unknown"."""
+the database. A pair is "unknown" while its request has no answer (failed, or cut
+when the run stopped), until a later request on it is answered."""
 
 from __future__ import annotations
 
@@ -69,6 +70,9 @@ class Writer(FastHttpUser):
         key = f"{self.user_id}:{proposal}"
         supported = key in _STATE["supported"]
         method = "DELETE" if supported else "POST"
+        # Unknown until the server answers: a request cut when the run stops (or
+        # failed without an answer) may or may not have been done.
+        _STATE["unknown"].add(key)
         with self.client.request(
             method,
             f"/api/v1/proposals/{proposal}/support/",
@@ -82,6 +86,7 @@ class Writer(FastHttpUser):
                 )
                 _STATE["unknown"].discard(key)
             elif r.status_code == 409:
+                _STATE["unknown"].discard(key)
                 r.success()  # the server already had it so: believe the server
                 (
                     _STATE["supported"].add
@@ -89,7 +94,6 @@ class Writer(FastHttpUser):
                     else _STATE["supported"].discard
                 )(key)
             else:
-                _STATE["unknown"].add(key)
                 r.failure(f"{r.status_code}")
 
 

@@ -22,11 +22,18 @@ withdrawing support on 100 proposals through the API for `--write-seconds` (60),
 after which every client's view of what it supports is compared with the Support
 rows and the counters are recounted: nothing lost, nothing doubled.
 
+`--writes-only` (`make bench-writes`) runs only the write burst, at its full size
+(50 clients, 100 proposals, 60 s), on a dataset without the long comment threads
+and tracker entries the pages need, and also counts the SQL statements of one
+support and one withdrawal through the API. `--server-arg` (repeatable) passes an
+option to the server, e.g. `--server-arg=--workers=1` to measure one process.
+
 Options: --quick (a small dataset and short runs, for CI and for trying it),
 --users N (concurrent anonymous clients, default 8), --seconds N (per run, 15),
---proposals/--comments/--residents/--supports/--entries, --keep (leave the database). BENCH_SITE_DB and BENCH_PORT name the database and
-the server's port (default: a new name, a free port). PAGE_CACHE_SECONDS=0 measures
-the pages without the anonymous page cache (participation/pagecache.py).
+--proposals/--comments/--residents/--supports/--entries, --keep (leave the database),
+--database NAME (the throwaway database's name; it must not exist; BENCH_SITE_DB too).
+BENCH_PORT names the server's port (default: a free port). PAGE_CACHE_SECONDS=0
+measures the pages without the anonymous page cache (participation/pagecache.py).
 Needs PostgreSQL (DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432)
 and Redis (REDIS_URL, default redis://127.0.0.1:6379/9).
 """
@@ -260,11 +267,11 @@ def generate(args: argparse.Namespace, out: Path) -> None:
             if n and n % 250 == 0:
                 log(f"{n:,} tracker entries")
     log(f"{args.entries:,} tracker entries")
-    if args.search_index:
+    if args.search_index and not args.writes_only:  # the burst searches nothing
         index.rebuild()
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-        log("search index rebuilt, tables analysed")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    log("search index rebuilt, tables analysed")
 
     signed = users[1]
     session = import_module(settings.SESSION_ENGINE).SessionStore()
@@ -317,6 +324,67 @@ def count_queries(
             raise SystemExit(f"{path} answered {response.status_code}")
         counts[name] = len(ctx)
     return counts
+
+
+def count_write_queries(token: str, proposal_id: int) -> dict[str, int]:
+    """SQL statements of one support and one withdrawal through the API (Django's
+    test client, same database and settings as the server)."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client(
+        HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT="application/json"
+    )
+    url = f"/api/v1/proposals/{proposal_id}/support/"
+    client.post(
+        url
+    )  # warm caches (content types, the token's last use) as the load does
+    client.delete(url)
+    counts = {}
+    for name, method in (
+        ("support (POST)", client.post),
+        ("withdraw (DELETE)", client.delete),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            response = method(url)
+        if response.status_code not in (200, 201):
+            raise SystemExit(f"{name} answered {response.status_code}")
+        counts[name] = len(ctx)
+    return counts
+
+
+def reset_writes(proposal_ids: list[int]) -> dict[str, int]:
+    """For --reuse: take back the previous burst's supports (the writers' on the
+    burst's proposals) and recount those proposals, so a new burst starts as the
+    first did."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", verbosity=0, interactive=False)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM proposals_support WHERE proposal_id = ANY(%s) AND user_id IN "
+            "(SELECT user_id FROM api_personalaccesstoken WHERE name = 'bench')",
+            [proposal_ids],
+        )
+        deleted = cursor.rowcount
+        cursor.execute(
+            "UPDATE proposals_proposal p SET support_count = (SELECT COUNT(*) FROM "
+            "proposals_support s WHERE s.proposal_id = p.id) WHERE p.id = ANY(%s)",
+            [proposal_ids],
+        )
+    return {"deleted": deleted}
 
 
 def recount_supports() -> dict[str, int]:
@@ -401,7 +469,10 @@ def _child(env: dict[str, str], what: str, spec: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--child", choices=["generate", "queries", "recount"])
+    parser.add_argument(
+        "--child",
+        choices=["generate", "queries", "write-queries", "recount", "reset"],
+    )
     parser.add_argument("--out")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--users", type=int, default=8)
@@ -419,11 +490,26 @@ def main() -> None:
     )
     # bench/soak.py searches nothing: it skips the index's rebuild (a minute).
     parser.add_argument("--no-search-index", dest="search_index", action="store_false")
+    parser.add_argument("--writes-only", action="store_true")
+    parser.add_argument("--server-arg", action="append", default=[])
+    parser.add_argument(
+        "--database", help="name of the throwaway database (made, then dropped)"
+    )
+    parser.add_argument(
+        "--reuse",
+        metavar="DATA_JSON",
+        help="use the database --database left by a run with --keep (which printed "
+        "this file's path) instead of generating one; it is kept",
+    )
     args = parser.parse_args()
     if args.quick:
         args.proposals, args.comments, args.residents = 600, 6_000, 300
         args.supports, args.entries, args.seconds = 3_000, 60, 4
         args.writers, args.write_seconds, args.users = 10, 6, 4
+    if args.writes_only:
+        # The write path touches proposals, supports, accounts and tokens: no
+        # long threads or tracker entries to generate.
+        args.comments, args.entries = min(args.comments, 10), 0
 
     if args.child == "generate":
         generate(args, Path(args.out))
@@ -435,28 +521,45 @@ def main() -> None:
     if args.child == "recount":
         json.dump(recount_supports(), sys.stdout)
         return
+    if args.child == "reset":
+        spec = json.loads(Path(args.out).read_text())
+        json.dump(reset_writes(spec["write_proposals"]), sys.stdout)
+        return
+    if args.child == "write-queries":
+        spec = json.loads(Path(args.out).read_text())
+        json.dump(count_write_queries(spec["token"], spec["proposal"]), sys.stdout)
+        return
 
     base = urlparse(
         os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
     )
     if not base.scheme.startswith("postgres"):
         sys.exit("bench-site needs PostgreSQL: set DATABASE_URL to a server's URL")
-    # BENCH_SITE_DB and BENCH_PORT: a database name and a port of one's own, where
-    # several people share one machine.
-    name = os.environ.get("BENCH_SITE_DB") or f"bench_site_{int(time.time())}"
+    # --database / BENCH_SITE_DB and BENCH_PORT: a database name and a port of one's
+    # own, where several people share one machine.
+    name = (
+        args.database
+        or os.environ.get("BENCH_SITE_DB")
+        or f"bench_site_{int(time.time())}"
+    )
     admin_url = urlunparse(base._replace(path="/postgres"))
     url = urlunparse(base._replace(path=f"/{name}"))
-    subprocess.run(
-        [
-            "psql",
-            admin_url,
-            "-q",
-            "-c",
-            f"CREATE DATABASE {name} ENCODING 'UTF8' "
-            "TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'",
-        ],
-        check=True,
-    )
+    if args.reuse:
+        if not args.database:
+            sys.exit("--reuse needs --database (the kept database's name)")
+        args.keep = True
+    if not args.reuse:
+        subprocess.run(
+            [
+                "psql",
+                admin_url,
+                "-q",
+                "-c",
+                f"CREATE DATABASE {name} ENCODING 'UTF8' "
+                "TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'",
+            ],
+            check=True,
+        )
     work = Path(tempfile.mkdtemp(prefix="bench-site-"))
     env = {
         **os.environ,
@@ -469,7 +572,12 @@ def main() -> None:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": "http://127.0.0.1",
         "PYTHONPATH": str(ROOT),
-        "STATIC_ROOT": str(work / "static"),
+        # Kept with a kept database: collecting (and compressing) takes minutes.
+        "STATIC_ROOT": str(
+            Path(tempfile.gettempdir()) / f"{name}-static"
+            if args.keep
+            else work / "static"
+        ),
         "RATE_LIMIT_SUPPORT": "1000000/60",
         # The API's per-client limit would measure the limit, not the server.
         "API_RATE_USER": "100000000/60",
@@ -478,10 +586,16 @@ def main() -> None:
     }
     server = None
     try:
-        print(f"Generating data into {name} …", flush=True)
-        data_file = work / "data.json"
+        data_file = Path(args.reuse) if args.reuse else work / "data.json"
+        if args.reuse:
+            print(f"Reusing {name} ({data_file}) …", flush=True)
+            _child(env, "reset", data_file)
+        else:
+            print(f"Generating data into {name} …", flush=True)
         subprocess.run(
-            [
+            ["true"]
+            if args.reuse
+            else [
                 PY,
                 __file__,
                 "--child",
@@ -509,13 +623,16 @@ def main() -> None:
                 "--log-level",
                 "warning",
                 "--no-access-log",
+                *args.server_arg,
             ],
             env=env,
             cwd=ROOT,
             stdout=(work / "server.log").open("w"),
             stderr=subprocess.STDOUT,
         )
-        for _ in range(200):
+        # Several processes loading the application on a busy machine take a while.
+        ready_by = time.monotonic() + 180
+        while time.monotonic() < ready_by:
             try:
                 urllib.request.urlopen(host + "/bench-ceiling/", timeout=2)
                 break
@@ -545,7 +662,14 @@ def main() -> None:
         query_paths += [(f"{label}, signed in", path) for label, path, s in pages if s]
         spec = work / "queries.json"
         json.dump({"paths": query_paths, "session": data["session"]}, spec.open("w"))
-        queries = json.loads(_child(env, "queries", spec))
+        queries = {} if args.writes_only else json.loads(_child(env, "queries", spec))
+        write_spec = work / "write-queries.json"
+        # The first writer's token, on a proposal outside the burst's hundred.
+        json.dump(
+            {"token": data["tokens"][0], "proposal": data["write_proposals"][0] - 1},
+            write_spec.open("w"),
+        )
+        write_queries = json.loads(_child(env, "write-queries", write_spec))
         results = []
         n = 0
 
@@ -560,7 +684,7 @@ def main() -> None:
             }
             return locust(load_env, host, users, args.seconds, work / f"run{n}")
 
-        for label, path, signed in pages:
+        for label, path, signed in [] if args.writes_only else pages:
             ceiling = run("ceiling", "/bench-ceiling/", args.users)
             page = run(label, path, args.users)
             results.append((label, page, ceiling, queries.get(label)))
@@ -624,6 +748,13 @@ def main() -> None:
         lost = believed - db_rows - unknown
         doubled = (db_rows - believed) - unknown
         _print(results, write, ceiling, recount["drifted"], lost, doubled, data, args)
+        print(
+            f"  pairs left unknown (request unanswered or cut at the end): {len(unknown)}"
+        )
+        print(
+            "  SQL statements per request (API, one client): "
+            + ", ".join(f"{k} {v}" for k, v in write_queries.items())
+        )
         if args.json:
             sys.path.insert(0, str(ROOT))
             from bench import figures, report
@@ -641,6 +772,10 @@ def main() -> None:
                 server.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 server.kill()
+        if args.keep and not args.reuse:
+            kept = Path(tempfile.gettempdir()) / f"{name}.json"
+            kept.write_text(data_file.read_text())
+            print(f"Kept database {name}; reuse with --database {name} --reuse {kept}")
         if not args.keep:
             subprocess.run(
                 [
@@ -661,6 +796,11 @@ def _print(results, write, ceiling, drifted, lost, doubled, data, args) -> None:
         f"(2,000 or fewer on one), {args.residents:,} residents, {args.supports:,} supports, "
         f"{args.entries:,} tracker entries; generated in {data['seconds']} s."
     )
+    if args.server_arg:
+        print(f"Server options: {' '.join(args.server_arg)}")
+    if not results:
+        _print_writes(write, ceiling, drifted, lost, doubled, args)
+        return
     print(
         f"Load: locust, {args.users} clients without think time, {args.seconds} s per run; "
         "each page right after a run of the ceiling (a bare Django view, same server)."
@@ -688,13 +828,18 @@ def _print(results, write, ceiling, drifted, lost, doubled, data, args) -> None:
                 f"{'  ceiling (bare view), just before':52} {ceil['rps']:7.1f} {ceil['p50']:7.0f} "
                 f"{ceil['p95']:7.0f} {ceil['p99']:7.0f} {'':>4} {'100 %':>7} {ceil['errors']:4}"
             )
+    _print_writes(write, ceiling, drifted, lost, doubled, args)
+
+
+def _print_writes(write, ceiling, drifted, lost, doubled, args) -> None:
     print()
     ok = write["rps"] >= 300
     print(
         f"Write burst: {args.writers} clients supporting / withdrawing on 100 proposals for "
         f"{args.write_seconds} s through the API: {write['rps']:.1f} requests/s "
         f"({100 * write['rps'] / ceiling['rps']:.0f} % of the ceiling's {ceiling['rps']:.0f}), "
-        f"p95 {write['p95']:.0f} ms, {write['errors']} errors; target ≥ 300/s "
+        f"p50 {write['p50']:.0f} ms, p95 {write['p95']:.0f} ms, {write['errors']} errors; "
+        f"ceiling p50 {ceiling['p50']:.0f} ms, p95 {ceiling['p95']:.0f} ms; target ≥ 300/s "
         + ("met" if ok else "MISSED")
     )
     print(

@@ -9,6 +9,18 @@ server: :class:`PoolBusyMiddleware` answers it with a translated 503 and
 ``Retry-After`` (``participation.doors.unavailable``; JSON under ``/api/``), never a
 500.
 
+A connection PostgreSQL ended (``pg_terminate_backend``, a restart, a failover, a
+proxy that dropped it) is not a bug of the page either. Idle in the pool, it is
+found out before any request gets it: the pool checks each connection it hands out
+(Django passes psycopg's ``check_connection`` when ``CONN_HEALTH_CHECKS`` is on, as
+``participation/settings.py`` sets it: one empty round trip). Lost in the
+middle of a request, it fails that request: :func:`is_lost_connection` recognises
+it, and the answer is the same translated 503 with ``Retry-After`` (whether the
+request's transaction was committed cannot be known, so the text does not say
+"nothing was changed"; a retried support answers 409 "already supported" when it
+had been). The broken connection is closed at once, and the pool, which discards
+broken connections given back to it, opens a fresh one for the next request.
+
 A request keeps its connection until Django's ``request_finished`` signal, which for
 a streamed response comes after the last byte reached the client. So nothing may
 stream from the database: large downloads are written to a file first and the
@@ -64,6 +76,61 @@ def busy(retry_after: int = RETRY_AFTER) -> Busy:
         ),
         retry_after=retry_after,
     )
+
+
+def connection_lost() -> Busy:
+    return Busy(
+        _(
+            "The connection to the database was interrupted. Please try again in a "
+            "few seconds."
+        ),
+        retry_after=RETRY_AFTER,
+    )
+
+
+# SQLSTATE classes and codes of a connection that is gone: 08 (connection
+# exception), 57P01 (admin shutdown: pg_terminate_backend), 57P02 (crash
+# shutdown), 57P03 (cannot connect now: starting or stopping).
+_LOST_STATES = ("08", "57P01", "57P02", "57P03")
+_BAD = 1  # psycopg.pq.ConnStatus.BAD
+
+
+def is_lost_connection(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what caused it) says the database connection itself was
+    lost, as opposed to an error in a statement (which stays a 500)."""
+    try:
+        import psycopg
+    except ImportError:  # SQLite only
+        return False
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, psycopg.Error):
+            state = getattr(exc, "sqlstate", None) or ""
+            if state.startswith(_LOST_STATES):
+                return True
+            pgconn = exc.pgconn  # libpq's side of the connection, when known
+            if isinstance(exc, psycopg.OperationalError) and (
+                not state or (pgconn is not None and pgconn.status == _BAD)
+            ):
+                return True  # "server closed the connection unexpectedly"
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+def discard_broken_connections() -> None:
+    """Close this thread's connections that can no longer be used, even inside a
+    transaction (it is lost with the connection), so that the pool replaces them
+    and this thread's next query opens a working one."""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is None or conn.is_usable():
+            continue
+        if conn.in_atomic_block:
+            conn.needs_rollback = True
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - closing what is already broken
+            conn.connection = None
 
 
 def is_pool_timeout(exc: BaseException | None) -> bool:
@@ -124,6 +191,9 @@ class PoolBusyMiddleware:
             return busy_response(request, exception)
         if is_pool_timeout(exception):
             return busy_response(request, busy())
+        if is_lost_connection(exception):
+            discard_broken_connections()
+            return busy_response(request, connection_lost())
         return None
 
 
@@ -133,4 +203,7 @@ def busy_or_none(request: HttpRequest, exc: Any) -> HttpResponse | None:
         return busy_response(request, exc)
     if is_pool_timeout(exc):
         return busy_response(request, busy())
+    if is_lost_connection(exc):
+        discard_broken_connections()
+        return busy_response(request, connection_lost())
     return None

@@ -166,6 +166,10 @@ if DATABASE_URL:
     # PostgreSQL connections come from psycopg's pool instead: at most
     # DB_POOL_MAX_SIZE per server process (0: no pool, a connection per request,
     # e.g. behind PgBouncer in transaction mode).
+    # conn_health_checks: with the pool, Django has it check each connection it
+    # hands out (an empty query), so one that PostgreSQL ended while it sat in the
+    # pool (pg_terminate_backend, a restart) is replaced before a request gets it
+    # (participation/dbpool.py, tests/live/test_server_lifecycle.py).
     _database = dj_database_url.parse(
         DATABASE_URL, conn_max_age=0, conn_health_checks=True
     )

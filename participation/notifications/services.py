@@ -42,6 +42,18 @@ def follow(*, user: Actor, target: models.Model) -> bool:
     return True
 
 
+def follow_quietly(*, user: Actor, target: models.Model) -> None:
+    """Follow ``target`` if not already following, in one statement (``INSERT …
+    ON CONFLICT DO NOTHING``): for writes that follow on the side (a support), where
+    the usual case is "already following" and a failed INSERT would cost a
+    savepoint and a rollback to it in the caller's transaction."""
+    ct = ContentType.objects.get_for_model(target)
+    Follow.objects.bulk_create(
+        [Follow(user=user, content_type=ct, object_id=target.pk)],
+        ignore_conflicts=True,
+    )
+
+
 def unfollow(*, user: Actor, target: models.Model) -> bool:
     ct = ContentType.objects.get_for_model(target)
     deleted, _ = Follow.objects.filter(

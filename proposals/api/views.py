@@ -267,7 +267,7 @@ class ProposalViewSet(ApiMixin, viewsets.GenericViewSet):
                     _("You do not support this proposal."), code="not_supported"
                 )
             code = status.HTTP_200_OK
-        proposal.refresh_from_db(fields=["support_count", "threshold_reached_at"])
+        # The service set the counter from its UPDATE (and the threshold's stamp).
         return Response(
             {
                 "supported": request.method == "POST",

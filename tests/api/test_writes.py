@@ -371,3 +371,59 @@ def test_vote_value_must_be_plus_or_minus_one(token_client, proposal, resident2)
     )
     assert response.status_code == 400
     assert "value" in body(response)["field_errors"]
+
+
+# Counted in `make bench-writes` (deploy/README.md, "Write burst"): 18 and 12 before
+# the write path was reworked. Here: the token, the proposal, the supporter's
+# standing (2), the phase and the verification rules (only for a support), then
+# the transaction (its savepoint, the support, the follow, the live event, the
+# counter's UPDATE … RETURNING, the release).
+SUPPORT_QUERIES = 12
+WITHDRAW_QUERIES = 10
+
+
+def test_a_support_through_the_api_takes_a_fixed_number_of_queries(
+    token_client, proposal, resident2, django_assert_num_queries
+):
+    client = token_client(resident2)
+    url = f"/api/v1/proposals/{proposal.pk}/support/"
+    client.post(url)  # the token's last use is recorded once a minute
+    client.delete(url)
+    with django_assert_num_queries(SUPPORT_QUERIES):
+        assert client.post(url).status_code == 201
+
+
+def test_a_withdrawal_through_the_api_takes_a_fixed_number_of_queries(
+    token_client, proposal, resident2, django_assert_num_queries
+):
+    client = token_client(resident2)
+    url = f"/api/v1/proposals/{proposal.pk}/support/"
+    client.post(url)
+    with django_assert_num_queries(WITHDRAW_QUERIES):
+        assert client.delete(url).status_code == 200
+
+
+def test_the_support_count_answered_is_the_one_counted(token_client, proposal):
+    others = [factories.UserFactory() for _n in range(3)]
+    counts = [
+        body(token_client(user).post(f"/api/v1/proposals/{proposal.pk}/support/"))[
+            "support_count"
+        ]
+        for user in others
+    ]
+    assert counts == [1, 2, 3]
+    proposal.refresh_from_db()
+    assert proposal.support_count == Support.objects.filter(proposal=proposal).count()
+
+
+def test_supporting_again_after_withdrawing_keeps_one_follow(
+    token_client, proposal, resident2
+):
+    from participation.notifications.models import Follow
+
+    client = token_client(resident2)
+    url = f"/api/v1/proposals/{proposal.pk}/support/"
+    client.post(url)
+    client.delete(url)
+    client.post(url)
+    assert Follow.objects.filter(user=resident2, object_id=proposal.pk).count() == 1

@@ -173,3 +173,54 @@ def test_readyz_does_not_wait_for_a_busy_pool(client, no_free_connection):
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
     assert set(response.json()["pool"]) == {"size", "available", "waiting", "max"}
+
+
+def _connection_lost() -> OperationalError:
+    """What Django raises when PostgreSQL ended the connection a request uses
+    (pg_terminate_backend: SQLSTATE 57P01, admin shutdown)."""
+    import psycopg.errors
+
+    try:
+        try:
+            raise psycopg.errors.AdminShutdown(
+                "terminating connection due to administrator command"
+            )
+        except psycopg.Error as cause:
+            raise OperationalError(str(cause)) from cause
+    except OperationalError as error:
+        return error
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The connection to the database was interrupted"),
+        ("ja", "データベースとの接続が途切れました"),
+    ],
+)
+def test_a_lost_database_connection_answers_503_with_retry_after(
+    client, proposal, monkeypatch, language, text
+):
+    def lost(*args, **kwargs):
+        raise _connection_lost()
+
+    monkeypatch.setattr(connection, "ensure_connection", lost)
+    response = client.get("/api/v1/proposals/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) >= 1
+    assert text in response.json()["message"]
+
+
+def test_a_statement_error_is_not_taken_for_a_lost_connection():
+    import psycopg.errors
+
+    from participation.dbpool import is_lost_connection
+
+    try:
+        try:
+            raise psycopg.errors.UndefinedColumn("column x does not exist")
+        except psycopg.Error as cause:
+            raise OperationalError(str(cause)) from cause
+    except OperationalError as error:
+        assert not is_lost_connection(error)
+    assert is_lost_connection(_connection_lost())

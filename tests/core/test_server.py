@@ -138,3 +138,47 @@ def test_a_server_process_tunes_the_collector_once_the_application_is_loaded():
         "print(gc.get_threshold()[0], gc.get_freeze_count() > 0)"
     )
     assert printed.split() == [str(runtime.DEFAULT_GEN0_THRESHOLD), "True"]
+
+
+PG = "postgres://u@127.0.0.1:5432/x"
+
+
+def test_one_process_without_postgresql_and_redis():
+    # SQLite takes one writer at a time; without Redis live updates and rate
+    # limits are per process.
+    assert server.default_workers({}) == 1
+    assert server.default_workers({"DATABASE_URL": PG}) == 1
+
+
+def test_one_process_per_cpu_with_postgresql_and_redis(monkeypatch):
+    monkeypatch.setattr(server, "available_cpus", lambda: 3)
+    environ = {"DATABASE_URL": PG, "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    assert server.default_workers(environ) == 3
+    assert server.option(server.arguments([], environ), "--workers") == "3"
+
+
+def test_web_concurrency_and_workers_override_the_default():
+    assert server.default_workers({"WEB_CONCURRENCY": "5"}) == 5
+    args = server.arguments(["--workers", "2"], {"WEB_CONCURRENCY": "5"})
+    assert server.option(args, "--workers") == "2"
+
+
+def test_the_pool_is_shared_out_of_the_connection_budget():
+    assert server.pool_per_process(2, {}) == 10  # 40 // 2 = 20, at most 10
+    assert server.pool_per_process(8, {}) == 5
+    assert server.pool_per_process(30, {}) == server.MIN_POOL
+    assert server.pool_per_process(4, {"DB_CONNECTIONS": "20"}) == 5
+    assert server.pool_per_process(4, {"DB_POOL_MAX_SIZE": "7"}) == 7
+
+
+def test_the_worker_processes_inherit_the_pool_size(capsys):
+    environ = {"DB_CONNECTIONS": "24"}
+    assert server.size_the_pool(["--workers", "4"], environ) == 6
+    assert environ["DB_POOL_MAX_SIZE"] == "6"
+    assert capsys.readouterr().err == ""
+
+
+def test_a_pool_too_large_for_the_budget_is_warned_about(capsys):
+    environ = {"DB_POOL_MAX_SIZE": "20"}
+    server.size_the_pool(["--workers", "4"], environ)
+    assert "80 PostgreSQL connections" in capsys.readouterr().err

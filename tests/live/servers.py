@@ -77,6 +77,9 @@ def server_env(**overrides: str) -> dict[str, str]:
             "DJANGO_DEBUG": "0",
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
+            # One process, as these tests and benchmarks were written for (the
+            # server's own default follows the CPUs: participation/server.py).
+            "WEB_CONCURRENCY": "1",
         }
     )
     env.update(overrides)
@@ -90,11 +93,13 @@ def start_server(
     quiet: bool = False,
     profile: str = "",
     entry: tuple[str, ...] = ("-m", "participation.server"),
+    options: tuple[str, ...] = (),
 ) -> Server:
     """Start the server on a fresh loopback port; ``quiet`` drops the access log,
     ``profile`` writes cProfile statistics to that path when the server stops;
     ``entry`` is what Python runs (another app under the same server options, for
-    the live benchmark's ceiling)."""
+    the live benchmark's ceiling); ``options`` are more of the server's options
+    (``--workers``, "2")."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -110,6 +115,7 @@ def start_server(
                 "--fd",
                 str(listener.fileno()),
                 *(["--log-level", "warning", "--no-access-log"] if quiet else []),
+                *options,
             ],
             cwd=ROOT,
             env=env,
