@@ -398,6 +398,9 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 60_000_000)
 IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 1600)
 IMAGE_JPEG_QUALITY = env_int("IMAGE_JPEG_QUALITY", 82)
 PROPOSAL_IMAGES_MAX = env_int("PROPOSAL_IMAGES_MAX", 5)
+# The small rendition of each photo (the lists' cards), made once at upload: its
+# longest side in pixels (twice the card's 8rem box, for high-density screens).
+IMAGE_SMALL_SIDE = env_int("IMAGE_SMALL_SIDE", 320)
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
@@ -594,6 +597,8 @@ RATE_LIMITS = {
     "opinion": env("RATE_LIMIT_OPINION", "10/60"),
     # The proposal form's live preview (one request per pause in typing).
     "preview": env("RATE_LIMIT_PREVIEW", "120/600"),
+    # Photos added one by one to a proposal (the API's photo upload).
+    "photo": env("RATE_LIMIT_PHOTO", "30/3600"),
 }
 # Residency verification (participation/verification). The key of the keyed hashes
 # of codes and identities: set it in production and keep it (without it, one is

@@ -38,7 +38,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from participation import dbpool, doors
 from participation.errors import DomainError
 from participation.idempotency import services as idempotency
-from participation.images import EXTENSIONS
+from participation.images import EXTENSIONS, content_type_of
 from participation.notifications import services as notifications
 from participation.spaces.models import Process
 from participation.text import clean_text
@@ -571,6 +571,20 @@ def proposal_image(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse
     those of a draft process. Sent by the app, or by nginx when
     ``MEDIA_ACCEL_REDIRECT`` names its internal location (deploy/README.md,
     "Uploaded photos"); never from a public media folder."""
+    return _image_response(request, pk, image_pk, small=False)
+
+
+@require_GET
+def proposal_image_small(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
+    """The small rendition of a photo (the lists' cards), drawn once when it was
+    stored: the same query, checks and headers as the photo itself. A photo whose
+    rendition is not drawn yet (``make_photo_renditions``) answers with the photo."""
+    return _image_response(request, pk, image_pk, small=True)
+
+
+def _image_response(
+    request: HttpRequest, pk: int, image_pk: int, *, small: bool
+) -> HttpResponse:
     if pk > forms.MAX_ID or image_pk > forms.MAX_ID:
         raise Http404
     try:
@@ -583,24 +597,29 @@ def proposal_image(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse
     ):
         raise Http404
     public = not proposal.is_hidden and proposal.process.is_public
+    if small and image.has_small:
+        stored, content_type = image.small_file, content_type_of(image.small_file.name)
+    else:
+        stored, content_type = image.file, image.content_type
     accel = settings.MEDIA_ACCEL_REDIRECT
     if accel:
-        response = HttpResponse(content_type=image.content_type)
-        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + image.file.name
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + stored.name
     else:
         try:
-            with image.file.open("rb") as handle:
+            with stored.open("rb") as handle:
                 content = handle.read()
         except OSError as exc:  # the row outlived its file (restored backup)
             raise Http404 from exc
         # The bytes are in memory: give the pooled connection back before a slow
         # client reads them.
         dbpool.release_connections()
-        response = HttpResponse(content, content_type=image.content_type)
+        response = HttpResponse(content, content_type=content_type)
         response["Content-Length"] = str(len(content))
-    extension = EXTENSIONS.get(image.content_type, "bin")
+    extension = EXTENSIONS.get(content_type, "bin")
+    which = "small" if small else "photo"
     response["Content-Disposition"] = (
-        f'inline; filename="proposal-{proposal.pk}-photo-{image.pk}.{extension}"'
+        f'inline; filename="proposal-{proposal.pk}-{which}-{image.pk}.{extension}"'
     )
     response["X-Content-Type-Options"] = "nosniff"
     # Opened on its own, the file is an image and nothing else: no scripts, no
