@@ -553,7 +553,7 @@ def test_open_data_lists_photos_of_visible_proposals_only(proposal, facilitator)
     assert rows[0][3] == "写真 0"
 
 
-# --- the small rendition and the lists' cards ------------------------------------------
+# --- the small rendition and the lists' cards --------------------------------------
 
 
 def test_posted_photo_gets_its_small_rendition_once_at_upload(
