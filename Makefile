@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DEMO_PASSWORD ?= demo-password-2026
 
 .PHONY: run test e2e screenshots lint format messages compilemessages migrate seed \
-        bench bench-search bench-live bench-notify bench-exports bench-thread bench-site check restore-check clean
+        bench bench-search bench-live bench-notify bench-exports bench-thread bench-map bench-site check restore-check clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -87,6 +87,10 @@ bench-notify: compilemessages
 
 bench-exports: compilemessages
 	$(PY) bench/exports.py $(BENCH_ARGS)
+
+# The map beside the proposal list with 2,000 points: the list page and its GeoJSON.
+bench-map: compilemessages
+	$(PY) bench/map.py $(BENCH_ARGS)
 
 # BEFORE=<git revision> adds the same table for that revision (e.g. BEFORE=main).
 bench-thread: compilemessages

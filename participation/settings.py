@@ -533,6 +533,10 @@ MAP_TILE_ATTRIBUTION = env(
 MAP_TILE_MAX_ZOOM = env_int("MAP_TILE_MAX_ZOOM", 18)
 # Where an empty map opens: "latitude,longitude,zoom" (default: Tokyo Station).
 MAP_DEFAULT_VIEW = env("MAP_DEFAULT_VIEW", "35.6812,139.7671,13")
+# The map's points (GeoJSON, up to 2,000 a process) are rendered once per process
+# and language and kept this long in the cache; browsers and shared caches keep
+# them as long (a hidden proposal leaves the map within this time).
+MAP_POINTS_CACHE_SECONDS = env_int("MAP_POINTS_CACHE_SECONDS", 60)
 
 
 def _tile_origin(url: str) -> str:

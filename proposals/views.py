@@ -14,12 +14,14 @@ turns it into a message and a status:
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -30,8 +32,8 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -180,10 +182,33 @@ def proposal_similar(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def proposal_map_points(request: HttpRequest, slug: str) -> HttpResponse:
     """The process's proposals that have a point, as GeoJSON, for the map beside
-    the list (``static/js/map.js``); the list itself never needs it."""
+    the list (``static/js/map.js``); the list itself never needs it. Rendered once
+    per process and language for ``MAP_POINTS_CACHE_SECONDS`` (up to
+    ``MAP_POINTS_MAX`` points, some 400 KB): a hit costs one query (the process,
+    whose visibility is checked on every request), a miss two."""
     process = Process.objects.public().filter(slug=slug).first()
     if process is None:
         raise Http404
+    seconds = int(settings.MAP_POINTS_CACHE_SECONDS)
+    key = f"proposals:map-points:{process.pk}:{get_language()}"
+    payload = cache.get(key) if seconds else None
+    if payload is None:
+        payload = _map_points_geojson(process)
+        if seconds:
+            cache.set(key, payload, seconds)
+    response = HttpResponse(payload, content_type="application/json")
+    response["Cache-Control"] = f"public, max-age={seconds}"
+    return response
+
+
+def _map_points_geojson(process: Process) -> bytes:
+    labels: dict[int, str] = {}
+
+    def supports(n: int) -> str:
+        if n not in labels:
+            labels[n] = ngettext("%(n)s support", "%(n)s supports", n) % {"n": n}
+        return labels[n]
+
     features = [
         {
             "type": "Feature",
@@ -196,17 +221,17 @@ def proposal_map_points(request: HttpRequest, slug: str) -> HttpResponse:
                 "title": row["title"],
                 "url": reverse("proposals:detail", args=[row["id"]]),
                 "supports": row["support_count"],
-                "supports_label": ngettext(
-                    "%(n)s support", "%(n)s supports", row["support_count"]
-                )
-                % {"n": row["support_count"]},
+                "supports_label": supports(row["support_count"]),
             },
         }
         for row in selectors.map_points(process)
     ]
-    response = JsonResponse({"type": "FeatureCollection", "features": features})
-    response["Cache-Control"] = "public, max-age=60"
-    return response
+    # UTF-8 as it is, not escaped: Japanese titles take half the bytes.
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
 
 
 # --- create, edit, withdraw ---------------------------------------------------
