@@ -322,3 +322,12 @@ def test_removing_a_photo_number_too_large_for_the_database_is_404(
         f"/api/v1/proposals/{proposal.pk}/photos/{2**70}/"
     )
     assert response.status_code == 404
+
+
+def test_photo_larger_than_the_json_body_limit_is_accepted(
+    settings, token_client, proposal
+):
+    content = jpeg_with_gps()
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = len(content) // 4  # JSON bodies' limit
+    response = _send(token_client(proposal.author), proposal, content=content)
+    assert response.status_code == 201
