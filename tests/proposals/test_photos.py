@@ -18,7 +18,7 @@ from django.urls import reverse
 from PIL import Image
 
 from participation import images
-from participation.errors import Invalid
+from participation.errors import Invalid, NotAllowed
 from participation.moderation import services as moderation
 from participation.moderation.models import ReportReason
 from portal.opendata import datasets
@@ -338,7 +338,7 @@ def test_five_photos_are_kept_in_their_order(login, resident, process):
     assert response.status_code == 302
     alts = list(ProposalImage.objects.values_list("alt_text", flat=True))
     assert alts == [f"写真{n}" for n in range(1, 6)]
-    assert len(stored_files()) == 5
+    assert len(stored_files()) == 10  # each photo and its small rendition
 
 
 def test_a_sixth_photo_is_refused_by_the_service(resident, process):
@@ -699,3 +699,44 @@ def test_removing_a_photo_on_edit_deletes_its_rendition_too(
             remove_image_ids=[image.pk],
         )
     assert not default_storage.exists(image.small_file.name)
+
+
+# --- adding and removing one photo (the API's services) --------------------------------
+
+
+def test_image_add_puts_the_photo_after_the_others(proposal):
+    with_photos(proposal, 2)
+    added = services.proposal_image_add(
+        actor=proposal.author, proposal=proposal, image=new_image("三枚目")
+    )
+    assert [i.alt_text for i in proposal.images.all()][-1] == "三枚目"
+    assert added.position == 2
+    assert added.has_small
+
+
+def test_image_add_refuses_a_hidden_proposal(proposal, facilitator):
+    _hide(proposal, facilitator)
+    with pytest.raises(NotAllowed) as error:
+        services.proposal_image_add(
+            actor=proposal.author, proposal=proposal, image=new_image()
+        )
+    assert error.value.code == "hidden"
+    assert stored_files() == []
+
+
+def test_image_add_refuses_someone_else(proposal, resident2):
+    with pytest.raises(NotAllowed):
+        services.proposal_image_add(
+            actor=resident2, proposal=proposal, image=new_image()
+        )
+
+
+def test_image_remove_refuses_another_proposals_photo(proposal):
+    other = factories.ProposalFactory(process=proposal.process, author=proposal.author)
+    with_photos(other, 1)
+    with pytest.raises(Invalid) as error:
+        services.proposal_image_remove(
+            actor=proposal.author, proposal=proposal, image_id=other.images.get().pk
+        )
+    assert error.value.code == "unknown_image"
+    assert other.images.count() == 1
