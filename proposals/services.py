@@ -21,14 +21,13 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from participation import images
 from participation.accounts.selectors import standing_of
 from participation.accounts.types import Actor
 from participation.audit import services as audit
 from participation.checks import check_length, refuse
 from participation.errors import DomainError, Invalid, NotAllowed
 from participation.idempotency import services as idempotency
-from participation.images import EXTENSIONS
+from participation.images import EXTENSIONS, small_rendition
 from participation.live import broadcast
 from participation.moderation import limits
 from participation.notifications import services as notifications
@@ -387,7 +386,7 @@ def _store_images(
 
 def _attach_small(row: ProposalImage, content: bytes) -> None:
     """Draw and store the small rendition of ``content`` (the stored photo)."""
-    small, width, height, content_type = images.small_rendition(content)
+    small, width, height, content_type = small_rendition(content)
     row.small_file.save(
         f"small.{EXTENSIONS[content_type]}", ContentFile(small), save=False
     )
