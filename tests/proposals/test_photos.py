@@ -701,7 +701,7 @@ def test_removing_a_photo_on_edit_deletes_its_rendition_too(
     assert not default_storage.exists(image.small_file.name)
 
 
-# --- adding and removing one photo (the API's services) --------------------------------
+# --- adding and removing one photo (the API's services) ------------------------
 
 
 def test_image_add_puts_the_photo_after_the_others(proposal):
