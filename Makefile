@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DEMO_PASSWORD ?= demo-password-2026
 
 .PHONY: run test e2e a11y-report screenshots lint format messages compilemessages migrate seed \
-        bench bench-search bench-live bench-notify bench-exports bench-thread bench-site bench-writes check restore-check soak clean
+        bench bench-search bench-live bench-notify bench-exports bench-thread bench-site bench-writes bench-map check restore-check soak clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -98,6 +98,10 @@ bench-notify: compilemessages
 
 bench-exports: compilemessages
 	$(PY) bench/exports.py $(BENCH_ARGS)
+
+# The map beside the proposal list with 2,000 points: the list page and its GeoJSON.
+bench-map: compilemessages
+	$(PY) bench/map.py $(BENCH_ARGS)
 
 # BEFORE=<git revision> adds the same table for that revision (e.g. BEFORE=main).
 bench-thread: compilemessages

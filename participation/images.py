@@ -14,6 +14,9 @@ Every refusal is ``participation.errors.Invalid`` with a translated message, so 
 door answers 400 and nothing is stored. Limits come from settings
 (``IMAGE_MAX_BYTES``, ``IMAGE_MAX_PIXELS``, ``IMAGE_MAX_SIDE``,
 ``IMAGE_JPEG_QUALITY``), which read environment variables.
+
+``small_rendition(content)`` draws the small picture the lists' cards show from
+a file ``reencode`` made (``IMAGE_SMALL_SIDE``), once, when the photo is stored.
 """
 
 from __future__ import annotations
@@ -179,6 +182,27 @@ def reencode(
         clean.save(out, format="JPEG", quality=quality, optimize=True, progressive=True)
         content_type = "image/jpeg"
     return out.getvalue(), clean.width, clean.height, content_type
+
+
+def small_rendition(content: bytes) -> tuple[bytes, int, int, str]:
+    """The small rendition of a photo already drawn by :func:`reencode` (its
+    bytes, never an upload): at most ``IMAGE_SMALL_SIDE`` pixels a side, in the
+    same format (PNG where there is transparency, else JPEG). Made once, when the
+    photo is stored; the lists' cards show it. ``(bytes, width, height,
+    content_type)``."""
+    side = int(settings.IMAGE_SMALL_SIDE)
+    quality = int(settings.IMAGE_JPEG_QUALITY)
+    with Image.open(io.BytesIO(content)) as source:
+        source.load()
+        alpha = source.format == "PNG"
+        image = source.convert("RGBA" if alpha else "RGB")
+    image.thumbnail((side, side), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if alpha:
+        image.save(out, format="PNG", optimize=True)
+        return out.getvalue(), image.width, image.height, "image/png"
+    image.save(out, format="JPEG", quality=quality, optimize=True)
+    return out.getvalue(), image.width, image.height, "image/jpeg"
 
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png"}

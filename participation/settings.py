@@ -411,6 +411,9 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 60_000_000)
 IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 1600)
 IMAGE_JPEG_QUALITY = env_int("IMAGE_JPEG_QUALITY", 82)
 PROPOSAL_IMAGES_MAX = env_int("PROPOSAL_IMAGES_MAX", 5)
+# The small rendition of each photo (the lists' cards), made once at upload: its
+# longest side in pixels (twice the card's 8rem box, for high-density screens).
+IMAGE_SMALL_SIDE = env_int("IMAGE_SMALL_SIDE", 320)
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
@@ -548,6 +551,10 @@ MAP_TILE_ATTRIBUTION = env(
 MAP_TILE_MAX_ZOOM = env_int("MAP_TILE_MAX_ZOOM", 18)
 # Where an empty map opens: "latitude,longitude,zoom" (default: Tokyo Station).
 MAP_DEFAULT_VIEW = env("MAP_DEFAULT_VIEW", "35.6812,139.7671,13")
+# The map's points (GeoJSON, up to 2,000 a process) are rendered once per process
+# and language and kept this long in the cache; browsers and shared caches keep
+# them as long (a hidden proposal leaves the map within this time).
+MAP_POINTS_CACHE_SECONDS = env_int("MAP_POINTS_CACHE_SECONDS", 60)
 
 
 def _tile_origin(url: str) -> str:
@@ -612,6 +619,8 @@ RATE_LIMITS = {
     "opinion": env("RATE_LIMIT_OPINION", "10/60"),
     # The proposal form's live preview (one request per pause in typing).
     "preview": env("RATE_LIMIT_PREVIEW", "120/600"),
+    # Photos added one by one to a proposal (the API's photo upload).
+    "photo": env("RATE_LIMIT_PHOTO", "30/3600"),
 }
 # Residency verification (participation/verification). The key of the keyed hashes
 # of codes and identities: set it in production and keep it (without it, one is

@@ -351,6 +351,14 @@ class ProposalImage(models.Model):
     height = models.PositiveIntegerField()
     content_type = models.CharField(max_length=40)
     byte_size = models.PositiveIntegerField()
+    # The small rendition (``images.small_rendition``: the lists' cards), made
+    # once when the photo is stored; empty until ``make_photo_renditions`` has
+    # drawn it for a photo stored before renditions existed.
+    small_file = models.FileField(
+        upload_to=_image_path, max_length=200, blank=True, default=""
+    )
+    small_width = models.PositiveIntegerField(default=0)
+    small_height = models.PositiveIntegerField(default=0)
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -369,3 +377,11 @@ class ProposalImage(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("proposals:image", args=[self.proposal_id, self.pk])
+
+    def get_small_url(self) -> str:
+        """The small rendition's address (the same view and checks as the photo)."""
+        return reverse("proposals:image_small", args=[self.proposal_id, self.pk])
+
+    @property
+    def has_small(self) -> bool:
+        return bool(self.small_file)

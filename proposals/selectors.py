@@ -103,8 +103,8 @@ def _filtered(
 
 def proposal_list(process: Process, filters: ProposalFilters) -> QuerySet[Proposal]:
     """Proposals of a process for the list page; hidden ones are left out."""
-    qs: QuerySet[Proposal] = Proposal.objects.filter(
-        process=process, hidden_at__isnull=True
+    qs: QuerySet[Proposal] = with_card_photo(
+        Proposal.objects.filter(process=process, hidden_at__isnull=True)
     ).select_related("author", "category", "area")
     qs = _filtered(
         qs,
@@ -201,10 +201,28 @@ def image_for_page(proposal_pk: int, image_pk: int) -> ProposalImage:
     )
 
 
+def has_image(proposal: Proposal, image_pk: int) -> bool:
+    """Whether ``image_pk`` is one of the proposal's photos (one query)."""
+    return ProposalImage.objects.filter(proposal=proposal, pk=image_pk).exists()
+
+
 def with_images(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Proposals with their photos (one more query for a whole page of them)."""
     return proposals.prefetch_related(
         Prefetch("images", queryset=ProposalImage.objects.order_by("position", "id"))
+    )
+
+
+def with_card_photo(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Proposals with their first photo as ``card_photos`` (a list of at most one),
+    for the cards' small rendition: one more query for a whole page, whatever the
+    number of photos (a window function keeps the first of each proposal)."""
+    return proposals.prefetch_related(
+        Prefetch(
+            "images",
+            queryset=ProposalImage.objects.order_by("position", "id")[:1],
+            to_attr="card_photos",
+        )
     )
 
 

@@ -6,6 +6,7 @@ transaction, and schedules notifications and live broadcasts for after commit.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from participation.audit import services as audit
 from participation.checks import check_length, refuse
 from participation.errors import DomainError, Invalid, NotAllowed
 from participation.idempotency import services as idempotency
-from participation.images import EXTENSIONS
+from participation.images import EXTENSIONS, small_rendition
 from participation.live import broadcast
 from participation.moderation import limits
 from participation.notifications import services as notifications
@@ -58,6 +59,12 @@ class NewImage:
     height: int
     content_type: str
     alt_text: str
+
+    def __str__(self) -> str:
+        # What an idempotency fingerprint reads: the content by its digest, not
+        # megabytes of bytes' repr.
+        digest = hashlib.sha256(self.content).hexdigest()
+        return f"{digest}:{self.content_type}:{self.alt_text}"
 
 
 def _minus_one(counter: str) -> Greatest:
@@ -189,11 +196,82 @@ def proposal_edit(
         image.save(update_fields=["alt_text"])
     if removed:
         ProposalImage.objects.filter(pk__in=[image.pk for image in removed]).delete()
-        names = [image.file.name for image in removed]
+        names = [name for image in removed for name in _file_names(image)]
         transaction.on_commit(lambda: _delete_files(names))
     _store_images(locked, images, start=max((i.position for i in kept), default=-1) + 1)
     proposal_pages_changed(locked.pk)
     return locked
+
+
+def _locked_for_photos(actor: Actor, proposal: Proposal) -> Proposal:
+    """The proposal locked (a support or comment arriving now cannot slip past the
+    check), once its author may still edit it."""
+    locked = (
+        Proposal.objects.select_for_update()
+        .select_related("process")
+        .get(pk=proposal.pk)
+    )
+    refuse(rules.proposal_edit_refusal(actor, locked))
+    return locked
+
+
+def _check_duplicate_photo(proposal: Proposal, image: NewImage) -> None:
+    idempotency.refuse_duplicate(
+        ProposalImage.objects.filter(
+            proposal=proposal,
+            alt_text=image.alt_text,
+            byte_size=len(image.content),
+            created_at__gte=idempotency.recent(),
+        ),
+        _("You have just added this photo."),
+    )
+
+
+@idempotency.idempotent("proposal_image", author="actor")
+@transaction.atomic
+def proposal_image_add(
+    *,
+    actor: Actor,
+    proposal: Proposal,
+    image: NewImage,
+    idempotency_key: str = "",
+) -> ProposalImage:
+    """Add one photo to a proposal its author may still edit (the API's upload):
+    the same checks as the form's (``PROPOSAL_IMAGES_MAX``, a description), put
+    after the photos it has; rate-limited as ``photo``."""
+    locked = _locked_for_photos(actor, proposal)
+    existing = list(locked.images.all())
+    (checked,) = _checked_images([image], keeping=len(existing))
+    _check_duplicate_photo(locked, checked)
+    limits.hit(user=actor, action="photo")
+    locked.edited_at = timezone.now()
+    locked.save(update_fields=["edited_at"])
+    start = max((i.position for i in existing), default=-1) + 1
+    (row,) = _store_images(locked, [checked], start=start)
+    return row
+
+
+@transaction.atomic
+def proposal_image_remove(*, actor: Actor, proposal: Proposal, image_id: int) -> None:
+    """Remove one photo (and its files, once committed) from a proposal its author
+    may still edit. A photo that is not the proposal's is refused as unknown."""
+    locked = _locked_for_photos(actor, proposal)
+    image = ProposalImage.objects.filter(proposal=locked, pk=image_id).first()
+    if image is None:
+        raise Invalid(
+            _("This proposal has no such photo."),
+            code="unknown_image",
+            field_errors={"image": ["unknown_image"]},
+        )
+    names = _file_names(image)
+    image.delete()
+    locked.edited_at = timezone.now()
+    locked.save(update_fields=["edited_at"])
+    transaction.on_commit(lambda: _delete_files(names))
+
+
+def _file_names(image: ProposalImage) -> list[str]:
+    return [name for name in (image.file.name, image.small_file.name) if name]
 
 
 # --- photos and place -------------------------------------------------------------
@@ -274,12 +352,16 @@ def _checked_point(
     return latitude.quantize(quantum), longitude.quantize(quantum)
 
 
-def _store_images(proposal: Proposal, images: list[NewImage], *, start: int) -> None:
-    """Write the files through the storage API, then their rows. Storage is not
-    transactional: files written before a failure here are deleted again. (A
-    rollback after this returns would leave files without rows: nothing in
-    ``proposal_create`` writes after it but the author's follow.)"""
+def _store_images(
+    proposal: Proposal, images: list[NewImage], *, start: int
+) -> list[ProposalImage]:
+    """Write the files (each photo and its small rendition, drawn here once)
+    through the storage API, then their rows. Storage is not transactional: files
+    written before a failure here are deleted again. (A rollback after this
+    returns would leave files without rows: the services write nothing after it
+    that can fail but the idempotency key.)"""
     written: list[str] = []
+    rows: list[ProposalImage] = []
     try:
         for offset, image in enumerate(images):
             row = ProposalImage(
@@ -291,16 +373,60 @@ def _store_images(proposal: Proposal, images: list[NewImage], *, start: int) -> 
                 byte_size=len(image.content),
                 position=start + offset,
             )
-            row.file.save(
-                f"photo.{EXTENSIONS[image.content_type]}",
-                ContentFile(image.content),
-                save=False,
-            )
+            extension = EXTENSIONS[image.content_type]
+            row.file.save(f"photo.{extension}", ContentFile(image.content), save=False)
             written.append(row.file.name)
+            _attach_small(row, image.content)
+            written.append(row.small_file.name)
             row.save()
+            rows.append(row)
     except Exception:
         _delete_files(written)
         raise
+    return rows
+
+
+def _attach_small(row: ProposalImage, content: bytes) -> None:
+    """Draw and store the small rendition of ``content`` (the stored photo)."""
+    small, width, height, content_type = small_rendition(content)
+    row.small_file.save(
+        f"small.{EXTENSIONS[content_type]}", ContentFile(small), save=False
+    )
+    row.small_width, row.small_height = width, height
+
+
+def photo_renditions_make(*, batch: int = 100) -> tuple[int, int]:
+    """Draw the small rendition of every photo stored without one (photos from
+    before renditions existed; ``manage.py make_photo_renditions``), ``batch`` at
+    a time, each saved on its own. Returns (drawn, failed): a photo whose file is
+    gone or unreadable is counted, logged and left as it is (its cards fall back
+    to the photo itself)."""
+    drawn = failed = 0
+    last = 0
+    while True:
+        rows = list(
+            ProposalImage.objects.filter(small_file="", pk__gt=last).order_by("pk")[
+                :batch
+            ]
+        )
+        if not rows:
+            return drawn, failed
+        for row in rows:
+            last = row.pk
+            try:
+                with row.file.open("rb") as handle:
+                    content = handle.read()
+                _attach_small(row, content)
+            except (OSError, ValueError, SyntaxError) as exc:
+                logger.warning("No small rendition for photo %s: %s", row.pk, exc)
+                failed += 1
+                continue
+            try:
+                row.save(update_fields=["small_file", "small_width", "small_height"])
+            except Exception:
+                _delete_files([row.small_file.name])
+                raise
+            drawn += 1
 
 
 def _delete_files(names: list[str]) -> None:

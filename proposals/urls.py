@@ -24,6 +24,11 @@ urlpatterns = [
         views.proposal_image,
         name="image",
     ),
+    path(
+        "proposals/<int:pk>/photos/<int:image_pk>/small/",
+        views.proposal_image_small,
+        name="image_small",
+    ),
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="edit"),
     path("proposals/<int:pk>/withdraw/", views.proposal_withdraw, name="withdraw"),
     path("proposals/<int:pk>/support/", views.proposal_support, name="support"),

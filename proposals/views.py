@@ -14,12 +14,14 @@ turns it into a message and a status:
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -30,15 +32,15 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participation import dbpool, doors, pagecache
 from participation.errors import DomainError, Invalid
 from participation.idempotency import services as idempotency
-from participation.images import EXTENSIONS
+from participation.images import EXTENSIONS, content_type_of
 from participation.notifications import services as notifications
 from participation.spaces.models import Process
 from participation.text import clean_text
@@ -181,10 +183,33 @@ def proposal_similar(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def proposal_map_points(request: HttpRequest, slug: str) -> HttpResponse:
     """The process's proposals that have a point, as GeoJSON, for the map beside
-    the list (``static/js/map.js``); the list itself never needs it."""
+    the list (``static/js/map.js``); the list itself never needs it. Rendered once
+    per process and language for ``MAP_POINTS_CACHE_SECONDS`` (up to
+    ``MAP_POINTS_MAX`` points, some 400 KB): a hit costs one query (the process,
+    whose visibility is checked on every request), a miss two."""
     process = Process.objects.public().filter(slug=slug).first()
     if process is None:
         raise Http404
+    seconds = int(settings.MAP_POINTS_CACHE_SECONDS)
+    key = f"proposals:map-points:{process.pk}:{get_language()}"
+    payload = cache.get(key) if seconds else None
+    if payload is None:
+        payload = _map_points_geojson(process)
+        if seconds:
+            cache.set(key, payload, seconds)
+    response = HttpResponse(payload, content_type="application/json")
+    response["Cache-Control"] = f"public, max-age={seconds}"
+    return response
+
+
+def _map_points_geojson(process: Process) -> bytes:
+    labels: dict[int, str] = {}
+
+    def supports(n: int) -> str:
+        if n not in labels:
+            labels[n] = ngettext("%(n)s support", "%(n)s supports", n) % {"n": n}
+        return labels[n]
+
     features = [
         {
             "type": "Feature",
@@ -197,17 +222,17 @@ def proposal_map_points(request: HttpRequest, slug: str) -> HttpResponse:
                 "title": row["title"],
                 "url": reverse("proposals:detail", args=[row["id"]]),
                 "supports": row["support_count"],
-                "supports_label": ngettext(
-                    "%(n)s support", "%(n)s supports", row["support_count"]
-                )
-                % {"n": row["support_count"]},
+                "supports_label": supports(row["support_count"]),
             },
         }
         for row in selectors.map_points(process)
     ]
-    response = JsonResponse({"type": "FeatureCollection", "features": features})
-    response["Cache-Control"] = "public, max-age=60"
-    return response
+    # UTF-8 as it is, not escaped: Japanese titles take half the bytes.
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
 
 
 # --- create, edit, withdraw ---------------------------------------------------
@@ -577,6 +602,20 @@ def proposal_image(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse
     those of a draft process. Sent by the app, or by nginx when
     ``MEDIA_ACCEL_REDIRECT`` names its internal location (deploy/README.md,
     "Uploaded photos"); never from a public media folder."""
+    return _image_response(request, pk, image_pk, small=False)
+
+
+@require_GET
+def proposal_image_small(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
+    """The small rendition of a photo (the lists' cards), drawn once when it was
+    stored: the same query, checks and headers as the photo itself. A photo whose
+    rendition is not drawn yet (``make_photo_renditions``) answers with the photo."""
+    return _image_response(request, pk, image_pk, small=True)
+
+
+def _image_response(
+    request: HttpRequest, pk: int, image_pk: int, *, small: bool
+) -> HttpResponse:
     if pk > forms.MAX_ID or image_pk > forms.MAX_ID:
         raise Http404
     try:
@@ -589,24 +628,29 @@ def proposal_image(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse
     ):
         raise Http404
     public = not proposal.is_hidden and proposal.process.is_public
+    if small and image.has_small:
+        stored, content_type = image.small_file, content_type_of(image.small_file.name)
+    else:
+        stored, content_type = image.file, image.content_type
     accel = settings.MEDIA_ACCEL_REDIRECT
     if accel:
-        response = HttpResponse(content_type=image.content_type)
-        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + image.file.name
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + stored.name
     else:
         try:
-            with image.file.open("rb") as handle:
+            with stored.open("rb") as handle:
                 content = handle.read()
         except OSError as exc:  # the row outlived its file (restored backup)
             raise Http404 from exc
         # The bytes are in memory: give the pooled connection back before a slow
         # client reads them.
         dbpool.release_connections()
-        response = HttpResponse(content, content_type=image.content_type)
+        response = HttpResponse(content, content_type=content_type)
         response["Content-Length"] = str(len(content))
-    extension = EXTENSIONS.get(image.content_type, "bin")
+    extension = EXTENSIONS.get(content_type, "bin")
+    which = "small" if small else "photo"
     response["Content-Disposition"] = (
-        f'inline; filename="proposal-{proposal.pk}-photo-{image.pk}.{extension}"'
+        f'inline; filename="proposal-{proposal.pk}-{which}-{image.pk}.{extension}"'
     )
     response["X-Content-Type-Options"] = "nosniff"
     # Opened on its own, the file is an image and nothing else: no scripts, no

@@ -109,6 +109,30 @@ _MESSAGES = {
 }
 
 
+def _unsupported_media(context: dict[str, Any]) -> str:
+    """What to send instead: JSON, or a form with a file for the doors that only
+    parse ``multipart/form-data`` (a proposal's photo)."""
+    if not _json_only(context):
+        return _(
+            "Send the file as multipart/form-data (Content-Type: "
+            "multipart/form-data), with its fields."
+        )
+    return str(_MESSAGES["unsupported_media_type"]())
+
+
+def _json_only(context: dict[str, Any]) -> bool:
+    request = context.get("request")
+    parsers = getattr(request, "parsers", None) or []
+    types = {getattr(parser, "media_type", "") for parser in parsers}
+    return not types or "application/json" in types
+
+
+def _malformed(context: dict[str, Any]) -> str:
+    if _json_only(context):
+        return str(_MESSAGES["parse_error"]())
+    return _("The request body is not a valid multipart/form-data form.")
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler (set on the API's base view)."""
     if isinstance(exc, DomainError):
@@ -137,9 +161,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, exceptions.AuthenticationFailed):
         code = "authentication_failed"
     elif isinstance(exc, exceptions.ParseError):
-        code, message = "malformed", _MESSAGES["parse_error"]()
+        code, message = "malformed", _malformed(context)
     elif isinstance(exc, exceptions.UnsupportedMediaType):
-        code, message = "unsupported_media_type", _MESSAGES["unsupported_media_type"]()
+        code, message = "unsupported_media_type", _unsupported_media(context)
     elif isinstance(exc, exceptions.MethodNotAllowed):
         code, message = "method_not_allowed", _MESSAGES["method_not_allowed"]()
     elif isinstance(exc, exceptions.NotAcceptable):

@@ -70,3 +70,36 @@ class JSONParser(parsers.JSONParser):
         except RecursionError as exc:
             raise ParseError() from exc
         return data
+
+
+def max_upload_bytes() -> int:
+    """The largest multipart body accepted: one photo at its byte limit, and room
+    for the form's other fields and the multipart boundaries."""
+    return int(settings.IMAGE_MAX_BYTES) + 64 * 1024
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """``multipart/form-data`` for the doors that take a file (a proposal's photo):
+    a body declared larger than one photo may be is refused (413) before any of
+    it is read, and a malformed one is a 400, never a server error."""
+
+    def parse(
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: dict[str, Any] | None = None,
+    ) -> Any:
+        request = (parser_context or {}).get("request")
+        if request is not None:
+            try:
+                declared = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                declared = 0
+            if declared > max_upload_bytes():
+                raise RequestTooLarge()
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except ParseError:
+            raise
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ParseError() from exc

@@ -57,7 +57,13 @@ class PointSerializer(serializers.Serializer):
 
 
 class ProposalImageSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        source="pk", help_text="The photo's number (to remove it)."
+    )
     url = serializers.SerializerMethodField()
+    small_url = serializers.SerializerMethodField(
+        help_text="Its small rendition (at most IMAGE_SMALL_SIDE pixels a side)."
+    )
     alt_text = serializers.CharField(help_text="What the photo shows, in words.")
     width = serializers.IntegerField()
     height = serializers.IntegerField()
@@ -66,6 +72,31 @@ class ProposalImageSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj: Any) -> str:
         return absolute(self.context, obj.get_absolute_url())
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_small_url(self, obj: Any) -> str:
+        return absolute(self.context, obj.get_small_url())
+
+
+class ProposalImageUploadSerializer(serializers.Serializer):
+    """One photo, sent as multipart/form-data. What makes a photo acceptable
+    (format, size, pixels, a description) is checked by the photo pipeline and
+    the service, with the same codes as the proposal form."""
+
+    file = serializers.FileField(
+        allow_empty_file=False,
+        use_url=False,
+        help_text=(
+            "A JPEG, PNG, WebP or HEIC image. It is drawn again without its "
+            "metadata (EXIF, GPS position) before it is stored."
+        ),
+    )
+    alt_text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Required: what the photo shows, for people who cannot see it.",
+    )
 
 
 class ProposalSerializer(serializers.Serializer):

@@ -27,10 +27,12 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from participation import images
 from participation.api.base import ApiMixin
+from participation.api.parsers import MultiPartParser
 from participation.api.schema import IDEMPOTENCY_KEY
 from participation.api.serializers import validated
-from participation.errors import Conflict
+from participation.errors import Conflict, Invalid
 from participation.idempotency import services as idempotency
 from participation.notifications import services as notifications
 from participation.site_url import absolute_url
@@ -77,6 +79,14 @@ def _unknown(field: str) -> str:
 
 
 _ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
+MAX_ID = 2**63 - 1  # the largest id a database column holds
+
+#: The photo pipeline's refusals are 400s on the proposal form; the API says more
+#: precisely what was wrong with the request body.
+IMAGE_REFUSAL_STATUS = {
+    "image_too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    "image_unreadable": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+}
 
 
 @extend_schema_view(
@@ -225,6 +235,92 @@ class ProposalViewSet(ApiMixin, viewsets.GenericViewSet):
         return self._detail(selectors.public_proposal(proposal.pk))
 
     @extend_schema(
+        request={"multipart/form-data": s.ProposalImageUploadSerializer},
+        responses={201: s.ProposalImageSerializer},
+        summary=(
+            "Add a photo to your proposal while it can be edited (scope: "
+            "participate); multipart/form-data"
+        ),
+        description=(
+            "One photo per request, with its description (`alt_text`, required). "
+            "The photo goes through the same pipeline as the proposal form: JPEG, "
+            "PNG, WebP or HEIC only (else 415, `image_unreadable`), at most "
+            "IMAGE_MAX_BYTES (else 413, `image_too_large`), IMAGE_MAX_PIXELS and "
+            "no decompression bomb (400, `image_too_many_pixels`, `image_bomb`), "
+            "at most PROPOSAL_IMAGES_MAX photos per proposal (400, "
+            "`too_many_images`), a description (400, `alt_text_required`). It is "
+            "stored drawn again, without EXIF or GPS, with a small rendition. "
+            "Only the author, until the first support or comment (403, `locked`)."
+        ),
+        parameters=[_ID, IDEMPOTENCY_KEY],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="photos",
+        url_name="photos",
+        parser_classes=[MultiPartParser],
+    )
+    def photos(self, request: Request, pk: Any = None) -> Response:
+        proposal = self._get_proposal(pk)
+        data = validated(s.ProposalImageUploadSerializer, request.data)
+        try:
+            content, width, height, content_type = images.reencode(
+                data["file"], field="file"
+            )
+        except Invalid as exc:
+            exc.status = IMAGE_REFUSAL_STATUS.get(exc.code, exc.status)
+            raise
+        image = proposal_services.proposal_image_add(
+            idempotency_key=idempotency.key_from(request),
+            actor=request.user,
+            proposal=proposal,
+            image=proposal_services.NewImage(
+                content=content,
+                width=width,
+                height=height,
+                content_type=content_type,
+                alt_text=data.get("alt_text") or "",
+            ),
+        )
+        body = s.ProposalImageSerializer(
+            image, context=self.get_serializer_context()
+        ).data
+        return Response(
+            body,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": body["url"], **idempotency.replay_headers(image)},
+        )
+
+    @extend_schema(
+        request=None,
+        responses=s.ProposalDetailSerializer,
+        summary=(
+            "Remove a photo from your proposal while it can be edited (scope: "
+            "participate)"
+        ),
+        parameters=[
+            _ID,
+            OpenApiParameter("photo_id", int, OpenApiParameter.PATH),
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"photos/(?P<photo_id>[0-9]+)",
+        url_name="photo",
+    )
+    def photo(self, request: Request, pk: Any = None, photo_id: Any = None) -> Response:
+        proposal = self._get_proposal(pk)
+        number = int(photo_id)
+        if number > MAX_ID or not selectors.has_image(proposal, number):
+            raise NotFound()
+        proposal_services.proposal_image_remove(
+            actor=request.user, proposal=proposal, image_id=number
+        )
+        return self._detail(selectors.public_proposal(proposal.pk))
+
+    @extend_schema(
         request=None,
         responses=s.ProposalDetailSerializer,
         summary="Withdraw your proposal (scope: participate)",
@@ -350,6 +446,13 @@ class ProposalViewSet(ApiMixin, viewsets.GenericViewSet):
 
 
 _COMMENT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
+
+#: The photo pipeline's refusals are 400s on the proposal form; the API says more
+#: precisely what was wrong with the request body.
+IMAGE_REFUSAL_STATUS = {
+    "image_too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    "image_unreadable": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+}
 
 
 @extend_schema_view(

@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,3 +92,62 @@ def test_policy_lets_the_tile_server_serve_images(client, process):
     ]
     img_src = next(p for p in policy.split(";") if p.strip().startswith("img-src"))
     assert "https://cyberjapandata.gsi.go.jp" in img_src
+
+
+def _point(process, **extra):
+    return factories.ProposalFactory(
+        process=process, latitude=Decimal("35.1"), longitude=Decimal("139.1"), **extra
+    )
+
+
+def test_list_page_does_not_embed_the_map_points(client, process):
+    proposal = _point(process, title="地図の点だけが知っている題名")
+    html = client.get(reverse("proposals:list", args=[process.slug])).content
+    assert reverse("proposals:map_points", args=[process.slug]).encode() in html
+    assert b'"FeatureCollection"' not in html
+    assert html.count(proposal.title.encode()) == 1  # the card, not a payload
+
+
+def test_map_points_are_rendered_once_then_read_from_the_cache(client, process):
+    _point(process)
+    url = reverse("proposals:map_points", args=[process.slug])
+    first = client.get(url)
+    _point(process)  # not on the map until the cached rendering expires
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.content == first.content
+    assert not any("latitude" in q["sql"] for q in queries.captured_queries)
+
+
+def test_map_points_query_count_does_not_grow_with_points(
+    settings, client, process, django_assert_num_queries
+):
+    settings.MAP_POINTS_CACHE_SECONDS = 0  # render on every request
+    url = reverse("proposals:map_points", args=[process.slug])
+    _point(process)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    for _ in range(30):
+        _point(process)
+    with django_assert_num_queries(len(queries.captured_queries)):
+        data = client.get(url).json()
+    assert len(data["features"]) == 31
+
+
+def test_map_points_are_cached_per_language(settings, client, process):
+    proposal = _point(process)
+    Proposal.objects.filter(pk=proposal.pk).update(support_count=3)
+    url = reverse("proposals:map_points", args=[process.slug])
+    english = client.get(url).json()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    japanese = client.get(url).json()
+    assert english["features"][0]["properties"]["supports_label"] == "3 supports"
+    assert japanese["features"][0]["properties"]["supports_label"] != "3 supports"
+
+
+def test_map_points_send_japanese_titles_as_utf8(client, process):
+    _point(process, title="駅前の駐輪場を増やしてください")
+    response = client.get(reverse("proposals:map_points", args=[process.slug]))
+    assert response["Content-Type"] == "application/json"
+    assert "駅前の駐輪場を増やしてください".encode() in response.content

@@ -11,13 +11,14 @@ import zlib
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
 from participation import images
-from participation.errors import Invalid
+from participation.errors import Invalid, NotAllowed
 from participation.moderation import services as moderation
 from participation.moderation.models import ReportReason
 from portal.opendata import datasets
@@ -337,7 +338,7 @@ def test_five_photos_are_kept_in_their_order(login, resident, process):
     assert response.status_code == 302
     alts = list(ProposalImage.objects.values_list("alt_text", flat=True))
     assert alts == [f"写真{n}" for n in range(1, 6)]
-    assert len(stored_files()) == 5
+    assert len(stored_files()) == 10  # each photo and its small rendition
 
 
 def test_a_sixth_photo_is_refused_by_the_service(resident, process):
@@ -550,3 +551,192 @@ def test_open_data_lists_photos_of_visible_proposals_only(proposal, facilitator)
     assert [row[1] for row in rows] == [proposal.pk, proposal.pk]
     assert rows[0][2].endswith(proposal.images.first().get_absolute_url())
     assert rows[0][3] == "写真 0"
+
+
+# --- the small rendition and the lists' cards --------------------------------------
+
+
+def test_posted_photo_gets_its_small_rendition_once_at_upload(
+    settings, login, resident, process
+):
+    post_proposal(
+        login(resident),
+        process,
+        photo_1=upload(jpeg_with_gps()),
+        photo_1_alt="公園の入口の壊れたベンチ",
+    )
+    image = ProposalImage.objects.get()
+    assert image.has_small
+    assert (image.small_width, image.small_height) == (settings.IMAGE_SMALL_SIDE, 240)
+    with default_storage.open(image.small_file.name, "rb") as handle:
+        small = Image.open(io.BytesIO(handle.read()))
+    assert small.size == (image.small_width, image.small_height)
+    assert dict(small.getexif()) == {}
+
+
+def test_transparent_photo_keeps_a_png_rendition(resident, process):
+    proposal = factories.ProposalFactory(process=process, author=resident)
+    content, width, height, content_type = images.reencode(
+        upload(png((640, 480), alpha=True), "a.png", "image/png")
+    )
+    services.proposal_edit(
+        actor=resident,
+        proposal=proposal,
+        title=proposal.title,
+        body=proposal.body,
+        images=[services.NewImage(content, width, height, content_type, "花壇")],
+    )
+    image = proposal.images.get()
+    assert image.small_file.name.endswith(".png")
+
+
+def test_small_rendition_is_served_with_the_photos_headers(client, proposal):
+    with_photos(proposal, 1)
+    image = proposal.images.get()
+    response = client.get(image.get_small_url())
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    with default_storage.open(image.small_file.name, "rb") as handle:
+        assert response.content == handle.read()
+
+
+def test_hidden_proposals_small_renditions_answer_404(client, proposal, facilitator):
+    with_photos(proposal, 1)
+    image = proposal.images.get()
+    _hide(proposal, facilitator)
+    assert client.get(image.get_small_url()).status_code == 404
+
+
+def test_small_rendition_of_a_draft_process_answers_404(client, proposal):
+    with_photos(proposal, 1)
+    proposal.process.status = "draft"
+    proposal.process.save()
+    assert client.get(proposal.images.get().get_small_url()).status_code == 404
+
+
+def test_small_rendition_is_handed_to_nginx_when_configured(settings, client, proposal):
+    settings.MEDIA_ACCEL_REDIRECT = "/_protected-media/"
+    with_photos(proposal, 1)
+    image = proposal.images.get()
+    response = client.get(image.get_small_url())
+    assert response["X-Accel-Redirect"] == f"/_protected-media/{image.small_file.name}"
+
+
+def test_photo_without_rendition_is_served_whole_at_the_small_address(client, proposal):
+    with_photos(proposal, 1)
+    image = proposal.images.get()
+    ProposalImage.objects.filter(pk=image.pk).update(small_file="")
+    response = client.get(image.get_small_url())
+    with default_storage.open(image.file.name, "rb") as handle:
+        assert response.content == handle.read()
+
+
+def test_list_card_shows_the_first_photos_small_rendition(client, proposal):
+    with_photos(proposal, 2)
+    first = proposal.images.first()
+    html = client.get(reverse("proposals:list", args=[proposal.process.slug]))
+    html = html.content.decode()
+    assert (
+        f'<img class="proposal-card-photo" src="{first.get_small_url()}" '
+        f'alt="{first.alt_text}" width="{first.small_width}" '
+        f'height="{first.small_height}" loading="lazy" decoding="async">'
+    ) in html
+    assert html.count('class="proposal-card-photo"') == 1
+
+
+def test_process_page_card_shows_the_first_photo(client, proposal):
+    with_photos(proposal, 1)
+    html = client.get(reverse("process", args=[proposal.process.slug])).content
+    assert proposal.images.get().get_small_url() in html.decode()
+
+
+def test_card_of_a_proposal_without_photos_has_no_picture(client, proposal):
+    html = client.get(reverse("proposals:list", args=[proposal.process.slug]))
+    assert "proposal-card-photo" not in html.content.decode()
+
+
+def test_make_photo_renditions_draws_the_missing_ones_only(proposal):
+    with_photos(proposal, 2)
+    first, second = proposal.images.all()
+    ProposalImage.objects.filter(pk=first.pk).update(
+        small_file="", small_width=0, small_height=0
+    )
+    kept = second.small_file.name
+    out = io.StringIO()
+    call_command("make_photo_renditions", stdout=out)
+    assert "Small renditions drawn: 1" in out.getvalue()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.has_small and first.small_width > 0
+    assert default_storage.exists(first.small_file.name)
+    assert second.small_file.name == kept
+
+
+def test_make_photo_renditions_counts_a_photo_whose_file_is_gone(proposal):
+    with_photos(proposal, 1)
+    image = proposal.images.get()
+    ProposalImage.objects.filter(pk=image.pk).update(small_file="")
+    default_storage.delete(image.file.name)
+    out = io.StringIO()
+    call_command("make_photo_renditions", stdout=out)
+    assert "Small renditions drawn: 0" in out.getvalue()
+    assert "without a readable file: 1" in out.getvalue()
+
+
+def test_removing_a_photo_on_edit_deletes_its_rendition_too(
+    proposal, django_capture_on_commit_callbacks
+):
+    with_photos(proposal, 1)
+    image = proposal.images.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_edit(
+            actor=proposal.author,
+            proposal=proposal,
+            title=proposal.title,
+            body=proposal.body,
+            remove_image_ids=[image.pk],
+        )
+    assert not default_storage.exists(image.small_file.name)
+
+
+# --- adding and removing one photo (the API's services) ------------------------
+
+
+def test_image_add_puts_the_photo_after_the_others(proposal):
+    with_photos(proposal, 2)
+    added = services.proposal_image_add(
+        actor=proposal.author, proposal=proposal, image=new_image("三枚目")
+    )
+    assert [i.alt_text for i in proposal.images.all()][-1] == "三枚目"
+    assert added.position == 2
+    assert added.has_small
+
+
+def test_image_add_refuses_a_hidden_proposal(proposal, facilitator):
+    _hide(proposal, facilitator)
+    with pytest.raises(NotAllowed) as error:
+        services.proposal_image_add(
+            actor=proposal.author, proposal=proposal, image=new_image()
+        )
+    assert error.value.code == "hidden"
+    assert stored_files() == []
+
+
+def test_image_add_refuses_someone_else(proposal, resident2):
+    with pytest.raises(NotAllowed):
+        services.proposal_image_add(
+            actor=resident2, proposal=proposal, image=new_image()
+        )
+
+
+def test_image_remove_refuses_another_proposals_photo(proposal):
+    other = factories.ProposalFactory(process=proposal.process, author=proposal.author)
+    with_photos(other, 1)
+    with pytest.raises(Invalid) as error:
+        services.proposal_image_remove(
+            actor=proposal.author, proposal=proposal, image_id=other.images.get().pk
+        )
+    assert error.value.code == "unknown_image"
+    assert other.images.count() == 1

@@ -15,21 +15,32 @@ from django.utils import timezone
 
 from proposals.models import CommentVote, Support
 from tests import factories
+from tests.proposals.test_photos import with_photos
 
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 30  # a sanity ceiling, far above the expected count
 
 
-def _add_proposals(process, n, viewer):
-    for _ in range(n):
+def _add_proposals(process, n, viewer, photos=0):
+    """``n`` proposals, the i-th with ``i % (photos + 1)`` photos (so that rows with
+    none, one and several photos are on the same page)."""
+    for i in range(n):
         category, area = factories.CategoryFactory(), factories.AreaFactory()
         process.categories.add(category)
         process.areas.add(area)
         proposal = factories.ProposalFactory(
             process=process, category=category, area=area
         )
+        if photos and i % (photos + 1):
+            with_photos(proposal, i % (photos + 1))
         Support.objects.create(proposal=proposal, user=viewer)
+
+
+@pytest.fixture
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ACCEL_REDIRECT = ""
 
 
 def _add_comments(proposal, n, viewer, department, facilitator):
@@ -122,3 +133,34 @@ def test_process_page_query_count_is_constant(
     _add_proposals(process, 6, resident)
     with django_assert_num_queries(small):
         client.get(url)
+
+
+@pytest.mark.usefixtures("_media")
+def test_list_page_query_count_does_not_grow_with_cards_photos(
+    client, process, resident, django_assert_num_queries
+):
+    url = reverse("proposals:list", args=[process.slug])
+    _add_proposals(process, 3, resident, photos=1)
+    client.get(url)
+    small = _count(client, url)
+    _add_proposals(process, 17, resident, photos=3)
+    with django_assert_num_queries(small):
+        response = client.get(url)
+    html = response.content.decode()
+    shown = sum(1 for p in response.context["proposals"] if p.card_photos)
+    assert shown >= 10
+    assert html.count('class="proposal-card-photo"') == shown
+
+
+@pytest.mark.usefixtures("_media")
+def test_process_page_query_count_does_not_grow_with_cards_photos(
+    client, process, resident, django_assert_num_queries
+):
+    url = reverse("process", args=[process.slug])
+    _add_proposals(process, 2, resident, photos=1)
+    client.get(url)
+    small = _count(client, url)
+    _add_proposals(process, 6, resident, photos=3)
+    with django_assert_num_queries(small):
+        response = client.get(url)
+    assert 'class="proposal-card-photo"' in response.content.decode()
