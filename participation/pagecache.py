@@ -181,6 +181,16 @@ def _versions(names: list[str]) -> list[Any]:
     return values
 
 
+def version_of(*scopes: str) -> str:
+    """The current versions of ``scopes`` as one token, for other caches that must
+    follow the same invalidations (the map's points); empty if the cache fails."""
+    try:
+        return ".".join(str(v) for v in _versions([s for s in scopes if s]))
+    except Exception:
+        _failed()
+        return ""
+
+
 # --- Which requests and answers -------------------------------------------------------
 def _anonymous_reader(request: HttpRequest) -> bool:
     if request.method != "GET" or _seconds() <= 0:

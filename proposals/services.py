@@ -248,6 +248,7 @@ def proposal_image_add(
     locked.save(update_fields=["edited_at"])
     start = max((i.position for i in existing), default=-1) + 1
     (row,) = _store_images(locked, [checked], start=start)
+    proposal_pages_changed(locked.pk)
     return row
 
 
@@ -267,6 +268,7 @@ def proposal_image_remove(*, actor: Actor, proposal: Proposal, image_id: int) ->
     image.delete()
     locked.edited_at = timezone.now()
     locked.save(update_fields=["edited_at"])
+    proposal_pages_changed(locked.pk)
     transaction.on_commit(lambda: _delete_files(names))
 
 

@@ -191,11 +191,14 @@ def proposal_map_points(request: HttpRequest, slug: str) -> HttpResponse:
     if process is None:
         raise Http404
     seconds = int(settings.MAP_POINTS_CACHE_SECONDS)
-    key = f"proposals:map-points:{process.pk}:{get_language()}"
-    payload = cache.get(key) if seconds else None
+    # Keyed by the process's page version too: a proposal hidden, moved or given
+    # a point leaves the map as soon as it leaves the cached list.
+    version = pagecache.version_of(pagecache.scope("process", process.slug))
+    key = f"proposals:map-points:{process.pk}:{get_language()}:{version}"
+    payload = cache.get(key) if seconds and version else None
     if payload is None:
         payload = _map_points_geojson(process)
-        if seconds:
+        if seconds and version:
             cache.set(key, payload, seconds)
     response = HttpResponse(payload, content_type="application/json")
     response["Cache-Control"] = f"public, max-age={seconds}"

@@ -151,3 +151,20 @@ def test_map_points_send_japanese_titles_as_utf8(client, process):
     response = client.get(reverse("proposals:map_points", args=[process.slug]))
     assert response["Content-Type"] == "application/json"
     assert "駅前の駐輪場を増やしてください".encode() in response.content
+
+
+def test_hidden_proposal_leaves_the_cached_map_at_once(
+    settings, client, process, facilitator, django_capture_on_commit_callbacks
+):
+    from participation.moderation import services as moderation
+    from participation.moderation.models import ReportReason
+
+    settings.PAGE_CACHE_SECONDS = 60
+    proposal = _point(process)
+    url = reverse("proposals:map_points", args=[process.slug])
+    assert len(client.get(url).json()["features"]) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.content_hide(
+            actor=facilitator, target=proposal, reason_code=ReportReason.SPAM
+        )
+    assert client.get(url).json()["features"] == []

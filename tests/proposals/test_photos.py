@@ -740,3 +740,19 @@ def test_image_remove_refuses_another_proposals_photo(proposal):
         )
     assert error.value.code == "unknown_image"
     assert other.images.count() == 1
+
+
+def test_photo_added_through_the_api_service_shows_on_the_next_anonymous_read(
+    client, settings, proposal, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    url = reverse("proposals:detail", args=[proposal.pk])
+    client.get(url)
+    assert client.get(url)["X-Cache"] == "HIT"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_image_add(
+            actor=proposal.author, proposal=proposal, image=new_image("新しい写真")
+        )
+    again = client.get(url)
+    assert again["X-Cache"] == "MISS"
+    assert "新しい写真" in again.content.decode()
