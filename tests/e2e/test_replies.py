@@ -8,7 +8,13 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import GREEN, RESIDENT2, comment_with_text, post_comment, unique
+from tests.e2e.helpers import (
+    GREEN,
+    RESIDENTS,
+    comment_with_text,
+    post_comment,
+    unique,
+)
 
 FIRST_SHOWN = 3  # proposals.selectors.REPLIES_SHOWN
 
@@ -38,7 +44,7 @@ def test_more_replies_load_in_place_with_focus_and_an_announcement(
     user_context, new_context
 ):
     url, root_id, replies = _thread_of_four_replies(
-        user_context(RESIDENT2, "en").new_page()
+        user_context(RESIDENTS[1], "en").new_page()
     )
     page = new_context("en").new_page()
     page.goto(url)
@@ -58,7 +64,7 @@ def test_more_replies_open_a_page_of_their_own_without_javascript(
     user_context, new_context
 ):
     url, root_id, replies = _thread_of_four_replies(
-        user_context(RESIDENT2, "en").new_page()
+        user_context(RESIDENTS[2], "en").new_page()
     )
     page = new_context("en", java_script_enabled=False).new_page()
     page.goto(url)
