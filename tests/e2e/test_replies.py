@@ -8,13 +8,21 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import GREEN, RESIDENT2, comment_with_text, post_comment, unique
+from tests.e2e.helpers import (
+    GREEN,
+    RESIDENTS,
+    comment_with_text,
+    post_comment,
+    unique,
+)
 
 FIRST_SHOWN = 3  # proposals.selectors.REPLIES_SHOWN
 
 
 def _thread_of_four_replies(page) -> tuple[str, str, list[str]]:
-    """A comment and four replies to it; its permalink, its id and the replies."""
+    """A comment and four replies to it; its permalink, its id and the replies.
+    ``page`` runs without JavaScript: the writer's own live updates would swap the
+    cards being typed in."""
     page.goto(f"/processes/{GREEN}/proposals/")
     page.locator(".proposal-card a[href^='/proposals/']").first.click()
     text = unique("Could the benches by the pond face the morning sun?")
@@ -38,7 +46,7 @@ def test_more_replies_load_in_place_with_focus_and_an_announcement(
     user_context, new_context
 ):
     url, root_id, replies = _thread_of_four_replies(
-        user_context(RESIDENT2, "en").new_page()
+        user_context(RESIDENTS[1], "en", java_script_enabled=False).new_page()
     )
     page = new_context("en").new_page()
     page.goto(url)
@@ -58,7 +66,7 @@ def test_more_replies_open_a_page_of_their_own_without_javascript(
     user_context, new_context
 ):
     url, root_id, replies = _thread_of_four_replies(
-        user_context(RESIDENT2, "en").new_page()
+        user_context(RESIDENTS[2], "en", java_script_enabled=False).new_page()
     )
     page = new_context("en", java_script_enabled=False).new_page()
     page.goto(url)
