@@ -27,7 +27,7 @@ from participation.api.serializers import (
     absolute,
 )
 from participation.site_url import absolute_url
-from participation.text import excerpt, render_markdown
+from participation.text import excerpt, stored_html
 from proposals.models import Alignment
 
 # -- proposals -------------------------------------------------------------------
@@ -213,7 +213,7 @@ class ProposalDetailSerializer(ProposalSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_body_html(self, obj: Any) -> str | None:
-        return str(render_markdown(obj.body)) if self._visible(obj) else None
+        return str(stored_html(obj, "body")) if self._visible(obj) else None
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_comments_url(self, obj: Any) -> str:
@@ -370,7 +370,7 @@ class CommentBaseSerializer(serializers.Serializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_body_html(self, node: Any) -> str | None:
         return (
-            str(render_markdown(node.comment.body)) if self._shows_text(node) else None
+            str(stored_html(node.comment, "body")) if self._shows_text(node) else None
         )
 
     @extend_schema_field(HiddenInfoSerializer(allow_null=True))

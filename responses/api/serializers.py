@@ -18,7 +18,7 @@ from participation.api.serializers import (
     absolute,
     person_ref,
 )
-from participation.text import render_markdown
+from participation.text import stored_html
 from responses.projection import entry_fields
 
 
@@ -90,7 +90,7 @@ class ProgressUpdateSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_body_html(self, obj: Any) -> str:
-        return str(render_markdown(obj.body))
+        return str(stored_html(obj, "body"))
 
     @extend_schema_field(PersonRefSerializer(allow_null=True))
     def get_author(self, obj: Any) -> Any:
@@ -137,7 +137,7 @@ class RevisionSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_body_html(self, obj: Any) -> str:
-        return str(render_markdown(obj.body))
+        return str(stored_html(obj, "body"))
 
     @extend_schema_field(PersonRefSerializer(allow_null=True))
     def get_author(self, obj: Any) -> Any:

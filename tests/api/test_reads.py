@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from participation.api import conditional
 from participation.spaces.models import ProcessStatus
+from proposals.models import Comment, Proposal
 from tests import factories
 from tests.api.conftest import body
 
@@ -275,6 +276,17 @@ def test_comments_are_threaded(api, proposal):
     assert [c["id"] for c in data] == [root.pk]
     assert data[0]["replies"][0]["id"] == reply.pk
     assert data[0]["replies"][0]["replies"][0]["id"] == deeper.pk
+
+
+def test_comments_and_proposals_serve_the_html_stored_when_written(api, proposal):
+    """The API renders no user text per request: it sends the HTML stored with it."""
+    comment = factories.CommentFactory(proposal=proposal)
+    Comment.objects.filter(pk=comment.pk).update(body_html="<p>stored comment</p>")
+    Proposal.objects.filter(pk=proposal.pk).update(body_html="<p>stored proposal</p>")
+    data = body(api.get(f"/api/v1/proposals/{proposal.pk}/comments/"))["results"]
+    assert data[0]["body_html"] == "<p>stored comment</p>"
+    detail = body(api.get(f"/api/v1/proposals/{proposal.pk}/"))
+    assert detail["body_html"] == "<p>stored proposal</p>"
 
 
 def test_hidden_comment_is_a_placeholder_without_text(api, proposal, facilitator):
