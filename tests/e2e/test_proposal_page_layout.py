@@ -1,8 +1,9 @@
 """The proposal form and page as a resident meets them: a photo taken with GPS EXIF
-(gone from the served file), the live preview, then the page phone-first (text and
-support button on the first screen of a 390×844 phone, the answer in short and its
-timeline collapsed, then comments) and in two columns on a 1280×800 desktop; both
-languages, axe-core clean."""
+(gone from the served file), a point on the map, the live preview, the proposal found
+again by searching in half-width katakana and in hiragana, then the page phone-first
+(text and support button on the first screen of a 390×844 phone, the answer in short
+and its timeline collapsed, then comments) and in two columns on a 1280×800 desktop;
+both languages, axe-core clean."""
 
 from __future__ import annotations
 
@@ -44,7 +45,9 @@ def top(locator) -> float:
 
 def post_with_photo(page, lang: str) -> str:
     page.goto(f"/processes/{GREEN}/proposals/new/")
-    title = unique("公園のベンチを直して" if lang == "ja" else "Mend the park bench")
+    title = unique(
+        "公園のベンチとハンモックを直して" if lang == "ja" else "Mend the park bench"
+    )
     page.fill("#id_title", title)
     body = page.locator("#id_body")
     body.fill(unique("東口のベンチが壊れていて座れません。"))
@@ -60,6 +63,12 @@ def post_with_photo(page, lang: str) -> str:
                 "buffer": jpeg_with_gps()}],
     )  # fmt: skip
     page.fill("#id_photo_1_alt", "東口の壊れたベンチ")
+    # A point on the map: a tap on the map (tiles need not load for it).
+    canvas = page.locator("[data-map=picker] [data-map-canvas]")
+    canvas.scroll_into_view_if_needed()
+    canvas.click()
+    expect(page.locator("[data-map-status]")).not_to_be_empty()
+    assert page.eval_on_selector("[data-map-latitude]", "e => e.value") != ""
     assert axe_violations(page) == []
     with page.expect_navigation():
         page.locator("form.proposal-form button[type=submit]").click()
@@ -79,6 +88,13 @@ def test_photo_preview_and_phone_first_page(user_context, lang):
     clean = Image.open(io.BytesIO(served.body()))
     assert dict(clean.getexif()) == {}
     assert b"PhoneMaker" not in served.body()
+    expect(author.locator("[data-map=point]")).to_be_attached()
+    title = author.locator("h1").inner_text()
+    if lang == "ja":
+        # Found again however it is typed: half-width katakana, then hiragana.
+        for query in ("ﾊﾝﾓｯｸ", "はんもっく"):
+            author.goto(f"/search/?q={query}")
+            expect(author.locator("main")).to_contain_text(title)
 
     reader = user_context(RESIDENTS[3], lang, **PHONE).new_page()
     reader.goto(url)
