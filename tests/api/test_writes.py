@@ -376,10 +376,11 @@ def test_vote_value_must_be_plus_or_minus_one(token_client, proposal, resident2)
 # Counted in `make bench-writes` (deploy/README.md, "Write burst"): 18 and 12 before
 # the write path was reworked. Here: the token, the proposal, the supporter's
 # standing (2), the phase and the verification rules (only for a support), then
-# the transaction (its savepoint, the support, the follow, the live event, the
-# counter's UPDATE … RETURNING, the release).
-SUPPORT_QUERIES = 12
-WITHDRAW_QUERIES = 10
+# the transaction (its savepoint, the support, the follow, the process's slug for
+# the pages the live event makes stale (participation/pagecache.py), the live event,
+# the counter's UPDATE … RETURNING, the release).
+SUPPORT_QUERIES = 13
+WITHDRAW_QUERIES = 11
 
 
 def test_a_support_through_the_api_takes_a_fixed_number_of_queries(
