@@ -375,11 +375,18 @@ def locust(
         rows = {row["Name"]: row for row in csv.DictReader(f)}
     agg = rows["Aggregated"]
     errors = int(agg["Failure Count"])
+
+    def number(field: str) -> float:  # "N/A" when no request finished in time
+        try:
+            return float(agg[field])
+        except ValueError:
+            return 0.0
+
     return {
-        "rps": float(agg["Requests/s"]),
-        "p50": float(agg["50%"]),
-        "p95": float(agg["95%"]),
-        "p99": float(agg["99%"]),
+        "rps": number("Requests/s"),
+        "p50": number("50%"),
+        "p95": number("95%"),
+        "p99": number("99%"),
         "n": int(agg["Request Count"]),
         "errors": errors,
     }
