@@ -12,7 +12,10 @@ from django.test import Client
 
 from participation.asgi import application
 
-TIMEOUT = 3
+# How long to wait for what must come (a connection, the hello, an error, a close):
+# generous, so that a busy machine never fails a test; only a failing test waits it
+# out. What must not come is waited for briefly (``no_message``).
+TIMEOUT = 20
 
 
 def session_cookie(user: Any = None, **session_data: Any) -> str:
