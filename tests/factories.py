@@ -149,6 +149,35 @@ class CommentFactory(factory.django.DjangoModelFactory):
     body = factory.Sequence(lambda n: f"賛成です。理由その{n}。")
 
 
+def replies_below(
+    root: Comment, n: int, *, parent: Comment | None = None, start: int = 0
+) -> list[Comment]:
+    """``n`` replies in ``root``'s thread, to ``parent`` (by default the root
+    itself), by one author, one second apart from a day ago, written in one query:
+    long threads for the tests of threads in pages."""
+    parent = parent or root
+    author = UserFactory()
+    base = timezone.now() - timedelta(days=1)
+    made = Comment.objects.bulk_create(
+        Comment(
+            proposal_id=root.proposal_id,
+            author=author,
+            parent=parent,
+            root=root,
+            depth=parent.depth + 1,
+            body=f"reply {start + i}",
+            body_html=f"<p>reply {start + i}</p>",
+            created_at=base + timedelta(seconds=start + i),
+        )
+        for i in range(n)
+    )
+    if made and made[0].pk is None:  # a database that returns no ids on insert
+        made = list(
+            Comment.objects.filter(parent=parent).order_by("created_at", "id")[-n:]
+        )
+    return made
+
+
 class SupportFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Support

@@ -202,25 +202,48 @@
   openTarget();
   window.addEventListener("hashchange", openTarget);
 
+  // --- Fragments loaded in place --------------------------------------------------
+  // A link that works without JavaScript (it opens a page) and names, in
+  // data-fragment, the same content as a fragment. Clicking it fetches the fragment
+  // and hands the parsed document to ``place``; any failure follows the link, so the
+  // page without JavaScript is the fallback. ``ready`` may refuse a click (returning
+  // false) before anything is fetched; a link already loading is not fetched twice.
+  function loadInPlace(selector, ready, place) {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest(selector);
+      if (!link || !window.fetch || !window.DOMParser || !ready(link)) { return; }
+      event.preventDefault();
+      if (link.getAttribute("aria-busy") === "true") { return; }
+      link.setAttribute("aria-busy", "true");
+      fetch(link.getAttribute("data-fragment"), {
+        credentials: "same-origin", headers: { "Accept": "text/html" }
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      }).then(function (html) {
+        place(link, new DOMParser().parseFromString(html, "text/html"));
+      }).catch(function () {
+        window.location.href = link.href;  // the page without JavaScript still works
+      });
+    });
+  }
+
+  function focusFirst(item) {
+    var focusable = item && item.querySelector(".comment-author, .comment-time");
+    if (focusable) { focusable.focus(); }
+    return Boolean(focusable);
+  }
+
   // --- The thread in pages: "More comments" loads the next page in place ----------
-  // The link opens the proposal page at the next page without JavaScript; here its
-  // data-fragment (the same page as a fragment) is fetched and its comments appended.
-  // A comment the live layer already inserted moves to its place in the page.
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("[data-comments-more] a[data-fragment]");
-    var list = document.getElementById("comments");
-    if (!link || !list || !window.fetch || !window.DOMParser) { return; }
-    event.preventDefault();
-    if (link.getAttribute("aria-busy") === "true") { return; }
-    link.setAttribute("aria-busy", "true");
-    var nav = link.closest("[data-comments-more]");
-    fetch(link.getAttribute("data-fragment"), {
-      credentials: "same-origin", headers: { "Accept": "text/html" }
-    }).then(function (response) {
-      if (!response.ok) { throw new Error(String(response.status)); }
-      return response.text();
-    }).then(function (html) {
-      var doc = new DOMParser().parseFromString(html, "text/html");
+  // The link opens the proposal page at the next page without JavaScript; here the
+  // same page as a fragment is fetched and its comments appended. A comment the live
+  // layer already inserted moves to its place in the page.
+  loadInPlace(
+    "[data-comments-more] a[data-fragment]",
+    function () { return Boolean(document.getElementById("comments")); },
+    function (link, doc) {
+      var list = document.getElementById("comments");
+      var nav = link.closest("[data-comments-more]");
       var items = doc.querySelector("[data-thread-items]");
       var first = null;
       if (items) {
@@ -234,19 +257,16 @@
       }
       var nextNav = doc.querySelector("[data-comments-more]");
       if (nav && nextNav) { nav.replaceWith(document.importNode(nextNav, true)); }
-      var focusable = first && first.querySelector(".comment-author, .comment-time");
-      if (focusable) { focusable.focus(); }
-    }).catch(function () {
-      window.location.href = link.href;  // the page without JavaScript still works
-    });
-  });
+      focusFirst(first);
+    }
+  );
 
   // --- Replies in pages: "Show N more replies" loads the next ones in place --------
-  // The link opens a page of those replies without JavaScript; here its
-  // data-fragment is fetched and each reply goes under its parent, in the order
-  // they were written (data-at, then the id), skipping any already on the page (a
-  // permalink's target, a reply the live layer inserted). Focus moves to the first
-  // new reply and a polite live region says how many came in.
+  // The link opens a page of those replies without JavaScript; here its fragment is
+  // fetched and each reply goes under its parent, in the order they were written
+  // (data-at, then the id), skipping any already on the page (a permalink's target,
+  // a reply the live layer inserted). Focus moves to the first new reply and a
+  // polite live region says how many came in.
   function replyKey(item) {
     return [Number(item.getAttribute("data-at") || 0), Number(item.getAttribute("data-comment-id") || 0)];
   }
@@ -283,22 +303,17 @@
     window.setTimeout(function () { region.textContent = text; }, 50);
   }
 
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("[data-replies-more] a[data-fragment]");
-    if (!link || !window.fetch || !window.DOMParser) { return; }
+  function rootOf(link) {
     var control = link.closest("[data-replies-more]");
-    var root = document.getElementById("comment-" + control.getAttribute("data-root-id"));
-    if (!root) { return; }
-    event.preventDefault();
-    if (link.getAttribute("aria-busy") === "true") { return; }
-    link.setAttribute("aria-busy", "true");
-    fetch(link.getAttribute("data-fragment"), {
-      credentials: "same-origin", headers: { "Accept": "text/html" }
-    }).then(function (response) {
-      if (!response.ok) { throw new Error(String(response.status)); }
-      return response.text();
-    }).then(function (html) {
-      var doc = new DOMParser().parseFromString(html, "text/html");
+    return document.getElementById("comment-" + control.getAttribute("data-root-id"));
+  }
+
+  loadInPlace(
+    "[data-replies-more] a[data-fragment]",
+    function (link) { return Boolean(rootOf(link)); },
+    function (link, doc) {
+      var control = link.closest("[data-replies-more]");
+      var root = rootOf(link);
       var items = doc.querySelector("[data-reply-items]");
       var first = null;
       if (items) {
@@ -317,18 +332,13 @@
       } else {
         control.remove();
       }
-      var focusable = first && first.querySelector(".comment-author, .comment-time");
-      if (focusable) {
-        focusable.focus();
-      } else {
+      if (!focusFirst(first)) {
         var fallback = root.querySelector(":scope > [data-replies-more] a") || root.querySelector(".comment-time");
         if (fallback) { fallback.focus(); }
       }
       announce(items && items.getAttribute("data-announce"));
-    }).catch(function () {
-      window.location.href = link.href;  // the page without JavaScript still works
-    });
-  });
+    }
+  );
 
   // An old link to #comment-ID (without ?comment=) whose comment is on another page
   // of the thread: ask the server for the page that holds it.

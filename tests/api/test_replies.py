@@ -3,13 +3,9 @@ replies, how many it has and where the rest are (a flat, cursor-paginated list).
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from proposals import selectors
-from proposals.models import Comment
 from tests import factories
 from tests.api.conftest import body
 
@@ -18,28 +14,9 @@ pytestmark = pytest.mark.django_db
 SHOWN = selectors.REPLIES_SHOWN
 
 
-def _replies(root, n, *, parent=None, start=0):
-    parent = parent or root
-    author = factories.UserFactory()
-    base = timezone.now() - timedelta(days=1)
-    return Comment.objects.bulk_create(
-        Comment(
-            proposal_id=root.proposal_id,
-            author=author,
-            parent=parent,
-            root=root,
-            depth=parent.depth + 1,
-            body=f"reply {start + i}",
-            body_html=f"<p>reply {start + i}</p>",
-            created_at=base + timedelta(seconds=start + i),
-        )
-        for i in range(n)
-    )
-
-
 def test_a_thread_gives_its_first_replies_their_count_and_the_next_link(api, proposal):
     root = factories.CommentFactory(proposal=proposal)
-    replies = _replies(root, 10)
+    replies = factories.replies_below(root, 10)
     (item,) = body(api.get(f"/api/v1/proposals/{proposal.pk}/comments/"))["results"]
     assert [r["id"] for r in item["replies"]] == [r.pk for r in replies[:SHOWN]]
     assert item["reply_count"] == 10
@@ -50,7 +27,7 @@ def test_a_thread_gives_its_first_replies_their_count_and_the_next_link(api, pro
 
 def test_a_thread_with_all_its_replies_shown_has_no_next_link(api, proposal):
     root = factories.CommentFactory(proposal=proposal)
-    _replies(root, SHOWN)
+    factories.replies_below(root, SHOWN)
     (item,) = body(api.get(f"/api/v1/proposals/{proposal.pk}/comments/"))["results"]
     assert item["reply_count"] == SHOWN
     assert item["replies_next"] is None
@@ -58,8 +35,8 @@ def test_a_thread_with_all_its_replies_shown_has_no_next_link(api, proposal):
 
 def test_the_replies_endpoint_walks_every_later_reply_once_in_order(api, proposal):
     root = factories.CommentFactory(proposal=proposal)
-    replies = _replies(root, 12)
-    deeper = _replies(root, 2, parent=replies[0], start=50)
+    replies = factories.replies_below(root, 12)
+    deeper = factories.replies_below(root, 2, parent=replies[0], start=50)
     url = f"/api/v1/comments/{root.pk}/replies/?after={replies[SHOWN - 1].pk}"
     seen = []
     while url:
@@ -75,9 +52,9 @@ def test_the_replies_endpoint_walks_every_later_reply_once_in_order(api, proposa
 
 def test_the_replies_of_a_reply_are_its_direct_replies(api, proposal):
     root = factories.CommentFactory(proposal=proposal)
-    reply = _replies(root, 1)[0]
-    below = _replies(root, 2, parent=reply, start=1)
-    _replies(root, 2, start=10)
+    reply = factories.replies_below(root, 1)[0]
+    below = factories.replies_below(root, 2, parent=reply, start=1)
+    factories.replies_below(root, 2, start=10)
     page = body(api.get(f"/api/v1/comments/{reply.pk}/replies/"))
     assert [r["id"] for r in page["results"]] == [r.pk for r in below]
 
@@ -85,7 +62,7 @@ def test_the_replies_of_a_reply_are_its_direct_replies(api, proposal):
 def test_a_cursor_of_another_thread_is_refused_with_a_message(api, proposal):
     root = factories.CommentFactory(proposal=proposal)
     other = factories.CommentFactory(proposal=proposal)
-    stranger = _replies(other, 1)[0]
+    stranger = factories.replies_below(other, 1)[0]
     for after in (str(stranger.pk), "abc"):
         response = api.get(f"/api/v1/comments/{root.pk}/replies/?after={after}")
         assert response.status_code == 400
@@ -94,14 +71,14 @@ def test_a_cursor_of_another_thread_is_refused_with_a_message(api, proposal):
 
 def test_the_deepest_replies_have_no_replies_endpoint(api, proposal):
     root = factories.CommentFactory(proposal=proposal)
-    reply = _replies(root, 1)[0]
-    deepest = _replies(root, 1, parent=reply, start=1)[0]
+    reply = factories.replies_below(root, 1)[0]
+    deepest = factories.replies_below(root, 1, parent=reply, start=1)[0]
     assert api.get(f"/api/v1/comments/{deepest.pk}/replies/").status_code == 404
 
 
 def test_a_comment_resource_gives_only_its_first_replies(api, proposal):
     root = factories.CommentFactory(proposal=proposal)
-    replies = _replies(root, 40)
+    replies = factories.replies_below(root, 40)
     data = body(api.get(f"/api/v1/comments/{root.pk}/"))
     assert [r["id"] for r in data["replies"]] == [r.pk for r in replies[:SHOWN]]
     assert data["reply_count"] == 40
@@ -112,13 +89,13 @@ def test_long_threads_cost_the_queries_of_short_ones(
 ):
     url = f"/api/v1/proposals/{proposal.pk}/comments/"
     short = factories.CommentFactory(proposal=proposal)
-    _replies(short, 1)
+    factories.replies_below(short, 1)
     # the proposal, a page of top-level comments with their reply counts, the
     # first replies of each
     with django_assert_num_queries(3):
         api.get(url)
     for _ in range(5):
-        _replies(factories.CommentFactory(proposal=proposal), 200)
+        factories.replies_below(factories.CommentFactory(proposal=proposal), 200)
     with django_assert_num_queries(3):
         results = body(api.get(url))["results"]
     assert sum(len(item["replies"]) for item in results) == 1 + 5 * SHOWN
@@ -128,11 +105,11 @@ def test_the_replies_endpoint_costs_the_same_queries_whatever_the_length(
     api, proposal, django_assert_num_queries
 ):
     root = factories.CommentFactory(proposal=proposal)
-    replies = _replies(root, 5)
+    replies = factories.replies_below(root, 5)
     url = f"/api/v1/comments/{root.pk}/replies/?after={replies[0].pk}"
     # the comment, the cursor's key, the page
     with django_assert_num_queries(3):
         api.get(url)
-    _replies(root, 500, start=10)
+    factories.replies_below(root, 500, start=10)
     with django_assert_num_queries(3):
         assert len(body(api.get(url))["results"]) == 20

@@ -6,13 +6,11 @@ of its sub-threads."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from proposals import selectors
 from proposals.models import Comment
@@ -22,34 +20,6 @@ pytestmark = pytest.mark.django_db
 
 SHOWN = selectors.REPLIES_SHOWN
 BATCH = selectors.REPLIES_PAGE_SIZE
-
-
-def _replies(root, n, *, parent=None, start=0):
-    """``n`` replies below ``root`` (to ``parent``, default the root itself), one
-    second apart, written in one query."""
-    parent = parent or root
-    author = factories.UserFactory()
-    base = timezone.now() - timedelta(days=1)
-    made = Comment.objects.bulk_create(
-        Comment(
-            proposal_id=root.proposal_id,
-            author=author,
-            parent=parent,
-            root=root,
-            depth=parent.depth + 1,
-            body=f"reply {start + i}",
-            body_html=f"<p>reply {start + i}</p>",
-            created_at=base + timedelta(seconds=start + i),
-        )
-        for i in range(n)
-    )
-    if made and made[0].pk is None:
-        made = list(
-            Comment.objects.filter(parent=parent).order_by("created_at", "id")[
-                len(made) * -1 :
-            ]
-        )
-    return made
 
 
 def _rendered_ids(html):
@@ -64,7 +34,7 @@ def test_a_comment_shows_its_first_replies_in_the_order_they_were_written(
     client, proposal
 ):
     root = factories.CommentFactory(proposal=proposal)
-    replies = _replies(root, 10)
+    replies = factories.replies_below(root, 10)
     html = _detail(client, proposal).content.decode()
     shown = [pk for pk in _rendered_ids(html) if pk != root.pk]
     assert shown == [r.pk for r in replies[:SHOWN]]
@@ -72,7 +42,7 @@ def test_a_comment_shows_its_first_replies_in_the_order_they_were_written(
 
 def test_the_more_replies_link_works_without_javascript(client, proposal):
     root = factories.CommentFactory(proposal=proposal)
-    replies = _replies(root, 10)
+    replies = factories.replies_below(root, 10)
     html = _detail(client, proposal).content.decode()
     path = reverse("proposals:comment_replies", args=[root.pk])
     assert f'href="{path}?after={replies[SHOWN - 1].pk}"' in html
@@ -81,7 +51,7 @@ def test_the_more_replies_link_works_without_javascript(client, proposal):
 
 def test_a_comment_with_few_replies_has_no_more_link(client, proposal):
     root = factories.CommentFactory(proposal=proposal)
-    _replies(root, SHOWN)
+    factories.replies_below(root, SHOWN)
     assert "data-replies-more" not in _detail(client, proposal).content.decode()
 
 
@@ -89,7 +59,7 @@ def test_the_replies_page_shows_the_next_replies_and_a_link_to_the_ones_after(
     client, proposal
 ):
     root = factories.CommentFactory(proposal=proposal)
-    replies = _replies(root, SHOWN + BATCH + 5)
+    replies = factories.replies_below(root, SHOWN + BATCH + 5)
     response = client.get(
         reverse("proposals:comment_replies", args=[root.pk]),
         {"after": replies[SHOWN - 1].pk},
@@ -108,7 +78,7 @@ def test_the_replies_page_shows_the_next_replies_and_a_link_to_the_ones_after(
 
 def test_the_last_replies_page_has_no_more_link(client, proposal):
     root = factories.CommentFactory(proposal=proposal)
-    replies = _replies(root, SHOWN + 2)
+    replies = factories.replies_below(root, SHOWN + 2)
     html = client.get(
         reverse("proposals:comment_replies", args=[root.pk]),
         {"after": replies[SHOWN - 1].pk},
@@ -119,7 +89,7 @@ def test_the_last_replies_page_has_no_more_link(client, proposal):
 
 def test_the_replies_fragment_holds_the_replies_and_the_next_link(client, proposal):
     root = factories.CommentFactory(proposal=proposal)
-    replies = _replies(root, SHOWN + BATCH + 1)
+    replies = factories.replies_below(root, SHOWN + BATCH + 1)
     response = client.get(
         reverse("proposals:comment_replies_fragment", args=[root.pk]),
         {"after": replies[SHOWN - 1].pk},
@@ -137,8 +107,8 @@ def test_a_reply_whose_parent_is_on_an_earlier_page_says_what_it_answers(
     client, proposal
 ):
     root = factories.CommentFactory(proposal=proposal)
-    first = _replies(root, SHOWN)
-    answer = _replies(root, 1, parent=first[0], start=SHOWN)[0]
+    first = factories.replies_below(root, SHOWN)
+    answer = factories.replies_below(root, 1, parent=first[0], start=SHOWN)[0]
     html = client.get(
         reverse("proposals:comment_replies", args=[root.pk]),
         {"after": first[-1].pk},
@@ -154,7 +124,7 @@ def test_a_cursor_that_is_not_a_number_is_refused_with_a_message(
     client, proposal, after
 ):
     root = factories.CommentFactory(proposal=proposal)
-    _replies(root, SHOWN + 1)
+    factories.replies_below(root, SHOWN + 1)
     response = client.get(
         reverse("proposals:comment_replies", args=[root.pk]), {"after": after}
     )
@@ -165,8 +135,8 @@ def test_a_cursor_that_is_not_a_number_is_refused_with_a_message(
 def test_a_cursor_of_another_thread_is_refused(client, proposal):
     root = factories.CommentFactory(proposal=proposal)
     other = factories.CommentFactory(proposal=proposal)
-    _replies(root, SHOWN + 1)
-    stranger = _replies(other, 1)[0]
+    factories.replies_below(root, SHOWN + 1)
+    stranger = factories.replies_below(other, 1)[0]
     response = client.get(
         reverse("proposals:comment_replies_fragment", args=[root.pk]),
         {"after": stranger.pk},
@@ -176,8 +146,8 @@ def test_a_cursor_of_another_thread_is_refused(client, proposal):
 
 def test_replies_of_an_unknown_or_deepest_comment_are_not_found(client, proposal):
     root = factories.CommentFactory(proposal=proposal)
-    reply = _replies(root, 1)[0]
-    deepest = _replies(root, 1, parent=reply, start=1)[0]
+    reply = factories.replies_below(root, 1)[0]
+    deepest = factories.replies_below(root, 1, parent=reply, start=1)[0]
     for pk in (424242, deepest.pk):
         url = reverse("proposals:comment_replies", args=[pk])
         assert client.get(url).status_code == 404
@@ -187,7 +157,7 @@ def test_replies_of_a_draft_process_are_not_found_for_the_public(client, proposa
     from participation.spaces.models import ProcessStatus
 
     root = factories.CommentFactory(proposal=proposal)
-    _replies(root, SHOWN + 1)
+    factories.replies_below(root, SHOWN + 1)
     proposal.process.status = ProcessStatus.DRAFT
     proposal.process.save()
     url = reverse("proposals:comment_replies", args=[root.pk])
@@ -196,9 +166,9 @@ def test_replies_of_a_draft_process_are_not_found_for_the_public(client, proposa
 
 def test_a_permalink_to_a_reply_far_down_a_long_thread_shows_it(client, proposal):
     root = factories.CommentFactory(proposal=proposal)
-    replies = _replies(root, 60)
+    replies = factories.replies_below(root, 60)
     parent = replies[40]
-    target = _replies(root, 1, parent=parent, start=100)[0]
+    target = factories.replies_below(root, 1, parent=parent, start=100)[0]
     url = target.get_absolute_url().split("#")[0]
     html = client.get(url).content.decode()
     ids = _rendered_ids(html)
@@ -209,7 +179,7 @@ def test_a_permalink_to_a_reply_far_down_a_long_thread_shows_it(client, proposal
 
 def test_a_permalink_keeps_the_more_link_counting_what_is_not_shown(client, proposal):
     root = factories.CommentFactory(proposal=proposal)
-    replies = _replies(root, 30)
+    replies = factories.replies_below(root, 30)
     html = client.get(replies[20].get_absolute_url().split("#")[0]).content.decode()
     assert f"Show {30 - SHOWN - 1} more replies" in html
     assert f"?after={replies[SHOWN - 1].pk}" in html
@@ -219,7 +189,7 @@ def test_a_reply_posted_far_down_a_long_thread_is_on_the_page_it_comes_back_to(
     client, proposal, resident2
 ):
     root = factories.CommentFactory(proposal=proposal)
-    _replies(root, 40)
+    factories.replies_below(root, 40)
     client.force_login(resident2)
     response = client.post(
         reverse("proposals:comment_create", args=[proposal.pk]),
@@ -247,7 +217,7 @@ def _threads(proposal, roots, replies_each):
     made = []
     for _ in range(roots):
         root = factories.CommentFactory(proposal=proposal)
-        _replies(root, replies_each)
+        factories.replies_below(root, replies_each)
         made.append(root)
     return made
 
@@ -258,7 +228,7 @@ def test_long_sub_threads_cost_the_queries_and_bytes_of_short_ones(client):
     long = factories.ProposalFactory(process=short.process)
     # 2,000 comments: 20 threads of 99 replies, the first of 500 beside them.
     roots = _threads(long, selectors.THREAD_PAGE_SIZE, 80)
-    _replies(roots[0], 420, start=80)
+    factories.replies_below(roots[0], 420, start=80)
     assert Comment.objects.filter(proposal=long).count() >= 2000
     short_queries, short_bytes, short_count = _page_cost(client, short)
     long_queries, long_bytes, long_count = _page_cost(client, long)
@@ -278,9 +248,9 @@ def test_the_replies_page_costs_the_same_queries_whatever_the_thread_length(
         return len(queries)
 
     short = factories.CommentFactory(proposal=proposal)
-    short_replies = _replies(short, SHOWN + 2)
+    short_replies = factories.replies_below(short, SHOWN + 2)
     long = factories.CommentFactory(proposal=proposal)
-    long_replies = _replies(long, 600)
+    long_replies = factories.replies_below(long, 600)
     assert cost(long, long_replies[SHOWN - 1].pk) == cost(
         short, short_replies[SHOWN - 1].pk
     )
