@@ -13,7 +13,13 @@ A connection PostgreSQL ended (``pg_terminate_backend``, a restart, a failover, 
 proxy that dropped it) is not a bug of the page either. Idle in the pool, it is
 found out before any request gets it: the pool checks each connection it hands out
 (Django passes psycopg's ``check_connection`` when ``CONN_HEALTH_CHECKS`` is on, as
-``participation/settings.py`` sets it: one empty round trip). Lost in the
+``participation/settings.py`` sets it: one empty round trip). When many idle
+connections were ended at once (a restart with a full, quiet pool), the request
+that finds them out waits between discarded ones (psycopg's backoff: 1 s, 2 s,
+4 s …) while the pool opens fresh ones, and may get the 503 below after
+``DB_POOL_TIMEOUT``; the requests after it find fresh connections. (A CI run found
+this when a test ended the test process's own idle sessions; tests end only the
+sessions of the server they test, by application name.) Lost in the
 middle of a request, it fails that request: :func:`is_lost_connection` recognises
 it, and the answer is the same translated 503 with ``Retry-After`` (whether the
 request's transaction was committed cannot be known, so the text does not say

@@ -30,6 +30,10 @@ from tests.live.servers import Server, database_url_for, server_env, start_serve
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql://"))
 WAIT = 60  # seconds: a guard against hanging, never a measure
+# The servers' sessions carry this name (libpq's PGAPPNAME), so that the test ends
+# only theirs: this process's own pooled connections are sessions of the same
+# database, and ending them would break the tests that come after.
+SERVER_APPLICATION = "participation-test-server"
 
 
 def _get(port: int, path: str, language: str = "en") -> tuple[int, dict, str]:
@@ -65,6 +69,7 @@ def _env(tmp_path: Path, *, database: bool = True, **overrides: str) -> dict[str
         env["DATABASE_URL"] = database_url_for(
             DATABASE_URL, connection.settings_dict["NAME"]
         )
+        env["PGAPPNAME"] = SERVER_APPLICATION
     else:
         env.pop("DATABASE_URL", None)
         env["SQLITE_PATH"] = str(tmp_path / "unused.sqlite3")  # the view reads nothing
@@ -84,10 +89,12 @@ def _in_background(
 
 
 def _server_sessions() -> list[int]:
+    """The sessions of the server under test (never this process's own)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-            " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            " AND backend_type = 'client backend' AND application_name = %s",
+            [SERVER_APPLICATION],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -96,8 +103,9 @@ def _sleeping_session() -> int | None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-            " AND pid <> pg_backend_pid() AND query LIKE 'SELECT pg_sleep%%'"
-            " AND state = 'active'"
+            " AND application_name = %s AND query LIKE 'SELECT pg_sleep%%'"
+            " AND state = 'active'",
+            [SERVER_APPLICATION],
         )
         row = cursor.fetchone()
     return row[0] if row else None
