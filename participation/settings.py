@@ -137,7 +137,10 @@ WSGI_APPLICATION = None
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's, with tag libraries imported on first {% load %}
+        # (participation/templating.py: DRF's would load DRF into every process).
+        "BACKEND": "participation.templating.DjangoTemplates",
+        "NAME": "django",  # the alias Django's own backend would have
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -157,6 +160,8 @@ TEMPLATES = [
         },
     }
 ]
+# Django's default form renderer on the backend above (its own engine).
+FORM_RENDERER = "participation.templating.FormRenderer"
 
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Each is imported by the first request that needs it, never before.
 LOADED_ON_FIRST_USE = {
-    # The REST API (first request under /api/v1/ or reverse("api:…")).
+    # The REST API (first request under /api/v1/ or reverse("api:…")), and DRF's
+    # template tags (only its browsable API loads them: participation/templating.py).
+    "rest_framework.templatetags.rest_framework": "DRF's template tags",
     "rest_framework.serializers": "DRF",
     "rest_framework.fields": "DRF",
     "drf_spectacular.openapi": "the OpenAPI schema generator",
@@ -41,6 +43,14 @@ import participation.asgi  # the application a server process loads
 from django.urls import get_resolver, reverse
 get_resolver().url_patterns  # the first request loads the URLs
 reverse("home")  # and any page reverses names (the whole tree but namespaces)
+from django import forms
+from django.template import engines
+# A page and a form rendered: each engine lists the tag libraries of every app
+# (DRF's among them) but imports only those a template loads.
+engines["django"].from_string("{% load i18n humanize %}{{ 1000|intcomma }}").render()
+class Form(forms.Form):
+    name = forms.CharField()
+str(Form())
 application = sorted(sys.modules)
 api_root = reverse("api:root")  # the API's URLs are loaded when first needed
 print(json.dumps({
