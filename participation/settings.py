@@ -85,7 +85,10 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rules.apps.AutodiscoverRulesConfig",
-    "rest_framework",
+    # DRF is not an installed app: the API renders JSON only (no browsable API,
+    # so none of DRF's templates, static files or template tags), and as an app
+    # its template tags would load DRF into every process on the first page
+    # (tests/core/test_startup_imports.py). Its settings are REST_FRAMEWORK below.
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
@@ -137,10 +140,7 @@ WSGI_APPLICATION = None
 
 TEMPLATES = [
     {
-        # Django's, with tag libraries imported on first {% load %}
-        # (participation/templating.py: DRF's would load DRF into every process).
-        "BACKEND": "participation.templating.DjangoTemplates",
-        "NAME": "django",  # the alias Django's own backend would have
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -160,8 +160,6 @@ TEMPLATES = [
         },
     }
 ]
-# Django's default form renderer on the backend above (its own engine).
-FORM_RENDERER = "participation.templating.FormRenderer"
 
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")

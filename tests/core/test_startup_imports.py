@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each is imported by the first request that needs it, never before.
 LOADED_ON_FIRST_USE = {
     # The REST API (first request under /api/v1/ or reverse("api:…")), and DRF's
-    # template tags (only its browsable API loads them: participation/templating.py).
+    # template tags (DRF is not an installed app: participation/settings.py).
     "rest_framework.templatetags.rest_framework": "DRF's template tags",
     "rest_framework.serializers": "DRF",
     "rest_framework.fields": "DRF",
