@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DEMO_PASSWORD ?= demo-password-2026
 
 .PHONY: run test e2e a11y-report screenshots lint format messages compilemessages migrate seed \
-        bench bench-search bench-live bench-notify bench-exports bench-thread bench-site bench-writes bench-map check restore-check soak clean
+        bench bench-search bench-live bench-notify bench-exports bench-startup bench-thread bench-site bench-writes bench-map check restore-check soak clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -98,6 +98,11 @@ bench-notify: compilemessages
 
 bench-exports: compilemessages
 	$(PY) bench/exports.py $(BENCH_ARGS)
+
+# The server process's RSS idle and after its first page, search, API request and
+# sign-in page, beside a bare ASGI app under the same server.
+bench-startup: compilemessages
+	$(PY) bench/startup.py $(BENCH_ARGS)
 
 # The map beside the proposal list with 2,000 points: the list page and its GeoJSON.
 bench-map: compilemessages

@@ -4,15 +4,15 @@
     python bench/all.py --quick         # BENCH_SIZE=quick: a few minutes
     python bench/all.py --only live,exports
 
-Runs search, live, notify, exports, thread and site one after the other, each as
-its own process with ``--json`` (bench/report.py rows); each prints its own table
-as it goes. Then it prints one table of every figure with its ceiling (measured in
-the same run of that benchmark), the ratio, the target and ``MISS`` where a target
-is missed, and writes it to ``--out`` (``bench-results.txt``; the rows as JSON
-beside it, ``.json``). A benchmark that fails is one ``MISS`` row, and the others
-still run. Every benchmark but site runs on throwaway SQLite databases (DATABASE_URL
-is not passed to them); site needs PostgreSQL (DATABASE_URL's server, where it
-creates and drops a database, named by ``BENCH_SITE_DB`` if set) and Redis
+Runs search, live, notify, exports, startup, thread and site one after the other,
+each as its own process with ``--json`` (bench/report.py rows); each prints its own
+table as it goes. Then it prints one table of every figure with its ceiling
+(measured in the same run of that benchmark), the ratio, the target and ``MISS``
+where a target is missed, and writes it to ``--out`` (``bench-results.txt``; the
+rows as JSON beside it, ``.json``). A benchmark that fails is one ``MISS`` row, and
+the others still run. Every benchmark but site runs on throwaway SQLite databases
+(DATABASE_URL is not passed to them); site needs PostgreSQL (DATABASE_URL's server,
+where it creates and drops a database, named by ``BENCH_SITE_DB`` if set) and Redis
 (REDIS_URL), and is left out, with a row saying so, without a PostgreSQL URL.
 Exit status 0 whatever the figures (1 if a benchmark broke).
 """
@@ -39,6 +39,7 @@ SIZES: dict[str, dict[str, list[str]]] = {
         "live": ["1000", "--rounds", "3"],
         "notify": ["10000"],
         "exports": [],
+        "startup": [],
         "thread": ["--only", "sqlite"],
         "site": [],
     },
@@ -56,6 +57,7 @@ SIZES: dict[str, dict[str, list[str]]] = {
         "live": ["300", "--rounds", "2"],
         "notify": ["1000"],
         "exports": ["--quick"],
+        "startup": ["--repeat", "1"],
         "thread": [
             "--only",
             "sqlite",
@@ -69,7 +71,7 @@ SIZES: dict[str, dict[str, list[str]]] = {
         "site": ["--quick"],
     },
 }
-ORDER = ["search", "live", "notify", "exports", "thread", "site"]
+ORDER = ["search", "live", "notify", "exports", "startup", "thread", "site"]
 
 
 def _has_postgres() -> bool:

@@ -21,30 +21,32 @@ a file ``reencode`` made (``IMAGE_SMALL_SIDE``), once, when the photo is stored.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import logging
+import threading
 import uuid
 import warnings
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageCms, ImageOps
 
 from participation.errors import Invalid
 
+if TYPE_CHECKING:
+    from PIL import Image
+
 logger = logging.getLogger("participation.images")
 
-try:  # HEIC/HEIF (iPhone photos) through libheif, when the wheel is installed.
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-    HEIF_SUPPORTED = True
-except ImportError:  # pragma: no cover - the dependency is declared
-    HEIF_SUPPORTED = False
+# HEIC/HEIF (iPhone photos) through libheif, when the wheel is installed. Pillow,
+# its plugins and libheif are loaded by the first image this process reads
+# (_pillow), not at start-up: most requests never touch one, and they are about
+# 8 MiB of a server process (deploy/README.md, "Start-up memory").
+HEIF_SUPPORTED = importlib.util.find_spec("pillow_heif") is not None
 
 # Pillow's format names of what we accept; the file's name and declared type are
 # never believed, only what Pillow recognises in its bytes.
@@ -55,7 +57,24 @@ ACCEPTED_FORMATS = frozenset(
 ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp" + (
     ",image/heic,image/heif,.heic,.heif" if HEIF_SUPPORTED else ""
 )
-_SRGB = ImageCms.createProfile("sRGB")
+_load_lock = threading.Lock()
+_srgb: Any = None
+
+
+def _pillow() -> None:
+    """Load Pillow once per process, with the HEIF opener registered and the sRGB
+    profile made; every function here that reads an image calls it first."""
+    global _srgb  # noqa: PLW0603 - loaded once per process, on first use
+    if _srgb is None:
+        with _load_lock:
+            if _srgb is None:
+                from PIL import ImageCms
+
+                if HEIF_SUPPORTED:
+                    import pillow_heif
+
+                    pillow_heif.register_heif_opener()
+                _srgb = ImageCms.createProfile("sRGB")
 
 
 def _invalid(message: Any, code: str, field: str = "image") -> Invalid:
@@ -85,12 +104,15 @@ def _size_of(uploaded_file: Any) -> int:
 def _to_srgb(image: Image.Image) -> Image.Image:
     """Pixels in sRGB: a phone's Display P3 or a CMYK scan would otherwise look
     washed out once its profile is dropped."""
+    _pillow()
+    from PIL import ImageCms
+
     icc = image.info.get("icc_profile")
     if icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             mode = "RGBA" if "A" in image.getbands() else "RGB"
-            converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
+            converted = ImageCms.profileToProfile(image, source, _srgb, outputMode=mode)
             if converted is not None:
                 return converted
         except (ImageCms.PyCMSError, OSError, ValueError):
@@ -110,6 +132,9 @@ def reencode(
     """The image in ``uploaded_file`` drawn again as a clean file:
     ``(bytes, width, height, content_type)``. Raises ``Invalid`` (400, the error
     on ``field``) for anything that is not an accepted, reasonably sized image."""
+    _pillow()
+    from PIL import Image, ImageOps
+
     default_bytes, max_pixels, max_side, quality = _limits()
     max_bytes = default_bytes if max_bytes is None else max_bytes
     if _size_of(uploaded_file) > max_bytes:
@@ -190,6 +215,9 @@ def small_rendition(content: bytes) -> tuple[bytes, int, int, str]:
     same format (PNG where there is transparency, else JPEG). Made once, when the
     photo is stored; the lists' cards show it. ``(bytes, width, height,
     content_type)``."""
+    _pillow()
+    from PIL import Image
+
     side = int(settings.IMAGE_SMALL_SIDE)
     quality = int(settings.IMAGE_JPEG_QUALITY)
     with Image.open(io.BytesIO(content)) as source:

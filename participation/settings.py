@@ -85,7 +85,10 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rules.apps.AutodiscoverRulesConfig",
-    "rest_framework",
+    # DRF is not an installed app: the API renders JSON only (no browsable API,
+    # so none of DRF's templates, static files or template tags), and as an app
+    # its template tags would load DRF into every process on the first page
+    # (tests/core/test_startup_imports.py). Its settings are REST_FRAMEWORK below.
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",

@@ -10,7 +10,9 @@ mix in ``RendersText`` and keep the HTML beside the source (``body`` →
 ``body_html``); templates print it with ``{{ obj|user_html:"body" }}``. When the
 sanitizer's rules change, ``manage.py rerender_text`` renders every stored text
 again. The Markdown converter, the cleaner and the linker are built once per
-thread (none of the three is safe to share between threads) and reused.
+thread (none of the three is safe to share between threads) and reused; Markdown
+and bleach are imported by the first text a process renders, not at start-up
+(every model module imports this one; deploy/README.md, "Start-up memory").
 """
 
 from __future__ import annotations
@@ -22,9 +24,6 @@ import unicodedata
 from collections.abc import MutableMapping
 from typing import Any, ClassVar
 
-import bleach
-import markdown
-from bleach.linkifier import Linker
 from django.conf import settings
 from django.db import models
 from django.utils.safestring import SafeString, mark_safe
@@ -50,6 +49,10 @@ class _Tools:
     """One thread's Markdown converter, cleaner and linker, for one set of rules."""
 
     def __init__(self, rules: tuple[Any, ...]) -> None:
+        import bleach
+        import markdown
+        from bleach.linkifier import Linker
+
         tags, attributes, protocols = rules
         self.rules = rules
         self.markdown = markdown.Markdown(

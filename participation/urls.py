@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from participation import csp, views
 from participation.accounts import views as account_views
+from participation.lazyurls import lazy_include
 from portal import views as portal_views
 
 urlpatterns = [
@@ -37,7 +38,10 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("portal.search.urls")),
     path("", include("portal.opendata.urls")),
-    path("api/v1/", include("participation.api.urls")),
+    # Imported on the first request under /api/v1/ or the first reverse("api:…"),
+    # not when the URLs are loaded: DRF and the schema tools stay out of a process
+    # that serves only pages (participation/lazyurls.py).
+    lazy_include("api/v1/", "participation.api.urls", namespace="api"),
 ]
 
 handler400 = "participation.views.bad_request"

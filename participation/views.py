@@ -10,7 +10,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from participation.api.errors import plain_error_response
 from participation.dbpool import busy_or_none
 
 
@@ -77,6 +76,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
     if request.path.startswith("/api/"):
+        # Imported here: the API's errors module loads DRF, which a process that
+        # serves only pages never needs (participation/urls.py, lazy_include).
+        from participation.api.errors import plain_error_response
+
         return plain_error_response(status)
     return render(request, template, status=status)
 

@@ -1,7 +1,14 @@
 from datetime import timedelta
+from typing import Any
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _filter_proposals(qs: Any, filters: dict[str, Any]) -> Any:
+    from responses.api.views import filter_proposals
+
+    return filter_proposals(qs, filters)
 
 
 class Config(AppConfig):
@@ -23,7 +30,6 @@ class Config(AppConfig):
             selectors,
             services,
         )
-        from responses.api import views as api
         from responses.staff import panels
         from responses.staff import rules as staff_rules  # noqa: F401
 
@@ -31,8 +37,10 @@ class Config(AppConfig):
         # transaction as the support that tipped it over.
         events.on_threshold_reached(services.on_threshold_reached)
         events.on_handling_department(services.handling_department_id)
-        # The proposals API filters by, and shows, where proposals stand here.
-        events.on_list_filter(api.filter_proposals)
+        # The proposals API filters by, and shows, where proposals stand here
+        # (through a function that imports the API module when first called: DRF
+        # is loaded by the first API request, not by every process at start-up).
+        events.on_list_filter(_filter_proposals)
         events.on_tracker_summaries(selectors.tracker_summaries)
         # Proposal cards show the tracker's status and department.
         events.on_card_query(selectors.proposals_with_tracker)
