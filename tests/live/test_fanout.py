@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 import pytest
 from channels.layers import get_channel_layer
@@ -233,3 +234,30 @@ async def test_the_process_joins_the_layer_group_once_for_all_its_sockets(db):
     assert len(get_channel_layer().groups["tracker"]) == 1
     for socket in sockets:
         await socket.disconnect()
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL")
+async def test_with_redis_every_socket_gets_each_event_once_in_order_and_again_later(
+    settings,
+):
+    from channels.layers import channel_layers
+
+    from participation import settings as project_settings
+
+    settings.CHANNEL_LAYERS = {
+        "default": project_settings.redis_channel_layer(os.environ["REDIS_URL"])
+    }
+    channel_layers.backends.clear()
+    sockets = [await open_socket(TRACKER) for _ in range(3)]
+    for number in range(1, 6):
+        await row(number)
+    for socket in sockets:
+        assert await rows_received(socket, 5) == [1, 2, 3, 4, 5]
+        assert await no_message(socket)
+        await socket.disconnect()
+    # The process left the group with its last socket; a new one joins it again.
+    again = await open_socket(TRACKER)
+    await row(6)
+    assert await rows_received(again, 1) == [6]
+    await again.disconnect()
