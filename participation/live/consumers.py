@@ -48,6 +48,10 @@ is down"):
 - **Too many sockets in all.** A process accepts at most ``LIVE_MAX_SOCKETS``
   (and never more than half its descriptors, so that pages keep being served);
   past that a socket is closed with ``CLOSE_TRY_AGAIN`` and ``reconnect_after``.
+- **Too slow a reader.** A socket whose client stops reading falls behind alone
+  (fanout.py); once ``LIVE_SOCKET_BACKLOG`` messages wait for it, they are dropped
+  and it is closed with ``CLOSE_TRY_AGAIN`` and ``reconnect_after`` (1 to 5 s), and
+  the browser catches up from the event log. Logged once a minute.
 - **Channel layer unreachable.** When joining the group or receiving from the
   layer fails (Redis down or silent: the layer's socket timeouts bound the wait),
   the socket is closed with ``CLOSE_TRY_AGAIN`` (1013, "try again later") and a

@@ -295,10 +295,19 @@ class Hub:
     """The feeds of one channel layer in one event loop (one per server process)."""
 
     def __init__(self, layer: Any, loop: asyncio.AbstractEventLoop) -> None:
-        self.layer = layer
+        # Weakly: the hubs are kept per layer, which must be free to go (tests
+        # make a layer each).
+        self._layer = weakref.ref(layer)
         self.loop = loop
         self.feeds: dict[str, Feed] = {}
         self.on_lost: Callable[[], None] = lambda: None
+
+    @property
+    def layer(self) -> Any:
+        layer = self._layer()
+        if layer is None:  # pragma: no cover - a hub is only used through its layer
+            raise RuntimeError("The channel layer of this hub is gone.")
+        return layer
 
     @property
     def refresh_every(self) -> float:
