@@ -99,6 +99,13 @@ class SessionConsumer(LiveConsumer):
             self.audience = AUDIENCE_PUBLIC
         return None
 
+    def fanout_variant(self, event: dict[str, Any]) -> Any:
+        # A facilitator's stream is personal: hidden text goes out only after
+        # their rights are checked again, connection by connection.
+        if self.audience == AUDIENCE_FACILITATOR:
+            return None
+        return (self.audience, self.language)
+
     def coalesce_key(self, event: dict[str, Any]) -> Any:
         if event.get("type") in ("session.opinion_posted", "session.opinion_changed"):
             return ("opinion", event.get("opinion_id"))

@@ -10,6 +10,7 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from participation.live.fanout import KeepServerSend  # noqa: E402
 from participation.live.origins import SiteOriginValidator  # noqa: E402
 from participation.routing import websocket_urlpatterns  # noqa: E402
 
@@ -17,9 +18,10 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         # Only pages of the site's own origin (scheme, host and port) may open a
-        # websocket (participation/live/origins.py).
-        "websocket": SiteOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        # websocket (participation/live/origins.py). The server's own send is
+        # kept for the fan-out's writes (participation/live/fanout.py).
+        "websocket": KeepServerSend(
+            SiteOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

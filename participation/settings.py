@@ -675,6 +675,9 @@ LIVE_MAX_SOCKETS_PER_USER = env_int("LIVE_MAX_SOCKETS_PER_USER", 20)
 # Open websockets per server process in all (and never more than half its file
 # descriptors): about 36 KiB of memory each when idle (measured).
 LIVE_MAX_SOCKETS = env_int("LIVE_MAX_SOCKETS", 10000)
+# Messages that may wait for one slow websocket (participation/live/fanout.py); past
+# that its backlog is dropped and it is closed with a retry hint, to catch up.
+LIVE_SOCKET_BACKLOG = env_int("LIVE_SOCKET_BACKLOG", 100)
 
 # --- REST API -------------------------------------------------------------------
 # Requests to the API per client and window ("count/seconds"; empty: no limit):

@@ -83,6 +83,11 @@ class ProposalConsumer(LiveConsumer):
             )
         return None
 
+    def fanout_variant(self, event: dict[str, Any]) -> Any:
+        # Every message here depends on the language and, for comments, on
+        # whether the visitor is signed in (the personal URL): nothing else.
+        return (self.language, bool(getattr(self.user, "is_authenticated", False)))
+
     def coalesce_key(self, event: dict[str, Any]) -> Any:
         event_type = event.get("type", "")
         if event_type in COMMENT_EVENTS:

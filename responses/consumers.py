@@ -18,6 +18,9 @@ class TrackerConsumer(LiveConsumer):
         self.group = TRACKER.name()
         return None
 
+    def fanout_variant(self, event: dict[str, Any]) -> Any:
+        return ()  # the same row message for everybody
+
     def coalesce_key(self, event: dict[str, Any]) -> Any:
         return (event.get("type"), event.get("proposal_id"))
 

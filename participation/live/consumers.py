@@ -17,6 +17,16 @@ version that signed-in browsers fetch over HTTP with their own permissions.
 Hidden text is only ever sent to connections whose facilitator rights were just
 checked again.
 
+Fan-out (participation/live/fanout.py): a process subscribes once per group to
+the channel layer, however many of its sockets are in the group, and one task
+delivers each event to all of them. Connections declare a *variant*
+(``fanout_variant``: what besides the event decides their message, such as the
+language); the consumer's own handler renders the message once per variant, and
+the bytes are written to every socket of that variant in one loop. A connection
+whose message is personal (variant None) handles the event itself, in order.
+Each socket has a bounded outbox: a slow or stalled reader falls behind alone and
+is closed with a retry hint once ``LIVE_SOCKET_BACKLOG`` messages wait for it.
+
 Reconnect: a client connects with ``?since=<last event id>`` (or sends
 ``{"action": "resume", "since": N}``) and receives what it missed, replayed from
 the event log and rendered from the current state; when too much was missed it
@@ -38,6 +48,10 @@ is down"):
 - **Too many sockets in all.** A process accepts at most ``LIVE_MAX_SOCKETS``
   (and never more than half its descriptors, so that pages keep being served);
   past that a socket is closed with ``CLOSE_TRY_AGAIN`` and ``reconnect_after``.
+- **Too slow a reader.** A socket whose client stops reading falls behind alone
+  (fanout.py); once ``LIVE_SOCKET_BACKLOG`` messages wait for it, they are dropped
+  and it is closed with ``CLOSE_TRY_AGAIN`` and ``reconnect_after`` (1 to 5 s), and
+  the browser catches up from the event log. Logged once a minute.
 - **Channel layer unreachable.** When joining the group or receiving from the
   layer fails (Redis down or silent: the layer's socket timeouts bound the wait),
   the socket is closed with ``CLOSE_TRY_AGAIN`` (1013, "try again later") and a
@@ -49,6 +63,7 @@ is down"):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import ipaddress
 import json
@@ -71,11 +86,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from redis.exceptions import RedisError
 
 from participation.accounts.types import Viewer
 from participation.cache import OutageLog
 from participation.errors import DomainError, RateLimited
+from participation.live import fanout
 from participation.live import selectors as live_selectors
 
 logger = logging.getLogger(__name__)
@@ -92,8 +107,9 @@ MAX_MESSAGE_CHARS = 4000
 TOO_MANY_RECONNECT_AFTER = 30
 # What an unreachable channel layer raises (channels_redis: redis-py's errors,
 # socket errors, timeouts).
-LAYER_ERRORS: tuple[type[BaseException], ...] = (OSError, RedisError)
-LAYER_LOST = "live.layer_lost"
+LAYER_ERRORS = fanout.LAYER_ERRORS
+# Seconds at most a socket closed for falling behind waits before reconnecting.
+BEHIND_RECONNECT_AFTER = 5
 
 layer_outage = OutageLog(
     logger,
@@ -335,6 +351,19 @@ def _close_listeners(loop: asyncio.AbstractEventLoop) -> None:
             task.add_done_callback(_closing.discard)
 
 
+def _layer_lost(loop: asyncio.AbstractEventLoop) -> None:
+    """A feed could not receive from the layer: every socket of this process that
+    listens to it closes with a retry hint."""
+    layer_outage.failed()
+    _close_listeners(loop)
+
+
+def hub_of(layer: Any) -> fanout.Hub:
+    hub = fanout.hub_for(layer)
+    hub.on_lost = functools.partial(_layer_lost, hub.loop)
+    return hub
+
+
 # --- base -----------------------------------------------------------------------------
 
 
@@ -358,20 +387,42 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     loop: asyncio.AbstractEventLoop | None = None
     closed = False
     counted: tuple[str, ...] = ()  # keys this socket is counted under (SocketCounts)
+    outbox: fanout.Outbox
 
     @classmethod
     async def encode_json(cls, content: dict[str, Any]) -> str:
         return encode(content)
 
+    async def send(
+        self, text_data: str | None = None, bytes_data: Any = None, close: bool = False
+    ) -> None:
+        # While the fan-out renders an event for this connection's variant, its
+        # messages are captured for every connection of the variant.
+        captured = fanout.captured_for(self)
+        if captured is not None and text_data is not None and not close:
+            captured.append(text_data)
+            return
+        await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+
+    async def send_json(self, content: dict[str, Any], close: bool = False) -> None:
+        await self.send(text_data=await self.encode_json(content), close=close)
+
     async def send_shared(self, key: Any, build: Callable[[], dict[str, Any]]) -> None:
         """Send a message that many connections send alike (encoded once)."""
         await self.send(text_data=shared_loads().text(key, build))
+
+    def fanout_variant(self, event: dict[str, Any]) -> Any:
+        """What, besides ``event``, decides the message this connection gets: the
+        fan-out renders once for each distinct value and sends those bytes to every
+        connection that has it (so it must cover all the connection's state the
+        handler reads: language, signed in or not, audience). None (the default):
+        the message is personal, and the connection handles the event itself."""
+        return None
 
     # -- connection --
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         self.loop = asyncio.get_running_loop()
-        self._listening = asyncio.Event()
 
         async def send_until_closed(message: dict[str, Any]) -> None:
             # Nothing goes out after our close (a late event, a second refusal).
@@ -379,36 +430,44 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 return
             if message.get("type") == "websocket.close":
                 self.closed = True
+                self.outbox.close()
             await send(message)
 
+        # Group events are written by the fan-out straight to the server's send
+        # (held until the hello and the catch-up are out).
+        self.outbox = fanout.Outbox(
+            scope.get(fanout.SERVER_SEND) or send_until_closed,
+            self.handle_event,
+            self.fell_behind,
+        )
         try:
             await super().__call__(scope, receive, send_until_closed)
         finally:
+            self.outbox.close()
             _listeners.discard(self)
             sockets.release(self.counted)
             self.counted = ()
+            if self.joined:  # ended without a disconnect message
+                self.joined = False
+                with contextlib.suppress(Exception):
+                    await self._leave_group()
 
     # channels' AsyncConsumer.__call__ sets ``channel_receive`` to the layer's
-    # receive for this connection's channel, and awaits it alongside the browser's
-    # messages. The layer's function is kept, and the dispatcher gets a guarded
-    # one: it listens only once the socket has joined its group (a refused socket
-    # never waits on the layer), and a lost layer becomes a message that closes
-    # the socket with a retry hint, not an exception (a traceback per socket).
+    # receive for this connection's own channel and awaits it alongside the
+    # browser's messages. Group events come through this process's feed of the
+    # group instead (participation/live/fanout.py): nothing is ever sent to a
+    # connection's own channel, so the dispatcher waits on it without waking.
     @property
     def channel_receive(self) -> Callable[[], Awaitable[dict[str, Any]]]:
-        return self._receive_from_layer
+        return self._nothing_from_the_layer
 
     @channel_receive.setter
     def channel_receive(self, receive: Callable[[], Awaitable[dict]]) -> None:
-        self._layer_receive = receive
+        pass
 
-    async def _receive_from_layer(self) -> dict[str, Any]:
-        await self._listening.wait()
-        try:
-            return await self._layer_receive()
-        except LAYER_ERRORS:
-            self._listening.clear()
-            return {"type": LAYER_LOST}
+    async def _nothing_from_the_layer(self) -> dict[str, Any]:
+        await asyncio.get_running_loop().create_future()
+        raise AssertionError("unreachable")
 
     def socket_claims(self) -> list[tuple[str, int]]:
         """What this socket counts against: its address, its account and the
@@ -438,28 +497,32 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.refuse(*refusal)
             return
         try:
-            await self.channel_layer.group_add(self.group, self.channel_name)
+            await hub_of(self.channel_layer).join(self.group, self)
         except LAYER_ERRORS:
             await self.layer_unavailable()
             return
         layer_outage.recovered()
         self.joined = True
         _listeners.add(self)
-        self._listening.set()
-        latest = 0
-        if self.logged:
-            latest = await shared_loads().get(
-                ("latest", self.group, second_bucket()),
-                live_selectors.latest_event_id,
-                self.group,
+        # Events from now on wait in the outbox until the greeting and the
+        # catch-up are out, and follow them in order.
+        try:
+            latest = 0
+            if self.logged:
+                latest = await shared_loads().get(
+                    ("latest", self.group, second_bucket()),
+                    live_selectors.latest_event_id,
+                    self.group,
+                )
+            await self.send_json(
+                {"type": "hello", "kind": self.kind, "last_event_id": latest}
             )
-        await self.send_json(
-            {"type": "hello", "kind": self.kind, "last_event_id": latest}
-        )
-        await self.after_hello()
-        since = as_int((query_params(self.scope).get("since") or [None])[0])
-        if since is not None and self.logged:
-            await self.catch_up(since)
+            await self.after_hello()
+            since = as_int((query_params(self.scope).get("since") or [None])[0])
+            if since is not None and self.logged:
+                await self.catch_up(since)
+        finally:
+            self.outbox.release()
 
     async def too_many(self, key: str, limit: int) -> None:
         """Refuse a socket over a limit: politely, and logged once a minute."""
@@ -497,7 +560,6 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if self.closed:
             return
         self.joined = False  # the layer cannot be told, and the group expires
-        self._listening.clear()
         _listeners.discard(self)
         layer_outage.failed()
         if self.loop is not None:
@@ -516,10 +578,26 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self._leave_group()
 
     async def _leave_group(self) -> None:
-        try:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-        except LAYER_ERRORS:  # the group entry expires on its own
-            logger.debug("Could not leave %s: the layer is unreachable.", self.group)
+        # The hub leaves the layer's group when its last socket here leaves (a
+        # layer that cannot be told is logged there: the membership expires).
+        await hub_of(self.channel_layer).leave(self.group, self)
+
+    async def fell_behind(self) -> None:
+        """The outbox overflowed (a slow or stalled reader): its backlog is gone;
+        close with a retry hint, so the browser reconnects and catches up."""
+        if sockets.first_refusal_in_a_while("slow sockets"):
+            logger.warning(
+                "Closing a live socket that fell %d messages behind (a slow or "
+                "stalled client); it reconnects and catches up. Not logged again "
+                "for a minute.",
+                self.outbox.limit,
+            )
+        await self.refuse(
+            CLOSE_TRY_AGAIN,
+            "behind",
+            self.text(_("Live updates fell behind. Reconnecting…")),
+            reconnect_after=random.randint(1, BEHIND_RECONNECT_AFTER),  # noqa: S311
+        )
 
     async def refuse(self, code: int, error: str, message: str, **extra: Any) -> None:
         await self.send_json(
@@ -583,9 +661,6 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if message_type.startswith("websocket."):
             await super().dispatch(message)
             return
-        if message_type == LAYER_LOST:
-            await self.layer_unavailable()
-            return
         if self.closed:
             return
         await self.handle_event(message)
@@ -637,7 +712,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             if since is None or not self.logged:
                 await self.send_error("invalid", _("This message cannot be read."), ref)
                 return
-            await self.catch_up(since)
+            self.outbox.hold()  # live events follow the replay
+            try:
+                await self.catch_up(since)
+            finally:
+                self.outbox.release()
             return
         await self.act(action, content, ref)
 

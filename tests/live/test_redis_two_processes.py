@@ -8,6 +8,7 @@ SQLite without Redis.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import secrets
@@ -132,3 +133,76 @@ def test_comment_posted_through_server_a_reaches_a_client_on_server_b(
         _wait_until_servers_left_the_database(ours)
     assert "サーバーAから投稿したコメント" in message["html"]
     assert message["event_id"] > 0
+
+
+async def _next_comment(client, seconds: float) -> dict:
+    async with asyncio.timeout(seconds):
+        while True:
+            message = json.loads(await client.recv())
+            if message["type"] == "comment":
+                return message
+
+
+async def _many_clients(servers, proposal_id: int, session_key: str, body: str):
+    """Clients on both servers; a comment posted through the first one. Returns the
+    comment messages each client got (every one until a quiet moment after)."""
+    import websockets
+
+    clients = [
+        await websockets.connect(
+            f"{server.ws}/ws/proposals/{proposal_id}/",
+            origin=server.http,
+            open_timeout=WAIT,
+        )
+        for server in servers
+    ]
+    try:
+        for client in clients:
+            hello = json.loads(await asyncio.wait_for(client.recv(), WAIT))
+            assert hello["type"] == "hello"
+        status = await asyncio.get_running_loop().run_in_executor(
+            None, _post_comment, servers[0], proposal_id, session_key, body
+        )
+        assert status == 302, status
+        received = []
+        for client in clients:
+            comments = [await _next_comment(client, 10)]
+            # Then nothing more: a duplicate would come within moments.
+            with contextlib.suppress(TimeoutError):
+                comments.append(await _next_comment(client, 0.5))
+            received.append(comments)
+        return received
+    finally:
+        for client in clients:
+            await client.close()
+
+
+@override_settings(SECRET_KEY=SHARED_SECRET_KEY)
+def test_every_client_of_both_servers_gets_the_comment_once(
+    proposal, resident2, tmp_path
+):
+    browser = Client()
+    browser.force_login(resident2)
+    session_key = browser.cookies["sessionid"].value
+    env = server_env(
+        DATABASE_URL=database_url_for(DATABASE_URL, connection.settings_dict["NAME"]),
+        REDIS_URL=REDIS_URL,
+        DJANGO_SECRET_KEY=SHARED_SECRET_KEY,
+    )
+    ours = _database_sessions()
+    a = start_server(env, tmp_path / "a.log")
+    b = start_server(env, tmp_path / "b.log")
+    try:
+        received = asyncio.run(
+            _many_clients([a, b, b, a, b], proposal.pk, session_key, "全員に一度だけ")
+        )
+    except Exception:
+        print("--- server A ---\n" + a.log() + "\n--- server B ---\n" + b.log())
+        raise
+    finally:
+        a.stop()
+        b.stop()
+        _wait_until_servers_left_the_database(ours)
+    assert [len(comments) for comments in received] == [1, 1, 1, 1, 1]
+    assert len({comments[0]["event_id"] for comments in received}) == 1
+    assert all("全員に一度だけ" in comments[0]["html"] for comments in received)
