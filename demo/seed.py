@@ -108,7 +108,12 @@ def history_is_not_news() -> Iterator[None]:
     and no notification is e-mailed."""
     original = broadcast.send
 
-    def muted(group: str, event_type: str, payload: dict[str, Any] | None = None):
+    def muted(
+        group: str,
+        event_type: str,
+        payload: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> None:
         return None
 
     broadcast.send = muted  # type: ignore[assignment]

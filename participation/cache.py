@@ -78,8 +78,12 @@ def _unreachable(
     return fallback(*args, **kwargs)
 
 
-def _guarded(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
-    original = getattr(RedisCacheClient, name)
+def _guarded(
+    name: str,
+    fallback: Callable[..., Any],
+    original: Callable[..., Any] | None = None,
+) -> Callable[..., Any]:
+    original = original or getattr(RedisCacheClient, name)
 
     def method(self: RedisCacheClient, *args: Any, **kwargs: Any) -> Any:
         global _retry_at
@@ -102,7 +106,21 @@ def _guarded(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
     return method
 
 
+def _bump_counters(self: RedisCacheClient, keys: list[str], start: int) -> list[int]:
+    """Add one to each counter in ``keys``, starting a missing one at ``start``
+    (then it is ``start + 1``): one round trip (a pipeline of SET NX and INCR per
+    key) instead of Django's EXISTS and INCRBY per key."""
+    pipeline = self.get_client(None, write=True).pipeline(transaction=False)
+    for key in keys:
+        pipeline.set(key, start, nx=True)
+        pipeline.incr(key)
+    return [int(value) for value in pipeline.execute()[1::2]]
+
+
 class ResilientRedisCacheClient(RedisCacheClient):
+    bump_counters = _guarded(
+        "bump_counters", lambda keys, start: [], original=_bump_counters
+    )
     add = _guarded("add", lambda key, value, timeout: True)
     get = _guarded("get", lambda key, default: default)
     set = _guarded("set", lambda key, value, timeout: None)
@@ -123,6 +141,15 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server: Any, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ResilientRedisCacheClient
+
+    def bump_counters(self, keys: list[str], start: int) -> list[int]:
+        """Increment several integer keys in one round trip (the page cache's
+        version keys, participation/pagecache.py); a missing one starts at
+        ``start``. Degrades like every other call (nothing while Redis is down)."""
+        client: ResilientRedisCacheClient = self._cache  # type: ignore[attr-defined]
+        return client.bump_counters(
+            [self.make_and_validate_key(key) for key in keys], start
+        )
 
 
 class OutageLog:

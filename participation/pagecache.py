@@ -134,16 +134,20 @@ def _fresh_version() -> int:
 
 def _bump(names: tuple[str, ...]) -> None:
     cache = _cache()
-    for name in names:
-        key = _version_key(name)
-        try:
-            try:
-                cache.incr(key)
-            except ValueError:  # not there (first change, or evicted)
-                cache.set(key, _fresh_version(), None)
-        except Exception:
-            _failed()
-            return
+    keys = [_version_key(name) for name in names]
+    try:
+        bump_many = getattr(cache, "bump_counters", None)
+        if bump_many is not None:  # Redis: every key in one round trip
+            bump_many(keys, _fresh_version())
+        else:
+            for key in keys:
+                try:
+                    cache.incr(key)
+                except ValueError:  # not there (first change, or evicted)
+                    cache.set(key, _fresh_version(), None)
+    except Exception:
+        _failed()
+        return
     _recovered()
 
 

@@ -17,17 +17,34 @@ from participation.live import registry
 from proposals.models import Proposal
 
 
-def pages_of_proposal(proposal_id: int) -> Iterable[str]:
-    slug = (
-        Proposal.objects.filter(pk=proposal_id)
-        .values_list("process__slug", flat=True)
-        .first()
-    )
+def pages_of_proposal(proposal: Proposal | int) -> Iterable[str]:
+    """The version keys of the pages showing a proposal. Given the proposal with
+    its process loaded (a support's, ``broadcast.send(..., about=proposal)``), the
+    process's slug is read from it; given an id, it is queried. (A proposal never
+    changes process; renaming a process's slug bumps every page, ``site``.)"""
+    if isinstance(proposal, Proposal):
+        proposal_id = proposal.pk
+        slug = (
+            proposal.process.slug
+            if Proposal.process.is_cached(proposal)
+            else _slug_of(proposal_id)
+        )
+    else:
+        proposal_id = proposal
+        slug = _slug_of(proposal_id)
     yield pagecache.scope("proposal", proposal_id)
     if slug:
         yield pagecache.scope("process", slug)
     yield pagecache.scope("tracker")
     yield pagecache.scope("home")
+
+
+def _slug_of(proposal_id: int) -> str | None:
+    return (
+        Proposal.objects.filter(pk=proposal_id)
+        .values_list("process__slug", flat=True)
+        .first()
+    )
 
 
 def proposal_pages_changed(proposal_id: int) -> None:

@@ -21,9 +21,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Mod
+from django.utils import timezone
 
 from participation.accounts.types import Actor, Viewer, signed_in
+from participation.spaces import selectors as spaces
 from participation.spaces.models import Phase, Process, public_process
+from participation.verification import selectors as verification
+from participation.verification.models import Action
 from proposals.models import (
     Alignment,
     Comment,
@@ -155,6 +159,46 @@ def public_proposals(
 def public_proposal(pk: int) -> Proposal:
     """One proposal, hidden or not, of a public process (raises DoesNotExist)."""
     return _in_public_processes().get(pk=pk)
+
+
+# What a support or a withdrawal reads of a proposal and its process: the rules
+# (author, state, hidden, the phase, the verification level), the counter and the
+# threshold's stamp, and the process's slug (the page cache's version keys).
+_SUPPORT_FIELDS = (
+    "id",
+    "process_id",
+    "author_id",
+    "state",
+    "hidden_at",
+    "support_count",
+    "threshold_reached_at",
+    "process__id",
+    "process__slug",
+    "process__status",
+    "process__support_threshold",
+)
+
+
+def proposal_to_support(pk: int) -> Proposal:
+    """One proposal of a public process, hidden or not (the rules refuse a hidden
+    one with their reason), with what supporting it and withdrawing a support need,
+    in one query: its process, the phase running now and the process's
+    verification requirement for supporting. Any other field loads when read.
+    Raises DoesNotExist. The write path is measured (``make bench-writes``)."""
+    now = timezone.now()
+    proposal = (
+        Proposal.objects.public()
+        .select_related("process")
+        .only(*_SUPPORT_FIELDS)
+        .annotate(
+            **spaces.running_phase_columns("process", now),
+            **verification.level_columns("process", Action.SUPPORT),
+        )
+        .get(pk=pk)
+    )
+    spaces.attach_running_phase(proposal.process, proposal)
+    verification.attach_levels(proposal.process, proposal, Action.SUPPORT)
+    return proposal
 
 
 def proposal_for_page(pk: int) -> Proposal:

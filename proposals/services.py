@@ -495,7 +495,7 @@ def support_add(*, user: Actor, proposal: Proposal) -> bool:
         with transaction.atomic():
             Support.objects.create(proposal=proposal, user=user)
             notifications.follow_quietly(user=user, target=proposal)
-            _broadcast_counts(proposal.pk)
+            _broadcast_counts(proposal)
             proposal.support_count = _change_support_count(proposal.pk, +1)
             _stamp_threshold(proposal)
     except IntegrityError:
@@ -503,15 +503,17 @@ def support_add(*, user: Actor, proposal: Proposal) -> bool:
     return True
 
 
-@transaction.atomic
 def support_remove(*, user: Actor, proposal: Proposal) -> bool:
-    """Withdraw one's support. Allowed while supports are being collected."""
+    """Withdraw one's support. Allowed while supports are being collected. The
+    checks read before the transaction, as for a support: it holds only the
+    delete, the live event and the counter."""
     refuse(rules.support_withdraw_refusal(user, proposal))
-    deleted, _n = Support.objects.filter(proposal=proposal, user=user).delete()
-    if not deleted:
-        return False
-    _broadcast_counts(proposal.pk)
-    proposal.support_count = _change_support_count(proposal.pk, -1)
+    with transaction.atomic():
+        deleted, _n = Support.objects.filter(proposal=proposal, user=user).delete()
+        if not deleted:
+            return False
+        _broadcast_counts(proposal)
+        proposal.support_count = _change_support_count(proposal.pk, -1)
     return True
 
 
@@ -560,11 +562,12 @@ def _stamp_threshold(proposal: Proposal) -> None:
         proposal.refresh_from_db(fields=["threshold_reached_at"])
 
 
-def _broadcast_counts(proposal_id: int) -> None:
+def _broadcast_counts(proposal: Proposal) -> None:
     broadcast.send(
-        PROPOSAL.name(proposal_id),
+        PROPOSAL.name(proposal.pk),
         "proposal.counts_changed",
-        {"proposal_id": proposal_id},
+        {"proposal_id": proposal.pk},
+        about=proposal,
     )
 
 

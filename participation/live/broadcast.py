@@ -85,15 +85,21 @@ def _prune_quietly() -> None:
 
 
 def send(
-    group: str, event_type: str, payload: dict[str, Any] | None = None
+    group: str,
+    event_type: str,
+    payload: dict[str, Any] | None = None,
+    *,
+    about: Any = None,
 ) -> int | None:
     """Schedule a group message for after the current transaction commits.
 
     Returns the event id when the group's events are logged for catch-up. The
     cached pages of the group (its ``pages`` in the registry) are invalidated on
-    the same commit: every live change is a page change, in one place.
+    the same commit: every live change is a page change, in one place. ``about``:
+    the group's object, when the sender has it loaded (the registry's ``pages``
+    then read from it instead of querying: a support's proposal and its process).
     """
-    pagecache.changed(*registry.pages_of(group))
+    pagecache.changed(*registry.pages_of(group, about))
     data = {k: v for k, v in (payload or {}).items() if k != "type"}
     event_id: int | None = None
     if is_logged_group(group):

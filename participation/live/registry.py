@@ -29,6 +29,8 @@ class LiveGroup:
     per_object: bool  # one group per object (True) or one for the whole site
     # The page-cache version keys a broadcast to this group invalidates: a function
     # of the object id (None for a site-wide group), see participation/pagecache.py.
+    # The sender may pass the object itself (``broadcast.send(..., about=obj)``),
+    # so the function can read from it what it would otherwise query.
     pages: Callable[[Any], Iterable[str]] | None = field(default=None, compare=False)
 
     def name(self, object_id: Any = None) -> str:
@@ -79,12 +81,18 @@ def is_logged(group_name: str) -> bool:
     return any(g.logged and g.prefix == prefix for g in _BY_KIND.values())
 
 
-def pages_of(group_name: str) -> list[str]:
-    """The page-cache version keys that a broadcast to ``group_name`` invalidates."""
+def pages_of(group_name: str, about: Any = None) -> list[str]:
+    """The page-cache version keys that a broadcast to ``group_name`` invalidates.
+    ``about``: the group's object, when the sender has it at hand (its id must be
+    the group's)."""
     prefix, _dot, rest = group_name.partition(".")
     for group in _BY_KIND.values():
         if group.prefix == prefix and group.pages is not None:
             if group.per_object:
-                return list(group.pages(int(rest))) if rest.isdigit() else []
+                if not rest.isdigit():
+                    return []
+                if about is not None and getattr(about, "pk", None) == int(rest):
+                    return list(group.pages(about))
+                return list(group.pages(int(rest)))
             return list(group.pages(None))
     return []

@@ -262,6 +262,11 @@ class Process(models.Model):
             self._current_phase = self.phase_at()
         return self._current_phase
 
+    def remember_current_phase(self, phase: Phase | None) -> None:
+        """Set the phase running now, read with another query
+        (``spaces.selectors.running_phase_columns``)."""
+        self._current_phase = phase
+
 
 class PhaseKind(models.TextChoices):
     INFORMATION = "information", _("Information")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from participation.accounts.types import Viewer
@@ -19,6 +20,46 @@ from participation.spaces.models import (
     ProcessAttachment,
     ProcessStatus,
 )
+
+_RUNNING = "_running_phase"
+# What a running phase is read with (the rest of its fields load if asked for).
+RUNNING_PHASE_FIELDS = (
+    "id",
+    "process_id",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "allows_proposing",
+    "allows_supporting",
+    "allows_commenting",
+)
+
+
+def running_phase_columns(process_path: str, when: datetime) -> dict[str, Any]:
+    """Annotations that read, in the query of another model, the phase running at
+    ``when`` of the process at ``process_path`` (a LEFT JOIN: phases of a process
+    never overlap, so it adds at most one row). Then ``attach_running_phase``."""
+    phases = f"{process_path}__phases"
+    running = FilteredRelation(
+        phases,
+        condition=Q(
+            **{f"{phases}__starts_at__lte": when, f"{phases}__ends_at__gt": when}
+        ),
+    )
+    columns: dict[str, Any] = {_RUNNING: running}
+    for name in RUNNING_PHASE_FIELDS:
+        columns[f"{_RUNNING}_{name}"] = F(f"{_RUNNING}__{name}")
+    return columns
+
+
+def attach_running_phase(process: Process, row: Any) -> None:
+    """Make the phase that ``running_phase_columns`` read into ``row`` the
+    process's current phase (``Process.current_phase``: no query asks again)."""
+    values = [getattr(row, f"{_RUNNING}_{name}") for name in RUNNING_PHASE_FIELDS]
+    phase = None
+    if values[0] is not None:
+        phase = Phase.from_db(row._state.db, list(RUNNING_PHASE_FIELDS), values)
+    process.remember_current_phase(phase)
 
 
 def public_processes() -> QuerySet[Process]:

@@ -44,8 +44,7 @@ _DOING: dict[str, Any] = {
 
 
 def required_level(process: Any, action: str) -> int:
-    needed = selectors.requirements_of(process)
-    return max(needed.get(Action.ALL, 0), needed.get(action, 0))
+    return selectors.required_level(process, action)
 
 
 def verification_refusal(user: Viewer, process: Any, action: str) -> Refusal:

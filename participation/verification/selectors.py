@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
 from participation.accounts.types import Actor
 from participation.verification.models import (
+    Action,
     Code,
     CodeAttempt,
     CodeBatch,
@@ -20,6 +21,8 @@ from participation.verification.models import (
 )
 
 _CACHE_ATTR = "_verification_requirements"
+# Levels read with another query, for some actions only: {action: level (0: none)}.
+_KNOWN_ATTR = "_verification_levels_known"
 
 
 def requirements_of(process: Any) -> dict[str, int]:
@@ -36,8 +39,49 @@ def requirements_of(process: Any) -> dict[str, int]:
 
 
 def forget_requirements(process: Any) -> None:
-    if hasattr(process, _CACHE_ATTR):
-        delattr(process, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _KNOWN_ATTR):
+        if hasattr(process, attr):
+            delattr(process, attr)
+
+
+def required_level(process: Any, action: str) -> int:
+    """The level a process asks for ``action`` (its own requirement or the one for
+    every action, whichever is higher; 0: none): from what ``level_columns`` read
+    with the process when it did, else from ``requirements_of``."""
+    known = getattr(process, _KNOWN_ATTR, None)
+    if known is not None and action in known and Action.ALL in known:
+        return max(known[Action.ALL], known[action])
+    needed = requirements_of(process)
+    return max(needed.get(Action.ALL, 0), needed.get(action, 0))
+
+
+def _level_alias(action: str) -> str:
+    return f"_verification_level_{action}"
+
+
+def level_columns(process_path: str, action: str) -> dict[str, Any]:
+    """Annotations that read, in the query of another model, the requirements of
+    the process at ``process_path`` for ``action`` and for every action (two LEFT
+    JOINs, each at most one row: one requirement per process and action). Then
+    ``attach_levels``."""
+    requirements = f"{process_path}__verification_requirements"
+    columns: dict[str, Any] = {}
+    for each in dict.fromkeys((action, Action.ALL)):
+        alias = _level_alias(each)
+        columns[f"{alias}_rel"] = FilteredRelation(
+            requirements, condition=Q(**{f"{requirements}__action": each})
+        )
+        columns[alias] = F(f"{alias}_rel__level")
+    return columns
+
+
+def attach_levels(process: Any, row: Any, action: str) -> None:
+    """Keep on ``process`` the levels ``level_columns(..., action)`` read into
+    ``row`` (``required_level`` answers from them for that action only)."""
+    known = dict(getattr(process, _KNOWN_ATTR, None) or {})
+    for each in (action, Action.ALL):
+        known[each] = int(getattr(row, _level_alias(each)) or 0)
+    setattr(process, _KNOWN_ATTR, known)
 
 
 def requirements() -> QuerySet[Requirement]:

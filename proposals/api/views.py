@@ -348,7 +348,10 @@ class ProposalViewSet(ApiMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post", "delete"])
     def support(self, request: Request, pk: Any = None) -> Response:
-        proposal = self._get_proposal(pk)
+        try:  # one query: the proposal with what the service's rules read
+            proposal = selectors.proposal_to_support(int(pk))
+        except (Proposal.DoesNotExist, ValueError, TypeError):
+            raise NotFound() from None
         if request.method == "POST":
             if not proposal_services.support_add(user=request.user, proposal=proposal):
                 raise Conflict(

@@ -374,13 +374,14 @@ def test_vote_value_must_be_plus_or_minus_one(token_client, proposal, resident2)
 
 
 # Counted in `make bench-writes` (deploy/README.md, "Write burst"): 18 and 12 before
-# the write path was reworked. Here: the token, the proposal, the supporter's
-# standing (2), the phase and the verification rules (only for a support), then
-# the transaction (its savepoint, the support, the follow, the process's slug for
-# the pages the live event makes stale (participation/pagecache.py), the live event,
-# the counter's UPDATE … RETURNING, the release).
-SUPPORT_QUERIES = 13
-WITHDRAW_QUERIES = 11
+# the write path was reworked, then 13 and 11 with the page cache. Here: the token,
+# the proposal with its process, running phase and verification requirement (one
+# query, proposals.selectors.proposal_to_support), the supporter's standing (one
+# query), then the transaction (its savepoint in a test, the support, the follow,
+# the live event, the counter's UPDATE … RETURNING, the release). The process's
+# slug for the page cache comes with the proposal.
+SUPPORT_QUERIES = 9
+WITHDRAW_QUERIES = 8
 
 
 def test_a_support_through_the_api_takes_a_fixed_number_of_queries(

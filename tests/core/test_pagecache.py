@@ -396,3 +396,79 @@ def test_unreachable_redis_renders_pages(client, settings, process, proposal):
         client.get(detail(proposal)).status_code,
     ]
     assert statuses == [200, 200, 200]
+
+
+# --- Version keys in Redis: every key of a write in one round trip ------------------
+@pytest.fixture
+def redis_pages(settings):
+    import os
+    import secrets
+
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        pytest.skip("needs REDIS_URL (a Redis server), as in CI")
+    settings.CACHES = {
+        "default": project_settings.redis_cache(
+            url, prefix=f"test-pagecache-{secrets.token_hex(4)}"
+        )
+    }
+    from django.core.cache import caches
+
+    import participation.cache
+
+    participation.cache.reset()  # an outage left by a test before (refusing Redis)
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_version_keys_in_redis_are_bumped_together_and_start_from_the_clock(
+    redis_pages, monkeypatch
+):
+    from participation import cache as resilient
+
+    redis_pages.set(pagecache._version_key("proposal:1"), 41, None)
+    round_trips = []
+    real = resilient._bump_counters
+
+    def counted(self, keys, start):
+        round_trips.append(keys)
+        return real(self, keys, start)
+
+    monkeypatch.setattr(resilient.ResilientRedisCacheClient, "bump_counters", counted)
+    before = pagecache._fresh_version()
+    pagecache._bump(("proposal:1", "tracker"))
+    assert len(round_trips) == 1
+    assert redis_pages.get(pagecache._version_key("proposal:1")) == 42
+    started = redis_pages.get(pagecache._version_key("tracker"))
+    assert started > before  # a missing key starts from the clock, not from 1
+
+
+def test_support_through_redis_invalidates_the_stored_page(
+    client, committing, redis_pages, proposal, resident2
+):
+    assert client.get(detail(proposal))["X-Cache"] == "MISS"
+    assert client.get(detail(proposal))["X-Cache"] == "HIT"
+    with committing():
+        proposal_services.support_add(user=resident2, proposal=proposal)
+    response = client.get(detail(proposal))
+    assert (response["X-Cache"], support_count(response)) == ("MISS", 1)
+
+
+def test_support_still_counts_when_redis_refuses(
+    committing, settings, proposal, resident2
+):
+    import participation.cache
+
+    settings.CACHES = {
+        "default": project_settings.redis_cache(
+            REFUSING_REDIS, prefix="test-pagecache", connect_timeout=0.2
+        )
+    }
+    participation.cache.reset()
+    try:
+        with committing():
+            assert proposal_services.support_add(user=resident2, proposal=proposal)
+    finally:
+        participation.cache.reset()
+    proposal.refresh_from_db()
+    assert proposal.support_count == 1

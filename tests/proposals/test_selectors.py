@@ -161,3 +161,78 @@ def test_comment_fragment_loads_the_comment_its_proposal_and_vote_in_two_queries
     assert node.children == []
     assert node.my_vote == 1
     assert fragments.comment_subtree(424242, resident) is None
+
+
+# --- the proposal a support acts on (one query: the write path, make bench-writes)
+
+
+def test_proposal_to_support_reads_the_running_phase_with_it(
+    proposal, django_assert_num_queries
+):
+    running = proposal.process.phases.get()
+    with django_assert_num_queries(1):
+        loaded = selectors.proposal_to_support(proposal.pk)
+        phase = loaded.process.current_phase
+        assert (phase.pk, phase.allows_supporting) == (running.pk, True)
+        assert loaded.process.slug == proposal.process.slug
+    assert phase.title == running.title  # the rest of the phase loads when read
+
+
+def test_proposal_to_support_knows_when_no_phase_runs(db):
+    from datetime import timedelta
+
+    process = factories.ProcessFactory(open_phase=False)
+    factories.PhaseFactory(
+        process=process,
+        starts_at=timezone.now() - timedelta(days=30),
+        ends_at=timezone.now() - timedelta(days=1),
+    )
+    factories.PhaseFactory(
+        process=process,
+        starts_at=timezone.now() + timedelta(days=1),
+        ends_at=timezone.now() + timedelta(days=30),
+    )
+    proposal = factories.ProposalFactory(process=process)
+    loaded = selectors.proposal_to_support(proposal.pk)
+    assert loaded.process.current_phase is None
+    assert rules.support_refusal(factories.UserFactory(), loaded).code == "phase_closed"
+
+
+def test_proposal_to_support_reads_the_requirement_for_supporting(
+    proposal, django_assert_num_queries
+):
+    from participation.verification.models import Action, Level, Requirement
+    from participation.verification.rules import required_level
+
+    Requirement.objects.create(
+        process=proposal.process, action=Action.SUPPORT, level=Level.DECLARED
+    )
+    Requirement.objects.create(
+        process=proposal.process, action=Action.PROPOSE, level=Level.CONFIRMED
+    )
+    loaded = selectors.proposal_to_support(proposal.pk)
+    with django_assert_num_queries(0):
+        assert required_level(loaded.process, Action.SUPPORT) == Level.DECLARED
+    # Another action's level is not guessed from what was read: it is asked.
+    with django_assert_num_queries(1):
+        assert required_level(loaded.process, Action.PROPOSE) == Level.CONFIRMED
+
+
+def test_a_requirement_for_every_action_covers_supporting(proposal):
+    from participation.verification.models import Action, Level, Requirement
+    from participation.verification.rules import required_level
+
+    Requirement.objects.create(
+        process=proposal.process, action=Action.ALL, level=Level.CONFIRMED
+    )
+    loaded = selectors.proposal_to_support(proposal.pk)
+    assert required_level(loaded.process, Action.SUPPORT) == Level.CONFIRMED
+
+
+def test_proposal_to_support_leaves_draft_processes_out(db):
+    from proposals.models import Proposal
+
+    draft = factories.ProcessFactory(status="draft")
+    proposal = factories.ProposalFactory(process=draft)
+    with pytest.raises(Proposal.DoesNotExist):
+        selectors.proposal_to_support(proposal.pk)
