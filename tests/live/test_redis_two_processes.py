@@ -105,12 +105,13 @@ def _wait_until_servers_left_the_database(ours: set[int], seconds: float = 10) -
 SHARED_SECRET_KEY = "two-processes-" + secrets.token_urlsafe(50)
 
 
-@override_settings(SECRET_KEY=SHARED_SECRET_KEY)
-def test_comment_posted_through_server_a_reaches_a_client_on_server_b(
-    proposal, resident2, tmp_path
-):
+@contextlib.contextmanager
+def _two_servers(user, tmp_path):
+    """Two production server processes sharing this database and Redis, and the
+    session key of ``user`` signed in (the servers read the same session); their
+    logs printed if the test fails, both stopped and gone from the database after."""
     browser = Client()
-    browser.force_login(resident2)
+    browser.force_login(user)
     session_key = browser.cookies["sessionid"].value
     env = server_env(
         DATABASE_URL=database_url_for(DATABASE_URL, connection.settings_dict["NAME"]),
@@ -121,9 +122,7 @@ def test_comment_posted_through_server_a_reaches_a_client_on_server_b(
     a = start_server(env, tmp_path / "a.log")
     b = start_server(env, tmp_path / "b.log")
     try:
-        message = asyncio.run(
-            _scenario(a, b, proposal.pk, session_key, "サーバーAから投稿したコメント")
-        )
+        yield a, b, session_key
     except Exception:
         print("--- server A ---\n" + a.log() + "\n--- server B ---\n" + b.log())
         raise
@@ -131,6 +130,16 @@ def test_comment_posted_through_server_a_reaches_a_client_on_server_b(
         a.stop()
         b.stop()
         _wait_until_servers_left_the_database(ours)
+
+
+@override_settings(SECRET_KEY=SHARED_SECRET_KEY)
+def test_comment_posted_through_server_a_reaches_a_client_on_server_b(
+    proposal, resident2, tmp_path
+):
+    with _two_servers(resident2, tmp_path) as (a, b, session_key):
+        message = asyncio.run(
+            _scenario(a, b, proposal.pk, session_key, "サーバーAから投稿したコメント")
+        )
     assert "サーバーAから投稿したコメント" in message["html"]
     assert message["event_id"] > 0
 
@@ -181,28 +190,10 @@ async def _many_clients(servers, proposal_id: int, session_key: str, body: str):
 def test_every_client_of_both_servers_gets_the_comment_once(
     proposal, resident2, tmp_path
 ):
-    browser = Client()
-    browser.force_login(resident2)
-    session_key = browser.cookies["sessionid"].value
-    env = server_env(
-        DATABASE_URL=database_url_for(DATABASE_URL, connection.settings_dict["NAME"]),
-        REDIS_URL=REDIS_URL,
-        DJANGO_SECRET_KEY=SHARED_SECRET_KEY,
-    )
-    ours = _database_sessions()
-    a = start_server(env, tmp_path / "a.log")
-    b = start_server(env, tmp_path / "b.log")
-    try:
+    with _two_servers(resident2, tmp_path) as (a, b, session_key):
         received = asyncio.run(
             _many_clients([a, b, b, a, b], proposal.pk, session_key, "全員に一度だけ")
         )
-    except Exception:
-        print("--- server A ---\n" + a.log() + "\n--- server B ---\n" + b.log())
-        raise
-    finally:
-        a.stop()
-        b.stop()
-        _wait_until_servers_left_the_database(ours)
     assert [len(comments) for comments in received] == [1, 1, 1, 1, 1]
     assert len({comments[0]["event_id"] for comments in received}) == 1
     assert all("全員に一度だけ" in comments[0]["html"] for comments in received)
