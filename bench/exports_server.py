@@ -4,7 +4,6 @@ beside a bare view streaming the same bytes, with the server process's peak RSS.
 from __future__ import annotations
 
 import http.client
-import os
 import shutil
 import sys
 import tempfile
@@ -16,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import report  # noqa: E402
-from tests.live.servers import Server, server_env, start_server  # noqa: E402
+from tests.live.servers import Server, setup_here, start_server  # noqa: E402
 
 FORMATS = ("csv", "jsonl")
 RSS_TARGET_MIB = 100
@@ -271,17 +270,7 @@ def run(sizes: list[int]) -> list[dict]:
         "BENCH_FILES": str(files),
         "PYTHONPATH": str(ROOT),
     }
-    env = server_env(**overrides)
-    env.pop("REDIS_URL", None)
-    if not os.environ.get("DATABASE_URL"):
-        env.pop("DATABASE_URL", None)
-    os.environ.update(env)
-    for key in ("REDIS_URL", "DATABASE_URL"):
-        if key not in env:
-            os.environ.pop(key, None)
-    import django
-
-    django.setup()
+    env = setup_here(**overrides)
     from django.core.management import call_command
 
     results = []

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import report  # noqa: E402
-from tests.live.servers import Server, server_env, start_server  # noqa: E402
+from tests.live.servers import Server, setup_here, start_server  # noqa: E402
 
 TARGET_MIB = 100
 STEPS = (
@@ -128,23 +128,11 @@ def main() -> None:
     report.add_argument(parser)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-startup-"))
-    env = server_env(
+    env = setup_here(
         SQLITE_PATH=str(work / "db.sqlite3"),
         STATIC_ROOT=str(work / "static"),
         PYTHONPATH=str(ROOT),
     )
-    env.pop("REDIS_URL", None)
-    import os
-
-    if not os.environ.get("DATABASE_URL"):
-        env.pop("DATABASE_URL", None)
-    os.environ.update(env)
-    for key in ("REDIS_URL", "DATABASE_URL"):
-        if key not in env:
-            os.environ.pop(key, None)
-    import django
-
-    django.setup()
     from django.core.management import call_command
 
     try:

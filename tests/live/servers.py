@@ -86,6 +86,25 @@ def server_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+def setup_here(**overrides: str) -> dict[str, str]:
+    """Make this process look like the servers it will start (``server_env`` with
+    ``overrides``, in-memory layer, DATABASE_URL only when the caller has one) and
+    run ``django.setup()``: for a benchmark that builds its data in-process, then
+    serves it from real server processes. Returns the servers' environment."""
+    env = server_env(**overrides)
+    env.pop("REDIS_URL", None)
+    if not os.environ.get("DATABASE_URL"):
+        env.pop("DATABASE_URL", None)
+    os.environ.update(env)
+    for key in ("REDIS_URL", "DATABASE_URL"):
+        if key not in env:
+            os.environ.pop(key, None)
+    import django
+
+    django.setup()
+    return env
+
+
 def start_server(
     env: dict[str, str],
     log_path: Path,
