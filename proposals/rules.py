@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import rules
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.rules import (
@@ -20,7 +21,7 @@ from participation.accounts.rules import (
 )
 from participation.accounts.selectors import standing_of
 from participation.accounts.types import Viewer
-from participation.errors import DomainError, NotAllowed, PhaseClosed
+from participation.errors import DomainError, Invalid, NotAllowed, PhaseClosed
 from participation.moderation import rules as moderation_rules
 from participation.verification.models import Action
 from participation.verification.rules import verification_refusal
@@ -141,6 +142,22 @@ def comment_refusal(user: Viewer, proposal: Proposal) -> Refusal:
     if not _phase_allows(proposal.process, "allows_commenting"):
         return PhaseClosed(_("Comments are not open in this process's current phase."))
     return verification_refusal(user, proposal.process, Action.COMMENT)
+
+
+def reply_refusal(proposal: Proposal, parent: Comment) -> Refusal:
+    """Whether ``parent`` can take a reply (on top of :func:`comment_refusal`): a
+    comment of this proposal, neither deleted nor hidden, above the deepest level."""
+    if parent.proposal_id != proposal.pk:
+        return Invalid(_("You can only reply to a comment on this proposal."))
+    if parent.is_deleted or parent.is_hidden:
+        return Invalid(_("This comment can no longer be replied to."))
+    if parent.depth + 1 >= settings.COMMENT_MAX_DEPTH:
+        return Invalid(
+            _("Replies can be nested at most %(n)d levels deep.")
+            % {"n": settings.COMMENT_MAX_DEPTH},
+            code="too_deep",
+        )
+    return None
 
 
 def comment_edit_refusal(user: Viewer, comment: Comment) -> Refusal:

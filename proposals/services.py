@@ -640,17 +640,8 @@ def comment_create(
         )
     depth = 0
     if parent is not None:
-        if parent.proposal_id != proposal.pk:
-            raise Invalid(_("You can only reply to a comment on this proposal."))
-        if parent.is_deleted or parent.is_hidden:
-            raise Invalid(_("This comment can no longer be replied to."))
+        refuse(rules.reply_refusal(proposal, parent))
         depth = parent.depth + 1
-        if depth >= settings.COMMENT_MAX_DEPTH:
-            raise Invalid(
-                _("Replies can be nested at most %(n)d levels deep.")
-                % {"n": settings.COMMENT_MAX_DEPTH},
-                code="too_deep",
-            )
     _check_duplicate_comment(author, proposal, body)
     _check_links_allowed(author, body)
     limits.hit(user=author, action="comment")

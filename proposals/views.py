@@ -500,7 +500,9 @@ def _detail_context(
             ("best", _("Best rated")),
         ],
         "comment_form": comment_form
-        or forms.CommentForm(initial={"alignment": "neutral"}),
+        or forms.CommentForm(
+            initial={"alignment": "neutral", "parent": reply_to and reply_to.pk}
+        ),
         "reply_to": reply_to,
         "max_depth": settings.COMMENT_MAX_DEPTH,
         "is_author": is_author,
@@ -531,8 +533,32 @@ def _detail_context(
 @require_GET
 @pagecache.cached(lambda pk: [pagecache.scope("proposal", pk)])
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proposal page; ``?reply=ID`` makes its comment form a reply to that
+    comment (each comment's "Reply" link, without JavaScript)."""
     proposal = _proposal_or_404(pk, request.user)
-    return render(request, "proposals/detail.html", _detail_context(request, proposal))
+    return render(
+        request,
+        "proposals/detail.html",
+        _detail_context(request, proposal, reply_to=_reply_target(request, proposal)),
+    )
+
+
+def _reply_target(request: HttpRequest, proposal: Proposal) -> Comment | None:
+    """The comment ``?reply=`` names, when it can take a reply; otherwise None,
+    with a message saying why when a link named one that cannot."""
+    pk = forms.comment_anchor(request.GET.get("reply"))
+    if pk is None or not request.user.is_authenticated:
+        return None
+    parent = Comment.objects.filter(pk=pk).select_related("author").first()
+    refusal = (
+        rules.reply_refusal(proposal, parent)
+        if parent is not None
+        else Invalid(_("The comment you are replying to does not exist any more."))
+    )
+    if refusal is not None:
+        messages.info(request, str(refusal))
+        return None
+    return parent
 
 
 @require_POST

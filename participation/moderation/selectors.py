@@ -15,7 +15,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from participation.accounts.types import Viewer
-from participation.moderation import registry
+from participation.moderation import registry, rules, services
 from participation.moderation.models import (
     ActionKind,
     Block,
@@ -290,3 +290,50 @@ def reported_keys(user: Viewer, proposal: Any) -> set[Key]:
         )
         setattr(proposal, attr, cached)
     return cached
+
+
+@dataclass(frozen=True)
+class Tools:
+    """What the viewer may do with one piece of content on a proposal page."""
+
+    kind: str
+    pk: int
+    can_moderate: bool
+    can_report: bool
+    already_reported: bool
+    note: FacilitatorNote | None
+
+
+def tools_for(
+    user: Viewer, target: Any, proposal: Any, capabilities: Any = None
+) -> Tools:
+    """The moderation tools of ``target`` (a proposal or one of its comments) for
+    ``user``. Permission is judged on ``proposal`` for comments (same process), so a
+    page of comments costs no query per comment; the viewer's reports and the pinned
+    notes are loaded once per page and cached on the proposal object.
+    ``capabilities`` (a page's ``can_moderate``, ``can_report`` and ``viewer_id``,
+    judged once per page) spares the rules for every comment of a long thread: what
+    is left are comparisons on the comment itself (the same as
+    ``rules.report_refusal``'s)."""
+    kind = services.kind_of(target)
+    key = (ContentType.objects.get_for_model(target).pk, target.pk)
+    reported = key in reported_keys(user, proposal)
+    if capabilities:
+        can_moderate = bool(capabilities.can_moderate)
+        may_report = bool(
+            capabilities.can_report
+            and getattr(target, "author_id", None) != capabilities.viewer_id
+            and getattr(target, "deleted_at", None) is None
+            and not getattr(target, "is_hidden", False)
+        )
+    else:
+        can_moderate = rules.moderate_refusal(user, proposal) is None
+        may_report = rules.report_refusal(user, target) is None
+    return Tools(
+        kind=kind,
+        pk=target.pk,
+        can_moderate=can_moderate,
+        can_report=not reported and may_report,
+        already_reported=reported,
+        note=pinned_notes(proposal).get(key),
+    )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
 register = template.Library()
@@ -74,3 +75,20 @@ def epoch_us(value: Any) -> int:
     if value is None:
         return 0
     return int(value.timestamp()) * 1_000_000 + value.microsecond
+
+
+@register.simple_tag(takes_context=True)
+def comment_cards(context: Any, nodes: Any) -> SafeString:
+    """``{% comment_cards comments %}``: comments (``CommentNode``s) with the replies
+    on the page below each, as cards (proposals/cards.py)."""
+    from proposals import cards
+
+    return cards.render_cards(context, nodes)
+
+
+@register.simple_tag(takes_context=True)
+def comment_cards_one(context: Any, node: Any) -> SafeString:
+    """``{% comment_cards_one node %}``: one card (proposals/_comment.html)."""
+    from proposals import cards
+
+    return cards.render_cards(context, [node])

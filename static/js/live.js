@@ -249,15 +249,14 @@
       return new URLSearchParams(window.location.search).get("comments") === "newest";
     }
 
-    // Replace the card of a comment, keeping a reply the visitor is typing.
+    // Replace the card of a comment, keeping a reply or report the visitor is typing.
     function replaceCard(existing, freshItem) {
       var oldCard = existing.querySelector(":scope > article");
       var newCard = freshItem.querySelector(":scope > article");
       if (!oldCard || !newCard) { return; }
-      var typing = oldCard.querySelector("details.comment-reply textarea");
-      var keep = typing && typing.value.trim() ? typing.closest("details") : null;
-      var slot = newCard.querySelector("details.comment-reply");
-      if (keep && slot) { slot.replaceWith(keep); }
+      if (window.participationInlineForms) {
+        window.participationInlineForms.carry(oldCard, newCard);
+      }
       oldCard.replaceWith(newCard);
       existing.className = freshItem.className;
     }

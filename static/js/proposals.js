@@ -94,14 +94,99 @@
     });
   });
 
-  // Opening a reply form moves focus into its text box.
-  document.addEventListener("toggle", function (event) {
-    var details = event.target;
-    if (details.classList && details.classList.contains("comment-reply") && details.open) {
-      var box = details.querySelector("textarea");
-      if (box) { box.focus(); }
+  // --- Reply and report under a comment: the page's one form, copied in place ----
+  // Each comment's "Reply" and "Report" are links that work without JavaScript (the
+  // page's comment form as a reply; the report page). Here a click copies the page's
+  // one form (<template>, proposals/_inline_forms.html) under the comment instead,
+  // with the parent or the address, its own ids and labels and a fresh idempotency
+  // key; a second click hides it again, keeping what was typed. live.js keeps an
+  // open copy when it replaces the comment's card (participationInlineForms.carry).
+  var INLINE_TEMPLATES = { reply: "reply-form-template", report: "report-form-template" };
+
+  function freshKey() {
+    var bytes = new Uint8Array(24);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function inlinePanel(kind, link, item) {
+    var template = document.getElementById(INLINE_TEMPLATES[kind]);
+    if (!template || !template.content || !window.crypto) { return null; }
+    var id = item.getAttribute("data-comment-id");
+    var form = template.content.firstElementChild.cloneNode(true);
+    var prefix = kind + "-" + id;
+    form.id = prefix + "-form";
+    var key = form.querySelector("input[name=idempotency_key]");
+    if (key) { key.value = freshKey(); }
+    var box = form.querySelector("textarea");
+    var label = box && box.closest(".field").querySelector("label");
+    box.id = prefix + "-body";
+    if (label) { label.setAttribute("for", box.id); }
+    if (kind === "reply") {
+      form.querySelector("input[name=parent]").value = id;
+      var author = item.querySelector(":scope > article .comment-author");
+      label.textContent = label.getAttribute("data-label-template")
+        .replace("{name}", author ? author.textContent.trim() : "");
+      label.removeAttribute("data-label-template");
+    } else {
+      form.action = link.href;
+      var help = form.querySelector("[data-id=help]");
+      if (help) {
+        help.id = prefix + "-help";
+        box.setAttribute("aria-describedby", help.id);
+      }
     }
-  }, true);
+    return form;
+  }
+
+  function placePanel(kind, form, card) {
+    var anchor = kind === "reply"
+      ? card.querySelector(".comment-actions")
+      : card.querySelector(".moderation-report-link");
+    if (!anchor) { return false; }
+    anchor.insertAdjacentElement("afterend", form);
+    var link = anchor.querySelector("a[data-inline-form=" + kind + "]");
+    if (link) {
+      link.setAttribute("aria-expanded", form.hidden ? "false" : "true");
+      link.setAttribute("aria-controls", form.id);
+    }
+    return true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-inline-form]");
+    if (!link || event.defaultPrevented || event.button !== 0 ||
+        event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
+    var kind = link.getAttribute("data-inline-form");
+    var item = link.closest("li.comment");
+    var card = item && item.querySelector(":scope > article");
+    if (!card || !INLINE_TEMPLATES[kind]) { return; }
+    var form = document.getElementById(kind + "-" + item.getAttribute("data-comment-id") + "-form");
+    if (form) {
+      form.hidden = !form.hidden;
+    } else {
+      form = inlinePanel(kind, link, item);
+      if (!form || !placePanel(kind, form, card)) { return; }  // follow the link
+    }
+    event.preventDefault();
+    link.setAttribute("aria-expanded", form.hidden ? "false" : "true");
+    if (!form.hidden) {
+      var first = form.querySelector(kind === "reply" ? "textarea" : "input[type=radio]");
+      if (first) { first.focus(); }
+    }
+  });
+
+  // The live layer replaces a comment's card when it changes: an open form moves
+  // to the new card, with what was typed in it.
+  window.participationInlineForms = {
+    carry: function (oldCard, newCard) {
+      oldCard.querySelectorAll("form[data-inline-panel]").forEach(function (form) {
+        placePanel(form.getAttribute("data-inline-panel"), form, newCard);
+      });
+    }
+  };
 
   // --- The proposal text: toolbar and live preview -----------------------------
   // The textarea works alone; the toolbar only types what a person could type

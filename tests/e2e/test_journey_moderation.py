@@ -21,8 +21,8 @@ from tests.e2e.helpers import (
 def report(page, url: str, text: str, reason: str = "offensive") -> None:
     page.goto(url)
     comment = comment_with_text(page, text)
-    box = comment.locator("details.moderation-report")
-    box.locator("summary").click()
+    comment.locator("a[data-inline-form=report]").click()
+    box = comment.locator("form.moderation-report-form")
     box.locator(f"input[name=reason][value={reason}]").check()
     with page.expect_navigation():
         box.locator("button[type=submit]").click()

@@ -56,7 +56,7 @@ def test_core_pages_and_forms_work_without_javascript(new_context):
     post_comment(page, text, alignment="neutral")
     expect(comment_with_text(page, text)).to_be_visible()
 
-    # Supporting someone else's proposal, and reporting a comment (a <details> form).
+    # Supporting someone else's proposal, and reporting a comment (its report page).
     page.goto(f"/processes/{GREEN}/proposals/?sort=most_commented")
     page.locator(".proposal-card a[href^='/proposals/']").first.click()
     button = page.locator("#support form button[type=submit]")
@@ -66,8 +66,9 @@ def test_core_pages_and_forms_work_without_javascript(new_context):
     expect(page.locator("#support form button[type=submit]")).to_have_attribute(
         "aria-pressed", "false" if pressed == "true" else "true"
     )
-    report = page.locator("li.comment details.moderation-report").first
-    report.locator("summary").click()
+    with page.expect_navigation():
+        page.locator("li.comment a[data-inline-form=report]").first.click()
+    report = page.locator(".moderation-form-page form")
     report.locator("input[name=reason][value=off_topic]").check()
     with page.expect_navigation():
         report.locator("button[type=submit]").click()

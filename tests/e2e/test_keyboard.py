@@ -101,13 +101,18 @@ def test_resident_logs_in_supports_and_comments_with_the_keyboard_only(
     expect(comment).to_be_visible()
     expect(comment.locator(".alignment-against")).to_be_visible()
 
-    # Reply to one's own comment: open the <details> with Enter, focus moves in.
-    tab_to(page, f"#{comment.get_attribute('id')} details.comment-reply summary")
+    # Reply to one's own comment: Enter on "Reply" puts the form under it, focus
+    # moves into its text box.
+    tab_to(page, f"#{comment.get_attribute('id')} a[data-inline-form=reply]")
     page.keyboard.press("Enter")
-    expect(page.locator("details.comment-reply[open] textarea")).to_be_focused()
+    form = comment.locator("form.comment-reply-form")
+    expect(form.locator("textarea")).to_be_focused()
+    expect(comment.locator("a[data-inline-form=reply]")).to_have_attribute(
+        "aria-expanded", "true"
+    )
     reply = unique("土日の開館時間を短くする代わりに、という案もあります。")
     page.keyboard.type(reply)
-    tab_to(page, "details.comment-reply[open] button[type=submit]")
+    tab_to(page, "form.comment-reply-form button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(comment_with_text(page, reply)).to_be_visible()
@@ -177,16 +182,18 @@ def test_resident_reports_a_comment_and_posts_a_live_opinion_with_the_keyboard_o
     page = user_context(RESIDENTS[0], "en").new_page()
     page.goto(url)
     comment = comment_with_text(page, text)
-    tab_to(page, f"#{comment.get_attribute('id')} details.moderation-report summary")
-    page.keyboard.press("Enter")
-    tab_to(page, "details.moderation-report[open] input[name=reason]")
+    tab_to(page, f"#{comment.get_attribute('id')} a[data-inline-form=report]")
+    page.keyboard.press("Enter")  # the report form opens under it, focus on a reason
+    expect(
+        comment.locator("form.moderation-report-form input[name=reason]").first
+    ).to_be_focused()
     while not focused_matches(page, "input[name=reason][value=spam]"):
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Space")  # none is chosen yet: Space checks the focused one
     expect(
-        page.locator("details.moderation-report[open] input[value=spam]")
+        comment.locator("form.moderation-report-form input[value=spam]")
     ).to_be_checked()
-    tab_to(page, "details.moderation-report[open] button[type=submit]")
+    tab_to(page, "form.moderation-report-form button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.locator(".message-success")).to_be_visible()

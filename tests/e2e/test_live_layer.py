@@ -1,6 +1,7 @@
 """The live layer in real browsers: a comment typed in one browser appears in two
 others within a second; a facilitator hides it and it turns into the placeholder in
-both, without reloading. A live session ends as public minutes."""
+both, without reloading; a reply being typed stays when its comment changes. A live
+session ends as public minutes."""
 
 from __future__ import annotations
 
@@ -130,3 +131,34 @@ def test_live_session_ends_as_public_minutes(user_context, new_context):
     for text in texts:
         expect(minutes).to_contain_text(text)
     expect(minutes).to_contain_text("Three proposals for lamps")
+
+
+def test_a_reply_being_typed_stays_when_its_comment_changes_live(user_context):
+    writer = user_context(RESIDENT2, "en").new_page()
+    url = _open_proposal(writer)
+    text = unique("The bench by the library has a broken slat.")
+    post_comment(writer, text, alignment="neutral")
+    comment_id = comment_with_text(writer, text).get_attribute("data-comment-id")
+
+    reader = user_context(RESIDENT, "en").new_page()
+    reader.goto(re.sub(r"\?.*$", "", url) + f"?comment={comment_id}")
+    expect(reader.locator("[data-live-connection]")).not_to_be_empty()
+    item = reader.locator(f"#comment-{comment_id}")
+    item.locator(":scope > article a[data-inline-form=reply]").click()
+    draft = "Half a reply, still being written"
+    item.locator("form.comment-reply-form textarea").fill(draft)
+
+    writer.goto(f"/comments/{comment_id}/edit/")
+    edited = unique("The bench by the library has two broken slats.")
+    writer.locator("textarea[name=body]").fill(edited)
+    with writer.expect_navigation():
+        writer.locator(
+            f'form[action="/comments/{comment_id}/edit/"] button[type=submit]'
+        ).click()
+
+    # The card is replaced with the edited text; the open form moves with it.
+    expect(item.locator(":scope > article .comment-text")).to_contain_text(edited)
+    expect(item.locator("form.comment-reply-form textarea")).to_have_value(draft)
+    expect(
+        item.locator(":scope > article a[data-inline-form=reply]")
+    ).to_have_attribute("aria-expanded", "true")

@@ -32,8 +32,10 @@ def _thread_of_four_replies(page) -> tuple[str, str, list[str]]:
     for n in range(FIRST_SHOWN + 1):
         reply = unique(f"Reply number {n + 1} about the benches by the pond.")
         root = page.locator(f"#comment-{root_id}")
-        root.locator(":scope > article details.comment-reply summary").click()
-        form = root.locator(":scope > article details.comment-reply form")
+        with page.expect_navigation():  # the page's comment form, as a reply
+            root.locator(":scope > article a[data-inline-form=reply]").click()
+        form = page.locator("#comment-form form")
+        expect(form.locator("input[name=parent]")).to_have_value(root_id)
         form.locator("textarea[name=body]").fill(reply)
         with page.expect_navigation():
             form.locator("button[type=submit]").click()

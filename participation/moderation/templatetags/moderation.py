@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django import template
-from django.contrib.contenttypes.models import ContentType
 
 from participation.accounts.selectors import Standing, standing_of
-from participation.moderation import rules, selectors, services
-from participation.moderation.models import FacilitatorNote, ReportReason
+from participation.moderation import selectors
+from participation.moderation.models import ReportReason
 
 register = template.Library()
-
-
-@dataclass(frozen=True)
-class Tools:
-    """What the viewer may do with one piece of content on a proposal page."""
-
-    kind: str
-    pk: int
-    can_moderate: bool
-    can_report: bool
-    already_reported: bool
-    note: FacilitatorNote | None
 
 
 def _viewer(context: template.Context) -> Any:
@@ -35,7 +21,7 @@ def _viewer(context: template.Context) -> Any:
 @register.simple_tag(takes_context=True)
 def moderation_tools(
     context: template.Context, target: Any, proposal: Any, capabilities: Any = None
-) -> Tools:
+) -> selectors.Tools:
     """``{% moderation_tools comment proposal caps as tools %}``.
 
     Permission is judged on ``proposal`` for comments (same process), so a page of
@@ -45,29 +31,7 @@ def moderation_tools(
     page) spares the rules for every comment of a long thread: what is left are
     comparisons on the comment itself (the same as ``rules.report_refusal``'s).
     """
-    user = _viewer(context)
-    kind = services.kind_of(target)
-    key = (ContentType.objects.get_for_model(target).pk, target.pk)
-    reported = key in selectors.reported_keys(user, proposal)
-    if capabilities:
-        can_moderate = bool(capabilities.can_moderate)
-        may_report = bool(
-            capabilities.can_report
-            and getattr(target, "author_id", None) != capabilities.viewer_id
-            and getattr(target, "deleted_at", None) is None
-            and not getattr(target, "is_hidden", False)
-        )
-    else:
-        can_moderate = rules.moderate_refusal(user, proposal) is None
-        may_report = rules.report_refusal(user, target) is None
-    return Tools(
-        kind=kind,
-        pk=target.pk,
-        can_moderate=can_moderate,
-        can_report=not reported and may_report,
-        already_reported=reported,
-        note=selectors.pinned_notes(proposal).get(key),
-    )
+    return selectors.tools_for(_viewer(context), target, proposal, capabilities)
 
 
 @register.simple_tag(takes_context=True)
