@@ -28,14 +28,14 @@ from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats
+from django.utils import dateformat, formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from participation.moderation.selectors import tools_for
+from participation.moderation.selectors import PageTools
 from participation.templatetags.participation import tr
 from participation.text import stored_html
 from proposals.templatetags.proposals_tags import (
@@ -131,12 +131,20 @@ class _Addresses:
     report: _Address
 
 
-def _day(value: Any) -> str:
-    return formats.date_format(localtime(value), "DATE_FORMAT") if value else ""
+class _Dates:
+    """Dates in the UI language's formats, looked up once per page."""
 
+    def __init__(self) -> None:
+        self.date_format = formats.get_format("DATE_FORMAT")
+        self.datetime_format = formats.get_format("DATETIME_FORMAT")
 
-def _when(value: Any) -> str:
-    return formats.date_format(localtime(value), "DATETIME_FORMAT") if value else ""
+    def date(self, value: Any) -> str:
+        return dateformat.format(localtime(value), self.date_format) if value else ""
+
+    def datetime(self, value: Any) -> str:
+        if not value:
+            return ""
+        return dateformat.format(localtime(value), self.datetime_format)
 
 
 def _iso(value: Any) -> str:
@@ -156,6 +164,8 @@ class CardContext:
         )
         self.csrf = _csrf_field(context)
         self.template = _jinja().get_template("proposals/comment.html")
+        self._replies: tuple[Any, ...] | None = None
+        when = _Dates()
         self.base = {
             "proposal": self.proposal,
             "caps": self.caps,
@@ -170,15 +180,13 @@ class CardContext:
             ),
             "csrf": self.csrf,
             "standalone": bool(context.get("standalone")),
-            "when": _when,
-            "day": _day,
+            "when": when.datetime,
+            "day": when.date,
             "iso": _iso,
             "epoch_us": epoch_us,
             "tr": tr,
             "user_html": lambda comment: stored_html(comment, "body"),
-            "tools": lambda comment: tools_for(
-                self.viewer, comment, self.proposal, self.caps
-            ),
+            "tools": PageTools(self.viewer, self.proposal, self.caps),
             "moderation": self._moderation,
             "more_replies": self._more_replies,
         }
@@ -193,9 +201,18 @@ class CardContext:
         flat["node"] = node
         return mark_safe(render_to_string("moderation/_comment_tools.html", flat))  # noqa: S308 - a template's output
 
-    @staticmethod
-    def _more_replies(comment: Any, after: int, hidden: int, total: int) -> SafeString:
+    def _more_replies(
+        self, comment: Any, after: int, hidden: int, total: int
+    ) -> SafeString:
         """ "Show N more replies" (the same as ``proposals/_replies_more.html``)."""
+        if self._replies is None:
+            self._replies = (
+                _Address("proposals:comment_replies"),
+                _Address("proposals:comment_replies_fragment"),
+                more_replies_pattern(1),
+                more_replies_pattern(2),
+            )
+        page, fragment, one, other = self._replies
         return format_html(
             '<p class="replies-more" data-replies-more data-root-id="{}" '
             'data-total="{}">\n  <a class="button button-small button-secondary" '
@@ -203,12 +220,12 @@ class CardContext:
             'data-label-other="{}">{}</a>\n</p>',
             comment.pk,
             total,
-            reverse("proposals:comment_replies", args=[comment.pk]),
+            page(comment.pk),
             after,
-            reverse("proposals:comment_replies_fragment", args=[comment.pk]),
+            fragment(comment.pk),
             after,
-            more_replies_pattern(1),
-            more_replies_pattern(2),
+            one,
+            other,
             more_replies_label(hidden),
         )
 

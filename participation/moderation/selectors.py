@@ -304,36 +304,64 @@ class Tools:
     note: FacilitatorNote | None
 
 
+class PageTools:
+    """The moderation tools of the content on one proposal page for one viewer:
+    ``PageTools(user, proposal, capabilities)(target)`` for the proposal and each
+    of its comments. Permission is judged on ``proposal`` for comments (same
+    process), so a page of comments costs no query per comment; the viewer's
+    reports and the pinned notes are loaded once per page (and cached on the
+    proposal object). ``capabilities`` (a page's ``can_moderate``, ``can_report``
+    and ``viewer_id``, judged once per page) spares the rules for every comment of
+    a long thread: what is left are comparisons on the comment itself (the same as
+    ``rules.report_refusal``'s)."""
+
+    def __init__(self, user: Viewer, proposal: Any, capabilities: Any = None) -> None:
+        self.user = user
+        self.proposal = proposal
+        self.capabilities = capabilities
+        self.reported = reported_keys(user, proposal)
+        self.notes = pinned_notes(proposal)
+        self._kinds: dict[type, tuple[str, int]] = {}
+
+    def _kind(self, target: Any) -> tuple[str, int]:
+        model = type(target)
+        known = self._kinds.get(model)
+        if known is None:
+            known = (
+                services.kind_of(target),
+                ContentType.objects.get_for_model(target).pk,
+            )
+            self._kinds[model] = known
+        return known
+
+    def __call__(self, target: Any) -> Tools:
+        kind, type_id = self._kind(target)
+        key = (type_id, target.pk)
+        reported = key in self.reported
+        caps = self.capabilities
+        if caps:
+            can_moderate = bool(caps.can_moderate)
+            may_report = bool(
+                caps.can_report
+                and getattr(target, "author_id", None) != caps.viewer_id
+                and getattr(target, "deleted_at", None) is None
+                and not getattr(target, "is_hidden", False)
+            )
+        else:
+            can_moderate = rules.moderate_refusal(self.user, self.proposal) is None
+            may_report = rules.report_refusal(self.user, target) is None
+        return Tools(
+            kind=kind,
+            pk=target.pk,
+            can_moderate=can_moderate,
+            can_report=not reported and may_report,
+            already_reported=reported,
+            note=self.notes.get(key),
+        )
+
+
 def tools_for(
     user: Viewer, target: Any, proposal: Any, capabilities: Any = None
 ) -> Tools:
-    """The moderation tools of ``target`` (a proposal or one of its comments) for
-    ``user``. Permission is judged on ``proposal`` for comments (same process), so a
-    page of comments costs no query per comment; the viewer's reports and the pinned
-    notes are loaded once per page and cached on the proposal object.
-    ``capabilities`` (a page's ``can_moderate``, ``can_report`` and ``viewer_id``,
-    judged once per page) spares the rules for every comment of a long thread: what
-    is left are comparisons on the comment itself (the same as
-    ``rules.report_refusal``'s)."""
-    kind = services.kind_of(target)
-    key = (ContentType.objects.get_for_model(target).pk, target.pk)
-    reported = key in reported_keys(user, proposal)
-    if capabilities:
-        can_moderate = bool(capabilities.can_moderate)
-        may_report = bool(
-            capabilities.can_report
-            and getattr(target, "author_id", None) != capabilities.viewer_id
-            and getattr(target, "deleted_at", None) is None
-            and not getattr(target, "is_hidden", False)
-        )
-    else:
-        can_moderate = rules.moderate_refusal(user, proposal) is None
-        may_report = rules.report_refusal(user, target) is None
-    return Tools(
-        kind=kind,
-        pk=target.pk,
-        can_moderate=can_moderate,
-        can_report=not reported and may_report,
-        already_reported=reported,
-        note=pinned_notes(proposal).get(key),
-    )
+    """The moderation tools of one piece of content (see :class:`PageTools`)."""
+    return PageTools(user, proposal, capabilities)(target)
