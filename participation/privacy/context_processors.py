@@ -9,10 +9,11 @@ from participation.privacy import services
 
 
 def policies(request: HttpRequest) -> dict[str, Any]:
-    """``policies_to_accept``: the new versions a signed-in person has not accepted
-    (one query, only when a template reads it: the banner in base.html)."""
+    """``policies_pending``: whether a signed-in person has a new version to accept
+    (the banner in base.html; asked only when a template reads it, and remembered
+    in the cache: ``services.has_policies_to_accept``)."""
     return {
-        "policies_to_accept": SimpleLazyObject(
-            lambda: services.policies_to_accept(getattr(request, "user", None))
+        "policies_pending": SimpleLazyObject(
+            lambda: services.has_policies_to_accept(getattr(request, "user", None))
         )
     }

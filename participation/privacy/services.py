@@ -10,11 +10,13 @@ from typing import Any
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from participation import pagecache
 from participation.accounts.models import User
 from participation.accounts.selectors import forget_standing
 from participation.accounts.types import Actor
@@ -369,6 +371,50 @@ def policies_to_accept(user: Any) -> list[PolicyDocument]:
 
 
 @transaction.atomic
+def _pending_key(user_id: int, version: str) -> str:
+    return f"privacy:pending:{user_id}:{version}"
+
+
+def has_policies_to_accept(user: Any) -> bool:
+    """Whether the banner asks ``user`` to accept a new version (every signed-in
+    page asks). Remembered per person in the cache for ``PAGE_CACHE_SECONDS`` under
+    the site's page version, which publishing a version bumps (it is audited, see
+    ``participation.pagecache.SITE_WIDE_TARGETS``), so a new version shows at once;
+    accepting forgets it. A version published for a later time shows its banner at
+    most that late, as on the cached pages. With the page cache off, or the cache
+    unreachable, it is :func:`policies_to_accept`'s query."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    seconds = int(getattr(settings, "PAGE_CACHE_SECONDS", 60))
+    version = pagecache.version_of(pagecache.SITE) if seconds > 0 else ""
+    if not version:
+        return bool(policies_to_accept(user))
+    key = _pending_key(user.pk, version)
+    try:
+        known = cache.get(key)
+    except Exception:
+        known = None
+    if known is not None:
+        return bool(known)
+    pending = bool(policies_to_accept(user))
+    try:
+        cache.set(key, int(pending), seconds)
+    except Exception:
+        logger.debug("Policy banner not remembered: cache unreachable", exc_info=True)
+    return pending
+
+
+def _forget_pending(user_id: int) -> None:
+    version = pagecache.version_of(pagecache.SITE)
+    if version:
+        try:
+            cache.delete(_pending_key(user_id, version))
+        except Exception:
+            logger.debug(
+                "Policy banner not forgotten: cache unreachable", exc_info=True
+            )
+
+
 def policies_accept(
     *, user: Actor, documents: list[PolicyDocument], now: datetime | None = None
 ) -> int:
@@ -384,6 +430,8 @@ def policies_accept(
             user=user, document=document, defaults={"accepted_at": now}
         )
         done += int(created)
+    if done:
+        transaction.on_commit(partial(_forget_pending, user.pk), robust=True)
     return done
 
 

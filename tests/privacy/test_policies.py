@@ -4,6 +4,8 @@ and again after a change, the staff edit page."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from participation.audit.models import AuditEvent
@@ -231,3 +233,61 @@ def test_signed_out_visitors_are_not_asked(client):
 def test_profile_says_the_reading_is_public(login, resident):
     page = login(resident).get(reverse("accounts:profile", args=[resident.pk]))
     assert "reading (furigana) are shown publicly" in page.content.decode()
+
+
+# --- the banner's answer, remembered (every signed-in page asks it) ---------------
+
+
+@pytest.fixture
+def remembered(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def test_the_banner_answer_is_remembered_and_costs_no_query_the_second_time(
+    remembered, resident
+):
+    assert services.has_policies_to_accept(resident) is True  # the defaults
+    with CaptureQueriesContext(connection) as queries:
+        assert services.has_policies_to_accept(resident) is True
+    assert not [q for q in queries.captured_queries if "SELECT" in q["sql"]]
+
+
+def test_accepting_stops_the_remembered_banner_at_once(
+    remembered, django_capture_on_commit_callbacks, resident
+):
+    assert services.has_policies_to_accept(resident) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        services.policies_accept(
+            user=resident, documents=services.policies_to_accept(resident)
+        )
+    assert services.has_policies_to_accept(resident) is False
+
+
+def test_a_new_version_shows_the_remembered_banner_at_once(
+    remembered, django_capture_on_commit_callbacks, resident
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.policies_accept(
+            user=resident, documents=services.policies_to_accept(resident)
+        )
+    assert services.has_policies_to_accept(resident) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(summary="New article on moderation")
+    assert services.has_policies_to_accept(resident) is True
+
+
+def test_the_banner_is_asked_of_the_database_when_the_cache_fails(
+    remembered, monkeypatch, resident
+):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(services.cache, "get", broken)
+    monkeypatch.setattr(services.cache, "set", broken)
+    assert services.has_policies_to_accept(resident) is True
+
+
+def test_signed_out_visitors_have_nothing_to_accept(remembered):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert services.has_policies_to_accept(AnonymousUser()) is False
