@@ -160,3 +160,13 @@ def test_the_report_form_to_copy_has_the_reasons_and_a_key(login, resident, prop
         assert f'name="reason" value="{reason}"' in template
     assert 'name="idempotency_key"' in template
     assert 'name="csrfmiddlewaretoken"' in template
+
+
+def test_the_proposals_own_report_form_keeps_its_labelled_fields(
+    login, resident2, proposal
+):
+    html = _detail(login(resident2), proposal).content.decode()
+    prefix = f"report-proposal-{proposal.pk}"
+    assert f'<label for="{prefix}-details">' in html
+    assert f'id="{prefix}-details" aria-describedby="{prefix}-help"' in html
+    assert f'id="{prefix}-help"' in html
