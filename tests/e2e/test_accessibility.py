@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import axe_violations
 from tests.e2e.helpers import ADMIN, FACILITATOR, GREEN, RESIDENT, STAFF
@@ -53,6 +54,22 @@ def past_session(page) -> str:
     return page.locator(".live-card h3 a").last.get_attribute("href")
 
 
+@once
+def commented_proposal(page) -> str:
+    """The most commented proposal: comments by others, each with Reply and Report."""
+    page.goto(f"/processes/{GREEN}/proposals/?sort=most_commented")
+    return page.locator(".proposal-card a[href^='/proposals/']").first.get_attribute(
+        "href"
+    )
+
+
+def reply_page(page) -> str:
+    """The proposal page's comment form as a reply (the "Reply" link without
+    JavaScript)."""
+    page.goto(commented_proposal(page))
+    return page.locator("a[data-inline-form=reply]").first.get_attribute("href")
+
+
 # name: (who, url or a function finding it)
 def first_resident_record(page) -> str:
     page.goto("/staff/residents/?q=%E4%BD%90%E8%97%A4")
@@ -83,6 +100,7 @@ PAGES = {
     "not-found": (None, "/processes/no-such-process/"),
     "resident-proposal-detail": (RESIDENT, first_proposal),
     "resident-proposal-form": (RESIDENT, f"/processes/{GREEN}/proposals/new/"),
+    "resident-reply-page": (RESIDENT, reply_page),
     "resident-notifications": (RESIDENT, "/notifications/"),
     "resident-profile-edit": (RESIDENT, "/accounts/profile/"),
     "resident-attributes": (RESIDENT, "/accounts/attributes/"),
@@ -132,3 +150,24 @@ def test_page_has_no_serious_accessibility_violations(
     assert not violations, f"{url} ({lang}):\n" + json.dumps(
         violations, ensure_ascii=False, indent=1
     )
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_reply_and_report_forms_put_under_a_comment_have_no_serious_violations(
+    lang, user_context
+):
+    page = user_context(RESIDENT, lang).new_page()
+    page.goto(commented_proposal(page))
+    comment = (
+        page.locator("li.comment")
+        .filter(has=page.locator(":scope > article a[data-inline-form=report]"))
+        .first
+    )
+    comment.locator(":scope > article a[data-inline-form=reply]").click()
+    comment.locator(":scope > article a[data-inline-form=report]").click()
+    expect(comment.locator(":scope > article form.comment-reply-form")).to_be_visible()
+    expect(
+        comment.locator(":scope > article form.moderation-report-form")
+    ).to_be_visible()
+    violations = axe_violations(page)
+    assert not violations, json.dumps(violations, ensure_ascii=False, indent=1)
