@@ -131,8 +131,9 @@ def notify(
         batch_size=BULK_BATCH,
     )
     _schedule_emails(created, now)
-    for rid in ids:
-        broadcast.send(USER.name(rid), "user.notification", {"kind": kind})
+    broadcast.send_each(
+        (USER.name(rid) for rid in ids), "user.notification", {"kind": kind}
+    )
     return len(ids)
 
 

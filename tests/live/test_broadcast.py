@@ -198,3 +198,72 @@ def test_pages_render_and_comments_post_while_redis_is_down(
         r for r in caplog.records if r.message.startswith("Redis cache unreachable")
     ]
     assert len(cache_failures) == 1
+
+
+# --- one message to many groups (each recipient's bell) ---------------------------
+
+
+def test_send_each_delivers_to_every_group_in_one_hop(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
+    channels = {n: _join(f"user.{n}") for n in (11, 12, 13)}
+    hops = []
+    real = broadcast.async_to_sync
+
+    def counted(fn):
+        hops.append(fn)
+        return real(fn)
+
+    monkeypatch.setattr(broadcast, "async_to_sync", counted)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = broadcast.send_each(
+            [f"user.{n}" for n in (11, 12, 13, 12)], "user.notification", {"kind": "x"}
+        )
+    assert sent == 3
+    assert len(hops) == 1
+    for channel in channels.values():
+        assert _receive(channel) == {"type": "user.notification", "kind": "x"}
+    assert not LiveEvent.objects.exists()
+
+
+def test_send_each_sends_nothing_when_the_write_rolls_back(
+    db, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        broadcast.send_each(["user.1", "user.2"], "user.notification", {"kind": "x"})
+        raise RuntimeError
+    assert callbacks == []
+
+
+def test_send_each_refuses_groups_that_are_logged_or_cached(db):
+    with pytest.raises(ValueError, match="use send"):
+        broadcast.send_each(["user.1", "proposal.2"], "x.y", {})
+
+
+def test_a_notification_to_many_people_is_one_delivery_after_commit(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
+    from participation.notifications import services as notifications
+    from tests import factories
+
+    people = [factories.UserFactory() for _ in range(5)]
+    channels = [_join(f"user.{p.pk}") for p in people]
+    hops = []
+    real = broadcast.async_to_sync
+    monkeypatch.setattr(
+        broadcast, "async_to_sync", lambda fn: hops.append(fn) or real(fn)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(
+            recipient_ids=[p.pk for p in people], kind="comment.created", reason=""
+        )
+    assert len(hops) == 1
+    for channel in channels:
+        assert _receive(channel) == {
+            "type": "user.notification",
+            "kind": "comment.created",
+        }
