@@ -93,8 +93,10 @@ def live_events(monkeypatch):
     events: list[tuple[str, str, dict]] = []
     monkeypatch.setattr(
         broadcast,
-        "_deliver",
-        lambda group, event_type, payload: events.append((group, event_type, payload)),
+        "_deliver_each",
+        lambda groups, event_type, payload: events.extend(
+            (group, event_type, payload) for group in groups
+        ),
     )
     return events
 
