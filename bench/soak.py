@@ -332,7 +332,7 @@ def nginx_config(work: Path, port: int, servers: list[int], static: Path) -> Pat
         f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;" for p in servers
     )
     site, n = re.subn(
-        r"(upstream participation_app \{\n)(?:.*\n)*?(\s*keepalive)",
+        r"(upstream participation_app \{\n)(?:.*\n)*?(\}\n)",
         lambda m: m.group(1) + upstream + "\n" + m.group(2),
         site,
         count=1,
