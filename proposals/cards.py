@@ -204,30 +204,45 @@ class CardContext:
     def _more_replies(
         self, comment: Any, after: int, hidden: int, total: int
     ) -> SafeString:
-        """ "Show N more replies" (the same as ``proposals/_replies_more.html``)."""
         if self._replies is None:
             self._replies = (
                 _Address("proposals:comment_replies"),
                 _Address("proposals:comment_replies_fragment"),
-                more_replies_pattern(1),
-                more_replies_pattern(2),
             )
-        page, fragment, one, other = self._replies
-        return format_html(
-            '<p class="replies-more" data-replies-more data-root-id="{}" '
-            'data-total="{}">\n  <a class="button button-small button-secondary" '
-            'href="{}?after={}" data-fragment="{}?after={}" data-label-one="{}" '
-            'data-label-other="{}">{}</a>\n</p>',
-            comment.pk,
-            total,
-            page(comment.pk),
-            after,
-            fragment(comment.pk),
-            after,
-            one,
-            other,
-            more_replies_label(hidden),
-        )
+        return more_replies_html(comment.pk, after, hidden, total, *self._replies)
+
+
+def more_replies_html(
+    root_pk: int,
+    after: int,
+    hidden: int,
+    total: int,
+    page: Any = None,
+    fragment: Any = None,
+) -> SafeString:
+    """ "Show N more replies" below a comment's first replies: without JavaScript
+    the link opens ``proposals:comment_replies`` (the next replies after the cursor
+    ``after``, a reply's id); with it, proposals.js loads the fragment
+    (``data-fragment``) in place and live.js counts new replies in (``data-total``,
+    ``data-label-one``/``-other``). ``hidden``: the replies not shown; ``total``:
+    all of them. ``page``/``fragment``: the addresses made once per page."""
+    page = page or _Address("proposals:comment_replies")
+    fragment = fragment or _Address("proposals:comment_replies_fragment")
+    return format_html(
+        '<p class="replies-more" data-replies-more data-root-id="{}" '
+        'data-total="{}">\n  <a class="button button-small button-secondary" '
+        'href="{}?after={}" data-fragment="{}?after={}" data-label-one="{}" '
+        'data-label-other="{}">{}</a>\n</p>',
+        root_pk,
+        total,
+        page(root_pk),
+        after,
+        fragment(root_pk),
+        after,
+        more_replies_pattern(1),
+        more_replies_pattern(2),
+        more_replies_label(hidden),
+    )
 
 
 def _csrf_field(context: Any) -> SafeString:

@@ -92,3 +92,12 @@ def comment_cards_one(context: Any, node: Any) -> SafeString:
     from proposals import cards
 
     return cards.render_cards(context, [node])
+
+
+@register.simple_tag
+def replies_more(root: Any, after: int, hidden: int, total: int) -> SafeString:
+    """``{% replies_more root after hidden total %}``: "Show N more replies"
+    (proposals/cards.py, the same as under each card)."""
+    from proposals import cards
+
+    return cards.more_replies_html(root.pk, after, hidden, total)

@@ -203,18 +203,21 @@ def test_pages_render_and_comments_post_while_redis_is_down(
 # --- one message to many groups (each recipient's bell) ---------------------------
 
 
+@pytest.fixture
+def hops(monkeypatch):
+    """The hops to the channel layer's event loop (``async_to_sync`` calls)."""
+    made = []
+    real = broadcast.async_to_sync
+    monkeypatch.setattr(
+        broadcast, "async_to_sync", lambda fn: made.append(fn) or real(fn)
+    )
+    return made
+
+
 def test_send_each_delivers_to_every_group_in_one_hop(
-    db, django_capture_on_commit_callbacks, monkeypatch
+    db, django_capture_on_commit_callbacks, hops
 ):
     channels = {n: _join(f"user.{n}") for n in (11, 12, 13)}
-    hops = []
-    real = broadcast.async_to_sync
-
-    def counted(fn):
-        hops.append(fn)
-        return real(fn)
-
-    monkeypatch.setattr(broadcast, "async_to_sync", counted)
     with django_capture_on_commit_callbacks(execute=True):
         sent = broadcast.send_each(
             [f"user.{n}" for n in (11, 12, 13, 12)], "user.notification", {"kind": "x"}
@@ -245,18 +248,13 @@ def test_send_each_refuses_groups_that_are_logged_or_cached(db):
 
 
 def test_a_notification_to_many_people_is_one_delivery_after_commit(
-    db, django_capture_on_commit_callbacks, monkeypatch
+    db, django_capture_on_commit_callbacks, hops
 ):
     from participation.notifications import services as notifications
     from tests import factories
 
     people = [factories.UserFactory() for _ in range(5)]
     channels = [_join(f"user.{p.pk}") for p in people]
-    hops = []
-    real = broadcast.async_to_sync
-    monkeypatch.setattr(
-        broadcast, "async_to_sync", lambda fn: hops.append(fn) or real(fn)
-    )
     with django_capture_on_commit_callbacks(execute=True):
         notifications.notify(
             recipient_ids=[p.pk for p in people], kind="comment.created", reason=""
