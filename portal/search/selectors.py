@@ -9,8 +9,9 @@ normalised spellings (子ども/こども/子供). A term matches when any of it
 forms is in the document's folded text. Forms of three characters or more use the
 trigram index; shorter ones (公園, 園, EV) the index of one- and two-character
 substrings. By relevance, documents that contain every term as typed (ignoring
-ASCII case) come first, then the rest; on SQLite only up to ``EXACT_LIMIT``
-candidates (above, the order is by type and date alone, read from the index).
+ASCII case) come first, then the rest, up to ``EXACT_LIMIT`` candidates (above,
+the order is by type and date alone, read from the index, and the counts per type
+stop at ``COUNT_CAP``: "1,000+").
 """
 
 # Match conditions are RawSQL with the search terms always passed as parameters;
@@ -26,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
@@ -147,6 +148,7 @@ class _Plan:
         self.sources: list[_Source] = []
         self.candidates: dict[int, int] = {}
         self.total = 0
+        self._counts: tuple[QuerySet[SearchDocument], dict[int, int]] | None = None
         if self.vendor == "sqlite":
             pure: dict[str, list[str]] = {"search_trigram": [], "search_gram": []}
             for forms in self.forms:
@@ -203,15 +205,21 @@ class _Plan:
         )
         return candidates
 
-    def ranks_exact(self, kind: int | None) -> bool:
-        """Whether exact matches are put first: always on PostgreSQL; on SQLite up
-        to ``EXACT_LIMIT`` candidates (sorting by exactness reads every candidate's
-        text, where the date order is read from the covering index)."""
-        if self.vendor != "sqlite":
+    def ranks_exact(self, kind: int | None, base: QuerySet[SearchDocument]) -> bool:
+        """Whether exact matches are put first: up to ``EXACT_LIMIT`` candidates.
+        Sorting by exactness reads every candidate's text, where the order by
+        type and date is read from the covering (kind, date) index and stops
+        after one page. The candidates are SQLite's full-text counts, or on
+        PostgreSQL the capped counts of ``base`` (``counts()``, the page's tabs)."""
+        if self.vendor == "sqlite":
+            candidates = self.candidates
+        elif self.vendor == "postgresql":
+            candidates = self.counts(base)
+        else:
             return True
         if kind is None:
-            return sum(self.candidates.values()) <= EXACT_LIMIT
-        return self.candidates[kind] <= EXACT_LIMIT
+            return sum(candidates.values()) <= EXACT_LIMIT
+        return candidates[kind] <= EXACT_LIMIT
 
     def walks(self, kind: int | None, *, for_page: bool = True) -> bool:
         """Whether a page is found by walking the date index (SQLite, very common
@@ -304,14 +312,39 @@ class _Plan:
             params = [_ascii_lower(t) for t in self.terms]
         return RawSQL(f"({sql})", params, output_field=BooleanField())
 
-    def count(self, base: QuerySet[SearchDocument], kind: int) -> int:
-        """Visible matches of one kind, stopping after COUNT_CAP + 1."""
-        if self.vendor == "sqlite" and not self.candidates[kind]:
-            return 0
-        qs = base.filter(kind=kind)
-        for condition in self.conditions(kind, for_page=False):
-            qs = qs.filter(condition)
-        return qs.order_by()[: COUNT_CAP + 1].count()
+    def counts(self, base: QuerySet[SearchDocument]) -> dict[int, int]:
+        """Matches in ``base`` per kind, each counted up to ``COUNT_CAP + 1``, in
+        one statement (remembered: the tabs and the page's order both use them).
+
+        A capped count reads at most ``COUNT_CAP + 1`` rows of each kind, whatever
+        the number of matches: counting every match of a term found in most
+        documents (公園 on a parks process) read them all. On PostgreSQL the
+        planner picks, per kind, the n-gram or trigram index's bitmap or a walk of
+        the (kind, date) index, from the term's statistics."""
+        if self._counts is not None and self._counts[0] is base:
+            return self._counts[1]
+        selects: list[str] = []
+        params: list[Any] = []
+        numbers = [k.number for k in sources.public_kinds()]
+        counted = [
+            n for n in numbers if self.vendor != "sqlite" or self.candidates.get(n)
+        ]
+        for number in counted:
+            qs = base.filter(kind=number)
+            for condition in self.conditions(number, for_page=False):
+                qs = qs.filter(condition)
+            sql, sub_params = (
+                qs.order_by().values("id")[: COUNT_CAP + 1].query.sql_with_params()
+            )
+            selects.append(f"(SELECT count(*) FROM ({sql}) AS kind_{number})")
+            params.extend(sub_params)
+        counts = dict.fromkeys(numbers, 0)
+        if selects:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT " + ", ".join(selects), params)
+                counts.update(zip(counted, cursor.fetchone(), strict=True))
+        self._counts = (base, counts)
+        return counts
 
 
 def _any_of(conditions: Any) -> Q:
@@ -361,20 +394,24 @@ def _filtered(
 
 
 def _documents(
-    plan: _Plan, *, kind: str, process: Process | int | None, status: str, sort: str
+    plan: _Plan,
+    base: QuerySet[SearchDocument],
+    *,
+    kind: str,
+    sort: str,
 ) -> QuerySet[SearchDocument]:
+    """The matches in ``base`` (visible documents, filtered), in page order."""
     kind_value = _kind_number(kind)
-    qs = visible_documents()
+    qs = base
     for condition in plan.conditions(kind_value):
         qs = qs.filter(condition)
     if kind_value is not None:
         qs = qs.filter(kind=kind_value)
-    qs = _filtered(qs, process=process, status=status)
     if sort == "newest":
         return qs.order_by("-created_at", "-id")
     if sort == "oldest":
         return qs.order_by("created_at", "id")
-    if not plan.ranks_exact(kind_value):
+    if not plan.ranks_exact(kind_value, base):
         return qs.order_by("kind", "-created_at", "-id")
     return qs.order_by(plan.exact().desc(), "kind", "-created_at", "-id")
 
@@ -399,9 +436,8 @@ def search(
     """
     terms = parse_terms(q)
     _check_filters(kind, status, sort)
-    return _documents(
-        _Plan(terms), kind=kind, process=process, status=status, sort=sort
-    )
+    base = _filtered(visible_documents(), process=process, status=status)
+    return _documents(_Plan(terms), base, kind=kind, sort=sort)
 
 
 @dataclass(frozen=True)
@@ -443,20 +479,9 @@ class Tab:
     capped: bool
 
 
-def _facets(plan: _Plan, *, process: Process | int | None, status: str) -> Facets:
-    base = _filtered(visible_documents(), process=process, status=status)
-    if plan.vendor == "sqlite":
-        counts = {k.slug: plan.count(base, k.number) for k in sources.public_kinds()}
-    else:
-        # PostgreSQL counts every match in one grouped bitmap scan (a LIMIT would
-        # tempt its planner into a sequential scan testing each row's n-grams).
-        qs = base
-        for condition in plan.conditions(None, for_page=False):
-            qs = qs.filter(condition)
-        slugs = {k.number: k.slug for k in sources.public_kinds()}
-        counts = dict.fromkeys(slugs.values(), 0)
-        for row in qs.order_by().values("kind").annotate(n=Count("id")):
-            counts[slugs[row["kind"]]] = row["n"]
+def _facets(plan: _Plan, base: QuerySet[SearchDocument]) -> Facets:
+    slugs = {k.number: k.slug for k in sources.public_kinds()}
+    counts = {slugs[n]: count for n, count in plan.counts(base).items()}
     capped = frozenset(slug for slug, n in counts.items() if n > COUNT_CAP)
     for slug in capped:
         counts[slug] = COUNT_CAP
@@ -467,7 +492,8 @@ def facets(q: str, *, process: Process | int | None = None, status: str = "") ->
     """How many matches of each type (for tabs above the results)."""
     terms = parse_terms(q)
     _check_filters("", status, "relevance")
-    return _facets(_Plan(terms), process=process, status=status)
+    base = _filtered(visible_documents(), process=process, status=status)
+    return _facets(_Plan(terms), base)
 
 
 def search_with_facets(
@@ -482,8 +508,10 @@ def search_with_facets(
     terms = parse_terms(q)
     _check_filters(kind, status, sort)
     plan = _Plan(terms)
-    documents = _documents(plan, kind=kind, process=process, status=status, sort=sort)
-    return documents, _facets(plan, process=process, status=status)
+    base = _filtered(visible_documents(), process=process, status=status)
+    # The counts first: on PostgreSQL they also decide the page's order.
+    facets = _facets(plan, base)
+    return _documents(plan, base, kind=kind, sort=sort), facets
 
 
 # --- Showing results ------------------------------------------------------------------

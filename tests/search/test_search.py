@@ -265,6 +265,39 @@ def test_facets_are_capped_for_very_common_terms(park, resident, monkeypatch):
     assert result.capped == {"comment"}
 
 
+def _counts_documents(sql: str) -> bool:
+    # SQLite first counts candidates in its full-text tables alone.
+    return "count(" in sql.lower() and '"search_document"' in sql
+
+
+def test_facets_of_every_type_are_counted_in_one_statement(park, resident):
+    from django.test.utils import CaptureQueriesContext
+
+    factories.CommentFactory(proposal=park, author=resident, body="公園のベンチ")
+    with CaptureQueriesContext(connection) as queries:
+        result = selectors.facets("公園")
+    assert result.counts["proposal"] == 1 and result.counts["comment"] == 1
+    counting = [q for q in queries.captured_queries if _counts_documents(q["sql"])]
+    assert len(counting) == 1
+
+
+def test_a_capped_count_stops_reading_at_the_cap(park, resident, monkeypatch):
+    """The count of a very common type is capped in the database (LIMIT), not
+    after counting every match."""
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    for n in range(4):
+        factories.CommentFactory(proposal=park, author=resident, body=f"公園{n}")
+    with CaptureQueriesContext(connection) as queries:
+        result = selectors.facets("公園")
+    assert result.counts["comment"] == 2 and result.capped == {"comment"}
+    (counting,) = [
+        q["sql"] for q in queries.captured_queries if _counts_documents(q["sql"])
+    ]
+    assert "LIMIT 3" in counting
+
+
 def test_common_and_rare_terms_find_the_same_documents(
     park, road, resident, monkeypatch
 ):

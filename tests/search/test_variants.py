@@ -106,6 +106,19 @@ def test_exact_spelling_comes_first_then_the_variants(post):
     assert ids == [variant.pk, exact.pk]
 
 
+def test_above_the_exact_limit_the_order_is_by_type_and_date_alone(post, monkeypatch):
+    """Over EXACT_LIMIT candidates exact matches are no longer put first (on
+    every database): ranking them reads every candidate's text."""
+    exact = post("子供の遊び場")  # older
+    variant = post("こどもの遊び場")  # newer
+    monkeypatch.setattr(selectors, "EXACT_LIMIT", 1)
+    ids = [doc.object_id for doc in selectors.search("子供", kind="proposal")]
+    assert ids == [variant.pk, exact.pk]
+    documents, facets = selectors.search_with_facets("子供", kind="proposal")
+    assert [doc.object_id for doc in documents] == [variant.pk, exact.pk]
+    assert facets.counts["proposal"] == 2
+
+
 def test_highlight_marks_the_original_characters_of_a_variant(post):
     post("公園のﾄｲﾚと子どもの広場", "ﾄｲﾚがきれいだと子どもも安心です。")
     (hit,) = selectors.hits(selectors.search("トイレ こども"), "トイレ こども")
