@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     F,
@@ -20,6 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Mod
 from django.utils import timezone
 
@@ -404,10 +407,6 @@ def _replies_below(comment: Comment) -> QuerySet[Comment]:
     return Comment.objects.filter(**{_below_field(comment): comment.pk})
 
 
-def _at_or_before(created_at: Any, pk: int) -> Q:
-    return Q(created_at__lt=created_at) | Q(created_at=created_at, id__lte=pk)
-
-
 def _after(created_at: Any, pk: int) -> Q:
     return Q(created_at__gt=created_at) | Q(created_at=created_at, id__gt=pk)
 
@@ -472,6 +471,50 @@ def _summaries(
     return result
 
 
+def _first_replies(
+    roots: Sequence[Comment],
+    summaries: dict[int, tuple[int, tuple[Any, int] | None]],
+    also: Sequence[int],
+    *,
+    shown: int,
+) -> RawSQL:
+    """One condition for the first replies below each of ``roots`` (up to the key
+    of its ``shown``-th reply) and the comments named in ``also``.
+
+    The same SQL as a ``Q`` per root (``root_id = … AND (created_at, id) ≤ cut``,
+    joined by OR), written directly: the ORM took some 10 ms of CPU to build
+    those 60 lookups for a page of 20 threads, against under 1 ms to run them.
+    Comments without replies are asked too (they find nothing), so that a page
+    runs the same queries whatever its threads hold."""
+    quote = connection.ops.quote_name
+    table = quote(Comment._meta.db_table)
+    column = {
+        f.attname: f"{table}.{quote(f.column)}" for f in Comment._meta.concrete_fields
+    }
+    parts: list[str] = []
+    params: list[Any] = []
+    for c in roots if shown else ():
+        below = column[_below_field(c)]
+        _total, cut = summaries[c.pk]
+        if cut is None:
+            parts.append(f"{below} = %s")
+            params.append(c.pk)
+            continue
+        at = connection.ops.adapt_datetimefield_value(cut[0])
+        parts.append(
+            f"({below} = %s AND ({column['created_at']} < %s OR "
+            f"({column['created_at']} = %s AND {column['id']} <= %s)))"
+        )
+        params.extend([c.pk, at, at, cut[1]])
+    if also:
+        parts.append(f"{column['id']} IN ({', '.join(['%s'] * len(also))})")
+        params.extend(int(pk) for pk in also)
+    # Only column names are written into the SQL; every value is a parameter.
+    return RawSQL(  # noqa: S611
+        "(" + " OR ".join(parts) + ")", params, output_field=BooleanField()
+    )
+
+
 def comment_subtrees(
     roots: Sequence[Comment],
     viewer: Viewer,
@@ -498,19 +541,9 @@ def comment_subtrees(
         return []
     root_ids = [c.pk for c in roots]
     summaries = _summaries(roots, shown)
-    wanted = Q()
-    for c in roots:
-        if not shown:
-            continue
-        # Comments without replies are asked too (they find nothing), so that a
-        # page runs the same queries whatever its threads hold.
-        _total, cut = summaries[c.pk]
-        below = Q(**{_below_field(c): c.pk})
-        if cut is not None:
-            below &= _at_or_before(*cut)
-        wanted |= below
-    if also:
-        wanted |= Q(pk__in=list(also))
+    wanted = (
+        _first_replies(roots, summaries, also, shown=shown) if shown or also else None
+    )
     replies = (
         list(
             Comment.objects.filter(wanted)
@@ -518,7 +551,7 @@ def comment_subtrees(
             .select_related("author", "author_department", "hidden_by")
             .order_by("created_at", "id")
         )
-        if wanted
+        if wanted is not None
         else []
     )
     comments = [*roots, *replies]
