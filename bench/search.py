@@ -21,7 +21,9 @@ last column gives the index's p95 as a multiple of it, beside the 50 ms target.
 
 Options: --proposals N --comments N --repeat N (defaults 10000, 200000, 5),
 --only sqlite|postgresql. PostgreSQL: a database made for the run and dropped
-after it, named by BENCH_SEARCH_DB (default bench_search_<pid>).
+after it, named by BENCH_SEARCH_DB (default bench_search_<pid>); --keep leaves it
+(generating and folding 210,000 documents takes a quarter of an hour), and
+--reuse times the one BENCH_SEARCH_DB names again without generating anything.
 """
 
 from __future__ import annotations
@@ -357,7 +359,7 @@ def child(args: argparse.Namespace) -> None:
     from participation.search import index
 
     call_command("migrate", verbosity=0, interactive=False)
-    seconds = _generate(args.proposals, args.comments)
+    seconds = 0.0 if args.reuse else _generate(args.proposals, args.comments)
     # bulk_create sends no signal: on PostgreSQL, fold the pending documents now
     # (the steady state, as after the next write through the ORM).
     start = time.perf_counter()
@@ -449,6 +451,7 @@ def _run_child(env: dict[str, str], args: argparse.Namespace) -> dict:
         str(args.comments),
         "--repeat",
         str(args.repeat),
+        *(["--reuse"] if args.reuse else []),
     ]
     done = subprocess.run(  # noqa: PLW1510
         command, env=env, cwd=ROOT, capture_output=True, text=True, check=False
@@ -482,19 +485,26 @@ def _postgres(args: argparse.Namespace, url: str) -> dict:
     parsed = urlparse(url)
     name = os.environ.get("BENCH_SEARCH_DB") or f"bench_search_{os.getpid()}"
     admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(
-            f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0 "
-            "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-        )
+    if args.reuse and not os.environ.get("BENCH_SEARCH_DB"):
+        raise SystemExit("--reuse needs BENCH_SEARCH_DB (the kept database's name)")
+    if not args.reuse:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0 "
+                "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+            )
     try:
         env = _base_env()
         env["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{name}"))
-        print(f"PostgreSQL: generating into database {name} …", file=sys.stderr)
+        doing = "timing" if args.reuse else "generating into"
+        print(f"PostgreSQL: {doing} database {name} …", file=sys.stderr)
         return _run_child(env, args)
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        if args.keep or args.reuse:
+            print(f"PostgreSQL: database {name} kept", file=sys.stderr)
+        else:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {name}")
 
 
 def _print(results: list[dict], args: argparse.Namespace) -> None:
@@ -574,7 +584,17 @@ def main() -> None:
     parser.add_argument(
         "--json", default="", help="figures for make bench (bench/report.py)"
     )
+    parser.add_argument(
+        "--keep", action="store_true", help="leave the PostgreSQL database"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the kept database BENCH_SEARCH_DB names (PostgreSQL only)",
+    )
     args = parser.parse_args()
+    if args.reuse and not args.child:
+        args.only = "postgresql"
     if args.child:
         child(args)
         return
