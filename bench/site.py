@@ -613,9 +613,10 @@ def main() -> None:
                 __file__,
                 "--child",
                 "generate",
+                *sys.argv[1:],
+                # Last: argparse keeps the last --out, and the caller may pass one.
                 "--out",
                 str(data_file),
-                *sys.argv[1:],
             ],
             env=env,
             check=True,
