@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from participation.accounts.models import Role
+from participation.spaces.models import Process
 from proposals.models import Proposal, ProposalImage, ProposalState, Support
 from responses import services
 from responses.models import TrackerEntry
@@ -38,11 +39,12 @@ def _photo(proposal: Proposal, *, small: bool, position: int = 0) -> ProposalIma
     )
 
 
-def build() -> dict:
+def build(process: Process | None = None) -> dict:
     """Proposals (plain with user text to escape; withdrawn with a photo; over the
     threshold, supported, accepted and being implemented; overdue and unassigned;
     completed and disputed; not adopted with its review due; referred with a
-    review date), their tracker entries, and who looks."""
+    review date), their tracker entries, and who looks; in a new process unless
+    one is given."""
     now = timezone.now()
     admin = factories.grant(factories.UserFactory(real_name="Aki Admin"), Role.ADMIN)
     department = factories.DepartmentFactory(name="都市整備部", name_en="Urban Works")
@@ -56,7 +58,7 @@ def build() -> dict:
     )
     category = factories.CategoryFactory(name="公園", name_en="Parks and green")
     area = factories.AreaFactory(name="北区", name_en="North ward")
-    process = factories.ProcessFactory()
+    process = process or factories.ProcessFactory()
     author = factories.UserFactory(real_name=f"Hanako {SCRIPT} Sato")
     viewer = factories.UserFactory(real_name="Sora Supporter")
 
