@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DEMO_PASSWORD ?= demo-password-2026
 
 .PHONY: run test e2e a11y-report screenshots lint format messages compilemessages migrate seed \
-        bench bench-search bench-live bench-notify bench-exports bench-startup bench-thread bench-site bench-writes bench-map check restore-check soak clean
+        bench bench-search bench-live bench-notify bench-exports bench-startup bench-thread bench-cards bench-site bench-writes bench-map check restore-check soak clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -111,6 +111,11 @@ bench-map: compilemessages
 # BEFORE=<git revision> adds the same table for that revision (e.g. BEFORE=main).
 bench-thread: compilemessages
 	$(PY) bench/thread.py $(if $(BEFORE),--before $(BEFORE)) $(BENCH_ARGS)
+
+# The list, process, tracker and department pages signed in (repeated cards and
+# rows) beside a bare view; BEFORE=<git revision> adds the same for that revision.
+bench-cards: compilemessages
+	$(PY) bench/cards.py $(if $(BEFORE),--before $(BEFORE)) $(BENCH_ARGS)
 
 # The whole site under load beside a bare view (PostgreSQL + Redis); BENCH_ARGS=--quick.
 bench-site: compilemessages

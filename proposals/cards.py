@@ -19,58 +19,39 @@ comment alone (the live layer's fragments, the replies page's first comment) wit
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from django.conf import settings
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
+from participation.cards import (
+    Address,
+    Dates,
+    counter,
+    csrf_field,
+    per_language,
+    render,
+    template,
+)
 from participation.moderation.selectors import PageTools
 from participation.templatetags.participation import tr
-from participation.text import stored_html
+from participation.text import excerpt, stored_html
+from proposals import events
 from proposals.templatetags.proposals_tags import (
     epoch_us,
     more_replies_label,
     more_replies_pattern,
 )
 
-_lock = threading.Lock()
-_environment: Any = None
 
-
-def _jinja() -> Any:
-    """The Jinja2 environment, made on first use (Jinja2 is not loaded at start-up:
-    a process that never renders a comment never imports it)."""
-    global _environment
-    if _environment is None:
-        with _lock:
-            if _environment is None:
-                import jinja2
-
-                _environment = jinja2.Environment(
-                    loader=jinja2.FileSystemLoader(
-                        settings.BASE_DIR / "templates" / "jinja2"
-                    ),
-                    autoescape=True,
-                    auto_reload=settings.DEBUG,
-                    undefined=jinja2.StrictUndefined,
-                )
-    return _environment
-
-
-@cache
-def _words(language: str) -> dict[str, str]:
-    """The card's words in ``language`` (the active one when called)."""
+@per_language
+def words() -> dict[str, str]:
+    """A comment card's words in the active language."""
     separator = pgettext("separator between two items", ", ")
     return {
         "in_reply_to_earlier": _("In reply to an earlier reply"),
@@ -103,52 +84,14 @@ def _words(language: str) -> dict[str, str]:
     }
 
 
-def words() -> dict[str, str]:
-    return _words(get_language() or settings.LANGUAGE_CODE)
-
-
-class _Address:
-    """``/comments/<id>/vote/`` and the like without a ``reverse()`` per comment:
-    reversed once with a stand-in id, which is then replaced."""
-
-    STAND_IN = 2_147_483_647
-
-    def __init__(self, name: str, *args: Any) -> None:
-        path = reverse(name, args=[*args, self.STAND_IN])
-        self.before, _sep, self.after = path.rpartition(str(self.STAND_IN))
-
-    def __call__(self, pk: int) -> str:
-        return f"{self.before}{int(pk)}{self.after}"
-
-
 @dataclass
-class _Addresses:
+class _CommentAddresses:
     detail: str
-    profile: _Address
-    vote: _Address
-    edit: _Address
-    delete: _Address
-    report: _Address
-
-
-class _Dates:
-    """Dates in the UI language's formats, looked up once per page."""
-
-    def __init__(self) -> None:
-        self.date_format = formats.get_format("DATE_FORMAT")
-        self.datetime_format = formats.get_format("DATETIME_FORMAT")
-
-    def date(self, value: Any) -> str:
-        return dateformat.format(localtime(value), self.date_format) if value else ""
-
-    def datetime(self, value: Any) -> str:
-        if not value:
-            return ""
-        return dateformat.format(localtime(value), self.datetime_format)
-
-
-def _iso(value: Any) -> str:
-    return localtime(value).isoformat() if value else ""
+    profile: Address
+    vote: Address
+    edit: Address
+    delete: Address
+    report: Address
 
 
 class CardContext:
@@ -162,27 +105,27 @@ class CardContext:
         self.viewer = context.get("user") or getattr(
             context.get("request"), "user", None
         )
-        self.csrf = _csrf_field(context)
-        self.template = _jinja().get_template("proposals/comment.html")
+        self.csrf = csrf_field(context)
+        self.template = template("proposals/comment.html")
         self._replies: tuple[Any, ...] | None = None
-        when = _Dates()
+        when = Dates()
         self.base = {
             "proposal": self.proposal,
             "caps": self.caps,
             "t": words(),
-            "url": _Addresses(
+            "url": _CommentAddresses(
                 detail=reverse("proposals:detail", args=[self.proposal.pk]),
-                profile=_Address("accounts:profile"),
-                vote=_Address("proposals:comment_vote"),
-                edit=_Address("proposals:comment_edit"),
-                delete=_Address("proposals:comment_delete"),
-                report=_Address("moderation:report", "comment"),
+                profile=Address("accounts:profile"),
+                vote=Address("proposals:comment_vote"),
+                edit=Address("proposals:comment_edit"),
+                delete=Address("proposals:comment_delete"),
+                report=Address("moderation:report", "comment"),
             ),
             "csrf": self.csrf,
             "standalone": bool(context.get("standalone")),
             "when": when.datetime,
             "day": when.date,
-            "iso": _iso,
+            "iso": when.iso,
             "epoch_us": epoch_us,
             "tr": tr,
             "user_html": lambda comment: stored_html(comment, "body"),
@@ -192,7 +135,7 @@ class CardContext:
         }
 
     def render(self, node: Any) -> SafeString:
-        return mark_safe(self.template.render({**self.base, "node": node}))  # noqa: S308 - autoescaped
+        return render(self.template, {**self.base, "node": node})
 
     def _moderation(self, node: Any) -> SafeString:
         """A comment's pinned note and facilitator tools, by their Django templates
@@ -206,8 +149,8 @@ class CardContext:
     ) -> SafeString:
         if self._replies is None:
             self._replies = (
-                _Address("proposals:comment_replies"),
-                _Address("proposals:comment_replies_fragment"),
+                Address("proposals:comment_replies"),
+                Address("proposals:comment_replies_fragment"),
             )
         return more_replies_html(comment.pk, after, hidden, total, *self._replies)
 
@@ -226,8 +169,8 @@ def more_replies_html(
     (``data-fragment``) in place and live.js counts new replies in (``data-total``,
     ``data-label-one``/``-other``). ``hidden``: the replies not shown; ``total``:
     all of them. ``page``/``fragment``: the addresses made once per page."""
-    page = page or _Address("proposals:comment_replies")
-    fragment = fragment or _Address("proposals:comment_replies_fragment")
+    page = page or Address("proposals:comment_replies")
+    fragment = fragment or Address("proposals:comment_replies_fragment")
     return format_html(
         '<p class="replies-more" data-replies-more data-root-id="{}" '
         'data-total="{}">\n  <a class="button button-small button-secondary" '
@@ -245,19 +188,72 @@ def more_replies_html(
     )
 
 
-def _csrf_field(context: Any) -> SafeString:
-    token = context.get("csrf_token")
-    if token is None and context.get("request") is not None:
-        token = get_token(context["request"])
-    if not token or token == "NOTPROVIDED":
-        return mark_safe("")
-    return format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token
-    )
-
-
 def render_cards(context: Any, nodes: Any) -> SafeString:
     """``{% comment_cards comments %}``: each comment of a list with its replies on
     the page, sharing one :class:`CardContext`."""
     shared = CardContext(context)
     return mark_safe("".join(shared.render(node) for node in nodes))  # noqa: S308 - autoescaped cards
+
+
+# --- Proposal cards -------------------------------------------------------------------
+@per_language
+def proposal_words() -> dict[str, str]:
+    """A proposal card's words in the active language."""
+    return {
+        "withdrawn": _("Withdrawn"),
+        "threshold_reached": _("Reached the support threshold"),
+        "you_support": _("You support this"),
+    }
+
+
+@dataclass
+class _ProposalAddresses:
+    proposal: Address
+    profile: Address
+    photo_small: Address
+
+
+def _card_photos(proposal: Any) -> Any:
+    """The first photo when the list's query prefetched it
+    (``selectors.with_card_photo``), else none (never a query per card)."""
+    return getattr(proposal, "card_photos", None) or ()
+
+
+class ProposalCards:
+    """What every proposal card of one page shares: made once per list, then
+    :meth:`render` per proposal. Apps above proposals add their part of a card
+    (the tracker's status) through ``events.card_parts``."""
+
+    def __init__(self, context: Any) -> None:
+        self.template = template("proposals/proposal_card.html")
+        when = Dates()
+        self.base = {
+            "t": proposal_words(),
+            "url": _ProposalAddresses(
+                proposal=Address("proposals:detail"),
+                profile=Address("accounts:profile"),
+                photo_small=Address("proposals:image_small", arity=2),
+            ),
+            "supported": context.get("supported") or (),
+            "photos": _card_photos,
+            "day": when.date,
+            "iso": when.iso,
+            "tr": tr,
+            "excerpt": excerpt,
+            "supports": counter(
+                lambda n: ngettext("%(n)s support", "%(n)s supports", n)
+            ),
+            "comments": counter(
+                lambda n: ngettext("%(n)s comment", "%(n)s comments", n)
+            ),
+            "parts": events.card_parts(context),
+        }
+
+    def render(self, proposal: Any) -> SafeString:
+        return render(self.template, {**self.base, "proposal": proposal})
+
+
+def render_proposal_cards(context: Any, proposals: Any) -> SafeString:
+    """``{% proposal_cards proposals %}``: each proposal of a list as its card."""
+    shared = ProposalCards(context)
+    return mark_safe("".join(shared.render(p) for p in proposals))  # noqa: S308 - autoescaped cards

@@ -108,3 +108,22 @@ def for_cards(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
     for query in list(card_queries):
         qs = query(qs)
     return qs
+
+
+# What apps above proposals print on each proposal card (the tracker: its status),
+# below the card's title and badges. ``part(context)`` is called once per page of
+# cards (``context``: the page's template context) and returns
+# ``render(proposal) -> HTML``, called per card without a query (what it shows
+# comes from the list's query: ``on_card_query``).
+CardPart = Callable[[Any], Callable[["Proposal"], str]]
+card_part_factories: list[CardPart] = []
+
+
+def on_card_part(part: CardPart) -> CardPart:
+    if part not in card_part_factories:
+        card_part_factories.append(part)
+    return part
+
+
+def card_parts(context: Any) -> list[Callable[[Proposal], str]]:
+    return [part(context) for part in list(card_part_factories)]

@@ -24,6 +24,7 @@ class Config(AppConfig):
         from proposals import events
         from responses import (  # noqa: F401
             audit_actions,
+            cards,
             live,
             questionnaire,
             reminders,
@@ -44,6 +45,7 @@ class Config(AppConfig):
         events.on_tracker_summaries(selectors.tracker_summaries)
         # Proposal cards show the tracker's status and department.
         events.on_card_query(selectors.proposals_with_tracker)
+        events.on_card_part(cards.card_status_part)
         # The worker runs the reminders (each idempotent for its own items) and the
         # questionnaire's e-mails carry per-recipient signed links.
         for name, job in reminders.JOBS.items():

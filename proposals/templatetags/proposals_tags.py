@@ -101,3 +101,21 @@ def replies_more(root: Any, after: int, hidden: int, total: int) -> SafeString:
     from proposals import cards
 
     return cards.more_replies_html(root.pk, after, hidden, total)
+
+
+@register.simple_tag(takes_context=True)
+def proposal_cards(context: Any, proposals: Any) -> SafeString:
+    """``{% proposal_cards proposals %}``: proposals as their cards
+    (proposals/cards.py; ``supported`` in the context: ids the viewer supports)."""
+    from proposals import cards
+
+    return cards.render_proposal_cards(context, proposals)
+
+
+@register.simple_tag(takes_context=True)
+def proposal_card_one(context: Any, proposal: Any) -> SafeString:
+    """``{% proposal_card_one proposal %}``: one card
+    (proposals/_proposal_card.html)."""
+    from proposals import cards
+
+    return cards.render_proposal_cards(context, [proposal])

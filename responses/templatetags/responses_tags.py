@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 
 from proposals.models import Proposal
 from responses import rules, selectors
@@ -78,3 +79,30 @@ def days_label(value: float | None) -> str:
 @register.filter
 def share(value: int | None) -> str:
     return "–" if value is None else f"{value}%"
+
+
+# responses/cards.py imports this module's filters: the tags import it when called.
+@register.simple_tag
+def tracker_rows(entries: Any) -> SafeString:
+    """``{% tracker_rows entries %}``: entries as rows of the tracker table
+    (responses/cards.py)."""
+    from responses import cards
+
+    return cards.render_rows(entries)
+
+
+@register.simple_tag
+def tracker_row_one(entry: Any) -> SafeString:
+    """``{% tracker_row_one entry %}``: one row (responses/_tracker_row.html)."""
+    from responses import cards
+
+    return cards.render_rows([entry])
+
+
+@register.simple_tag
+def tracker_card_status(proposal: Proposal) -> SafeString:
+    """``{% tracker_card_status proposal %}``: the tracker's status on one proposal
+    card (responses/_card_status.html); cards of a list get it as their part."""
+    from responses import cards
+
+    return cards.CardStatus().render(proposal)
