@@ -3,8 +3,9 @@ commit by version keys.
 
 What is cached and why: on the day a proposal makes the news most readers are not
 signed in and read the same few pages (the proposal, its process's list, the
-tracker). For them a page is the same for everyone who asks in the same language
-with the same query, so it is rendered once per change instead of once per reader.
+tracker and the departments' scorecards). For them a page is the same for everyone
+who asks in the same language with the same query, so it is rendered once per
+change instead of once per reader.
 
 - **Only anonymous GETs**: no session cookie, no pending messages (no ``messages``
   cookie), an answer of 200 that sets no cookie of its own, does not touch the

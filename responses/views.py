@@ -253,7 +253,10 @@ def _charts(figures: selectors.Figures, months: Any) -> dict[str, Any]:
     }
 
 
+# The scorecards read what the tracker's rows read, and the responses' ratings: a
+# rating is broadcast to its proposal's group, whose pages include the tracker's.
 @require_GET
+@pagecache.cached(lambda: [pagecache.scope("tracker")])
 def departments(request: HttpRequest) -> HttpResponse:
     board = selectors.scorecards()
     return render(
@@ -267,6 +270,7 @@ def departments(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@pagecache.cached(lambda code: [pagecache.scope("tracker")])
 def department(request: HttpRequest, code: str) -> HttpResponse:
     dept = Department.objects.filter(code=code).first()
     if dept is None:

@@ -289,6 +289,50 @@ def test_published_response_shows_on_the_next_anonymous_read(
     assert client.get(reverse("responses:tracker"))["X-Cache"] == "MISS"
 
 
+def test_departments_scorecards_are_stored_for_anonymous_readers(client, department):
+    for url in (
+        reverse("responses:departments"),
+        reverse("responses:department", args=[department.code]),
+    ):
+        assert [client.get(url)["X-Cache"] for _ in range(2)] == ["MISS", "HIT"]
+
+
+def test_a_rating_shows_on_the_next_anonymous_read_of_the_scorecards(
+    client, committing, proposal, admin_user, department, official, resident
+):
+    entry = tracker.tracker_forward(actor=admin_user, proposal=proposal)
+    entry = tracker.tracker_assign(actor=admin_user, entry=entry, department=department)
+    response = tracker.response_publish(
+        actor=official,
+        entry=entry,
+        decision=Decision.ACCEPTED,
+        body="ご提案ありがとうございます。来年度の予算で日よけを設置します。",
+    )
+    pages = [
+        reverse("responses:departments"),
+        reverse("responses:department", args=[department.code]),
+    ]
+    for url in pages:
+        client.get(url)
+    with committing():
+        tracker.response_rate(
+            user=resident, response=response, clear=True, satisfied=True
+        )
+    assert [client.get(url)["X-Cache"] for url in pages] == ["MISS", "MISS"]
+
+
+def test_a_tracker_change_shows_on_the_next_anonymous_read_of_a_scorecard(
+    client, committing, proposal, admin_user, department
+):
+    url = reverse("responses:department", args=[department.code])
+    client.get(url)
+    with committing():
+        entry = tracker.tracker_forward(actor=admin_user, proposal=proposal)
+        tracker.tracker_assign(actor=admin_user, entry=entry, department=department)
+    assert client.get(url)["X-Cache"] == "MISS"
+    assert proposal.title in client.get(url).content.decode()
+
+
 def test_edited_proposal_shows_on_the_next_anonymous_read(
     client, committing, proposal, resident
 ):
