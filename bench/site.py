@@ -53,6 +53,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,10 +69,6 @@ def generate(args: argparse.Namespace, out: Path) -> None:
     import django
 
     django.setup()
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
@@ -280,11 +277,6 @@ def generate(args: argparse.Namespace, out: Path) -> None:
     log("search index rebuilt, tables analysed")
 
     signed = users[1]
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(signed.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = signed.get_session_auth_hash()
-    session.create()
     writers = users[-args.writers :]
     tokens = [
         api_services.token_create(user=u, name="bench", scopes=["participate"]).raw
@@ -296,13 +288,30 @@ def generate(args: argparse.Namespace, out: Path) -> None:
             "category": categories[1].slug,
             "department": departments[0].code,
             "long_thread": long_thread,
-            "session": session.session_key,
+            "session": signed_session(signed),
+            "signed_user": signed.pk,
             "tokens": tokens,
             "write_proposals": proposal_ids[-100:],
             "seconds": round(time.perf_counter() - started, 1),
         },
         out.open("w"),
     )
+
+
+def signed_session(user: Any) -> str:
+    """A session signed in as ``user``, under this run's secret key (a session
+    made by an earlier run, with another key, reads as corrupted: anonymous)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
 
 
 # --- Child: SQL queries per request (Django's test client, same database) ---------
@@ -328,6 +337,9 @@ def count_queries(
             response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
+        signed_in = response.wsgi_request.user.is_authenticated
+        if signed_in != name.endswith("signed in"):
+            raise SystemExit(f"{name}: signed in is {signed_in}, not as its name says")
         counts[name] = len(ctx)
     return counts
 
@@ -365,10 +377,10 @@ def count_write_queries(token: str, proposal_id: int) -> dict[str, int]:
     return counts
 
 
-def reset_writes(proposal_ids: list[int]) -> dict[str, int]:
+def reset_writes(proposal_ids: list[int], signed_user: int | None) -> dict[str, Any]:
     """For --reuse: take back the previous burst's supports (the writers' on the
     burst's proposals) and recount those proposals, so a new burst starts as the
-    first did."""
+    first did; and sign the signed-in client in again under this run's key."""
     import django
 
     django.setup()
@@ -390,7 +402,13 @@ def reset_writes(proposal_ids: list[int]) -> dict[str, int]:
             "proposals_support s WHERE s.proposal_id = p.id) WHERE p.id = ANY(%s)",
             [proposal_ids],
         )
-    return {"deleted": deleted}
+    from participation.accounts.models import User
+
+    if signed_user is not None:
+        user = User.objects.get(pk=signed_user)
+    else:  # data kept before the id was written down: the second resident
+        user = User.objects.get(email="resident1@bench.example")
+    return {"deleted": deleted, "session": signed_session(user)}
 
 
 def recount_supports() -> dict[str, int]:
@@ -536,7 +554,9 @@ def main() -> None:
         return
     if args.child == "reset":
         spec = json.loads(Path(args.out).read_text())
-        json.dump(reset_writes(spec["write_proposals"]), sys.stdout)
+        json.dump(
+            reset_writes(spec["write_proposals"], spec.get("signed_user")), sys.stdout
+        )
         return
     if args.child == "write-queries":
         spec = json.loads(Path(args.out).read_text())
@@ -602,7 +622,7 @@ def main() -> None:
         data_file = Path(args.reuse) if args.reuse else work / "data.json"
         if args.reuse:
             print(f"Reusing {name} ({data_file}) …", flush=True)
-            _child(env, "reset", data_file)
+            reset = json.loads(_child(env, "reset", data_file))
         else:
             print(f"Generating data into {name} …", flush=True)
         subprocess.run(
@@ -623,6 +643,8 @@ def main() -> None:
             cwd=ROOT,
         )
         data = json.load(data_file.open())
+        if args.reuse:
+            data["session"] = reset["session"]
         port = int(os.environ.get("BENCH_PORT") or free_port())
         host = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
