@@ -25,15 +25,14 @@ import argparse
 import json
 import os
 import random
-import secrets
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import inprocess  # noqa: E402 - after the project's root is on the path
 
 
 def _generate(n_proposals: int, n_entries: int) -> dict:
@@ -166,149 +165,50 @@ def _generate(n_proposals: int, n_entries: int) -> dict:
     }
 
 
-def _percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
-    return ordered[k]
+def _items(response: Any) -> dict[str, int]:
+    return {
+        "cards": response.content.count(b'class="card proposal-card')
+        + response.content.count(b'class="tracker-row')
+    }
 
 
 def child(args: argparse.Namespace) -> None:
-    root = Path(os.environ.get("BENCH_ROOT", ROOT))
-    os.chdir(root)
-    sys.path.insert(0, str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participation.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    inprocess.setup()
     from django.db import connection
-    from django.http import HttpResponse
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import clear_url_caches, path
 
-    import participation.urls as project_urls
     from participation.accounts.models import User
 
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    }
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable", verbosity=0)
     ids = _generate(args.proposals, args.entries)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-    def ceiling(request):
-        return HttpResponse("<!DOCTYPE html><title>ok</title><p>ok</p>")
-
-    project_urls.urlpatterns.insert(0, path("bench-ceiling/", ceiling))
-    clear_url_caches()
+    inprocess.analyse()
     anonymous = Client()
     signed = Client()
     signed.force_login(User.objects.get(pk=ids["viewer"]))
     p = ids["process"]
     targets = [
-        ("ceiling (bare view)", anonymous, "/bench-ceiling/"),
+        ("ceiling (bare view)", anonymous, inprocess.CEILING),
         ("proposal list, signed in", signed, f"/processes/{p}/proposals/"),
         ("process page, signed in", signed, f"/processes/{p}/"),
         ("tracker, signed in", signed, "/tracker/"),
         ("department, signed in", signed, f"/tracker/departments/{ids['department']}/"),
     ]
-    samples: dict[str, list[float]] = {name: [] for name, _, _ in targets}
-    info: dict[str, dict] = {}
-    for name, client, url in targets:  # warm up; learn status, bytes, queries
-        client.get(url)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        info[name] = {
-            "status": response.status_code,
-            "bytes": len(response.content),
-            "queries": len(queries.captured_queries),
-            "cards": response.content.count(b'class="card proposal-card')
-            + response.content.count(b'class="tracker-row'),
-        }
-    for _ in range(args.repeat):
-        for name, client, url in targets:  # alternating, in the same run
-            if info[name]["status"] != 200:
-                continue
-            start = time.perf_counter()
-            client.get(url)
-            samples[name].append((time.perf_counter() - start) * 1000)
-    rows = []
-    for name, _, _ in targets:
-        got = samples[name]
-        rows.append(
-            {
-                "name": name,
-                **info[name],
-                "p50": _percentile(got, 50) if got else None,
-                "p95": _percentile(got, 95) if got else None,
-            }
-        )
+    rows = inprocess.measure(targets, args.repeat, describe=_items)
     print(json.dumps({"backend": connection.vendor, "rows": rows}))
 
 
 # --- Parent: one child per checkout ---------------------------------------------------
 
 
-def _run_child(env: dict[str, str], args: argparse.Namespace, tree: Path) -> dict:
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        "--proposals",
-        str(args.proposals),
-        "--entries",
-        str(args.entries),
-        "--repeat",
-        str(args.repeat),
-    ]
-    env = {**env, "BENCH_ROOT": str(tree)}
-    done = subprocess.run(  # noqa: PLW1510
-        command, env=env, cwd=tree, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr[-4000:])
-        raise SystemExit(f"benchmark failed on {env.get('DATABASE_URL') or 'SQLite'}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _base_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    env["DJANGO_DEBUG"] = "0"
-    env.pop("REDIS_URL", None)
-    return env
-
-
 def _measure(args: argparse.Namespace, tree: Path) -> dict:
-    url = os.environ.get("DATABASE_URL", "")
-    env = _base_env()
-    if not url.startswith(("postgres://", "postgresql://")):
-        with tempfile.TemporaryDirectory(prefix="bench-cards-") as tmp:
-            env.pop("DATABASE_URL", None)
-            env["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
-            return _run_child(env, args, tree)
-    import psycopg
-
-    parsed = urlparse(url)
-    name = args.pg_database or f"cards_bench_{os.getpid()}"
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
-    try:
-        env["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{name}"))
-        return _run_child(env, args, tree)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    options = [
+        *("--proposals", str(args.proposals), "--entries", str(args.entries)),
+        *("--repeat", str(args.repeat)),
+    ]
+    return inprocess.measure_on(
+        lambda env: inprocess.run_child(__file__, options, env, tree),
+        url=os.environ.get("DATABASE_URL", ""),
+        pg_name=args.pg_database or f"cards_bench_{os.getpid()}",
+    )
 
 
 def _print(results: list[tuple[str, dict]], args: argparse.Namespace) -> None:
@@ -339,22 +239,6 @@ def _print(results: list[tuple[str, dict]], args: argparse.Namespace) -> None:
             )
 
 
-def _checkout(ref: str, tmp: str) -> Path:
-    tree = Path(tmp) / "before"
-    subprocess.run(
-        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), ref],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(  # the .mo files are not in git
-        [sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "-v", "0"],
-        cwd=tree,
-        env={**os.environ, "DJANGO_DEBUG": "1"},
-        check=True,
-    )
-    return tree
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -367,30 +251,11 @@ def main() -> None:
     if args.child:
         child(args)
         return
-    trees = [("after", ROOT)]
-    with tempfile.TemporaryDirectory(prefix="bench-cards-tree-") as tmp:
-        if args.before:
-            trees.insert(0, ("before", _checkout(args.before, tmp)))
-        try:
-            results = []
-            for label, tree in trees:
-                print(f"{label} …", file=sys.stderr, flush=True)
-                results.append((label, _measure(args, tree)))
-        finally:
-            if args.before:
-                subprocess.run(
-                    [
-                        "git",
-                        "-C",
-                        str(ROOT),
-                        "worktree",
-                        "remove",
-                        "--force",
-                        trees[0][1],
-                    ],
-                    check=False,
-                    capture_output=True,
-                )
+    results = []
+    with inprocess.trees(args.before) as trees:
+        for label, tree in trees:
+            print(f"{label} …", file=sys.stderr, flush=True)
+            results.append((label, _measure(args, tree)))
     _print(results, args)
 
 

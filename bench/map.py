@@ -20,23 +20,17 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import random
-import secrets
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import inprocess  # noqa: E402 - after the project's root is on the path
+
 WORDS = ["公園", "ベンチ", "通学路", "横断歩道", "街灯", "バス停", "図書館", "駐輪場"]
-
-
-def _percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 def _generate(n: int) -> str:
@@ -66,75 +60,27 @@ def _generate(n: int) -> str:
     return process.slug
 
 
-def child(args: argparse.Namespace) -> None:
-    os.chdir(ROOT)
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participation.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-    from django.http import HttpResponse
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import clear_url_caches, path
-
-    import participation.urls as project_urls
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
+def _sizes(response: Any) -> dict[str, int]:
+    content = response.content
+    is_json = response.request["PATH_INFO"].endswith(".json")
+    return {
+        "gzip": len(gzip.compress(content)),
+        "features": len(json.loads(content)["features"]) if is_json else 0,
     }
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable", verbosity=0)
+
+
+def child(args: argparse.Namespace) -> None:
+    inprocess.setup()
+    from django.test import Client
+
     slug = _generate(args.points)
-
-    def ceiling(request):
-        return HttpResponse("<!DOCTYPE html><title>ok</title><p>ok</p>")
-
-    project_urls.urlpatterns.insert(0, path("bench-ceiling/", ceiling))
-    clear_url_caches()
     client = Client()
     targets = [
-        ("ceiling (bare view)", "/bench-ceiling/"),
-        ("proposal list page", f"/processes/{slug}/proposals/"),
-        ("map points (GeoJSON)", f"/processes/{slug}/proposals/map.json"),
+        ("ceiling (bare view)", client, inprocess.CEILING),
+        ("proposal list page", client, f"/processes/{slug}/proposals/"),
+        ("map points (GeoJSON)", client, f"/processes/{slug}/proposals/map.json"),
     ]
-    info: dict[str, dict] = {}
-    for name, url in targets:
-        client.get(url)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        content = response.content
-        info[name] = {
-            "status": response.status_code,
-            "bytes": len(content),
-            "gzip": len(gzip.compress(content)),
-            "queries": len(queries.captured_queries),
-            "features": (
-                len(json.loads(content)["features"]) if url.endswith(".json") else 0
-            ),
-        }
-    samples: dict[str, list[float]] = {name: [] for name, _ in targets}
-    for _ in range(args.repeat):
-        for name, url in targets:
-            start = time.perf_counter()
-            client.get(url)
-            samples[name].append((time.perf_counter() - start) * 1000)
-    rows = [
-        {
-            "name": name,
-            **info[name],
-            "p50": _percentile(samples[name], 50),
-            "p95": _percentile(samples[name], 95),
-        }
-        for name, _ in targets
-    ]
+    rows = inprocess.measure(targets, args.repeat, describe=_sizes)
     print(json.dumps({"rows": rows}))
 
 
@@ -147,22 +93,10 @@ def main() -> None:
     if args.child:
         child(args)
         return
-    with tempfile.TemporaryDirectory(prefix="bench-map-") as tmp:
-        env = dict(os.environ)
-        env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)  # this run only
-        env["DJANGO_DEBUG"] = "0"
-        env.pop("REDIS_URL", None)
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
-        command = [sys.executable, str(Path(__file__).resolve()), "--child"]
-        command += ["--points", str(args.points), "--repeat", str(args.repeat)]
-        done = subprocess.run(  # noqa: PLW1510
-            command, env=env, cwd=ROOT, capture_output=True, text=True, check=False
-        )
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr[-4000:])
-        raise SystemExit("benchmark failed")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    options = ["--points", str(args.points), "--repeat", str(args.repeat)]
+    result = inprocess.measure_on(
+        lambda env: inprocess.run_child(__file__, options, env, ROOT), pg_name=""
+    )
     print(
         f"\nMap benchmark: one process with {args.points:,} proposals with a point; "
         f"{args.repeat} requests per row, alternating, Django test client, DEBUG off"

@@ -36,16 +36,14 @@ import argparse
 import json
 import os
 import random
-import secrets
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import inprocess  # noqa: E402 - after the project's root is on the path
 
 WORDS = [
     "公園",
@@ -192,41 +190,13 @@ def _generate(
     }
 
 
-def _percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
-    return ordered[k]
-
-
 def child(args: argparse.Namespace) -> None:
-    root = Path(os.environ.get("BENCH_ROOT", ROOT))
-    os.chdir(root)
-    sys.path.insert(0, str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participation.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    inprocess.setup()
     from django.db import connection
-    from django.http import HttpResponse
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import clear_url_caches, path
 
-    import participation.urls as project_urls
     from participation.accounts.models import User
 
-    settings.ALLOWED_HOSTS = ["*"]
-    # No collectstatic here: plain static URLs (the same for every row).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    }
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable", verbosity=0)
     started = time.perf_counter()
     ids = _generate(args.comments, args.background, args.heavy, args.heavy_replies)
     generated = time.perf_counter() - started
@@ -235,20 +205,12 @@ def child(args: argparse.Namespace) -> None:
             cursor.execute("ANALYZE")
         else:
             cursor.execute("VACUUM ANALYZE proposals_comment")
-
-    ceiling_body = "<!DOCTYPE html><title>ok</title><p>ok</p>"
-
-    def ceiling(request):
-        return HttpResponse(ceiling_body)
-
-    project_urls.urlpatterns.insert(0, path("bench-ceiling/", ceiling))
-    clear_url_caches()
     anonymous = Client()
     signed = Client()
     signed.force_login(User.objects.get(pk=ids["viewer"]))
     pk = ids["proposal"]
     targets = [
-        ("ceiling (bare view)", anonymous, "/bench-ceiling/"),
+        ("ceiling (bare view)", anonymous, inprocess.CEILING),
         ("20-comment page, anon.", anonymous, f"/proposals/{ids['small']}/"),
         ("proposal page, anonymous", anonymous, f"/proposals/{pk}/"),
         ("proposal page, signed in", signed, f"/proposals/{pk}/"),
@@ -269,42 +231,13 @@ def child(args: argparse.Namespace) -> None:
             f"/api/v1/comments/{ids['heavy_root']}/replies/?after={ids['after']}",
         ),
     ]
-    samples: dict[str, list[float]] = {name: [] for name, _, _ in targets}
-    info: dict[str, dict] = {}
-    for name, client, url in targets:  # warm up; learn status, bytes, queries
-        client.get(url)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        info[name] = {
-            "status": response.status_code,
-            "bytes": len(response.content),
-            "queries": len(queries.captured_queries),
-        }
-    for _ in range(args.repeat):
-        for name, client, url in targets:  # alternating, in the same run
-            if info[name]["status"] != 200:
-                continue
-            start = time.perf_counter()
-            client.get(url)
-            samples[name].append((time.perf_counter() - start) * 1000)
-    rows = []
-    for name, _, _ in targets:
-        got = samples[name]
-        rows.append(
-            {
-                "name": name,
-                **info[name],
-                "p50": _percentile(got, 50) if got else None,
-                "p95": _percentile(got, 95) if got else None,
-            }
-        )
+    rows = inprocess.measure(targets, args.repeat)
     print(
         json.dumps(
             {
                 "backend": connection.vendor,
                 "generate_seconds": generated,
                 "rows": rows,
-                "mean_ceiling": statistics.mean(samples["ceiling (bare view)"]),
             }
         )
     )
@@ -313,65 +246,20 @@ def child(args: argparse.Namespace) -> None:
 # --- Parent: one child per database and per checkout ----------------------------------
 
 
-def _run_child(env: dict[str, str], args: argparse.Namespace, tree: Path) -> dict:
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        "--comments",
-        str(args.comments),
-        "--background",
-        str(args.background),
-        "--repeat",
-        str(args.repeat),
-        "--heavy",
-        str(args.heavy),
-        "--heavy-replies",
-        str(args.heavy_replies),
+def _options(args: argparse.Namespace) -> list[str]:
+    return [
+        *("--comments", str(args.comments), "--background", str(args.background)),
+        *("--repeat", str(args.repeat), "--heavy", str(args.heavy)),
+        *("--heavy-replies", str(args.heavy_replies)),
     ]
-    env = {**env, "BENCH_ROOT": str(tree)}
-    done = subprocess.run(  # noqa: PLW1510
-        command, env=env, cwd=tree, capture_output=True, text=True, check=False
+
+
+def _measure(args: argparse.Namespace, tree: Path, url: str) -> dict:
+    return inprocess.measure_on(
+        lambda env: inprocess.run_child(__file__, _options(args), env, tree),
+        url=url,
+        pg_name=args.pg_database or f"bench_thread_{os.getpid()}",
     )
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr[-4000:])
-        raise SystemExit(f"benchmark failed on {env.get('DATABASE_URL') or 'SQLite'}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _base_env() -> dict[str, str]:
-    env = dict(os.environ)
-    # A throwaway key of production strength (settings refuse placeholders).
-    env.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    env["DJANGO_DEBUG"] = "0"
-    env.pop("REDIS_URL", None)
-    return env
-
-
-def _sqlite(args: argparse.Namespace, tree: Path) -> dict:
-    with tempfile.TemporaryDirectory(prefix="bench-thread-") as tmp:
-        env = _base_env()
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
-        return _run_child(env, args, tree)
-
-
-def _postgres(args: argparse.Namespace, url: str, tree: Path) -> dict:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = args.pg_database or f"bench_thread_{os.getpid()}"
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
-    try:
-        env = _base_env()
-        env["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{name}"))
-        return _run_child(env, args, tree)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
 
 
 def _print(results: list[tuple[str, dict]], args: argparse.Namespace) -> None:
@@ -409,16 +297,6 @@ def _print(results: list[tuple[str, dict]], args: argparse.Namespace) -> None:
             )
 
 
-def _checkout(ref: str, tmp: str) -> Path:
-    tree = Path(tmp) / "before"
-    subprocess.run(
-        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), ref],
-        check=True,
-        capture_output=True,
-    )
-    return tree
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -438,37 +316,18 @@ def main() -> None:
         child(args)
         return
     url = os.environ.get("DATABASE_URL", "")
-    use_pg = url.startswith(("postgres://", "postgresql://")) and args.only != "sqlite"
+    use_pg = inprocess.is_postgres(url) and args.only != "sqlite"
     if args.only == "postgresql" and not use_pg:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL server.")
-    trees = [("after", ROOT)]
-    with tempfile.TemporaryDirectory(prefix="bench-thread-tree-") as tmp:
-        if args.before:
-            trees.insert(0, ("before", _checkout(args.before, tmp)))
-        try:
-            results = []
-            for label, tree in trees:
-                if args.only != "postgresql":
-                    print(f"{label}: SQLite …", file=sys.stderr, flush=True)
-                    results.append((label, _sqlite(args, tree)))
-                if use_pg:
-                    print(f"{label}: PostgreSQL …", file=sys.stderr, flush=True)
-                    results.append((label, _postgres(args, url, tree)))
-        finally:
-            if args.before:
-                subprocess.run(
-                    [
-                        "git",
-                        "-C",
-                        str(ROOT),
-                        "worktree",
-                        "remove",
-                        "--force",
-                        trees[0][1],
-                    ],
-                    check=False,
-                    capture_output=True,
-                )
+    results = []
+    with inprocess.trees(args.before) as trees:
+        for label, tree in trees:
+            if args.only != "postgresql":
+                print(f"{label}: SQLite …", file=sys.stderr, flush=True)
+                results.append((label, _measure(args, tree, "")))
+            if use_pg:
+                print(f"{label}: PostgreSQL …", file=sys.stderr, flush=True)
+                results.append((label, _measure(args, tree, url)))
     _print(results, args)
     if args.json:
         sys.path.insert(0, str(ROOT))
