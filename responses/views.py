@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpRequest,
@@ -36,6 +35,7 @@ from participation.accounts.models import User
 from participation.accounts.selectors import standing_of
 from participation.errors import DomainError, Invalid, NotAllowed, RateLimited
 from participation.idempotency import services as idempotency
+from participation.paging import KeysFirstPaginator
 from participation.site_url import absolute_url
 from participation.spaces.models import Department
 from participation.spool import spooled_download
@@ -117,7 +117,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
     if request.GET and not form.is_valid():
         status = 400
     filters = form.filters() if request.GET else selectors.TrackerFilters()
-    page = Paginator(selectors.tracker_entries(filters), PER_PAGE).get_page(
+    page = KeysFirstPaginator(selectors.tracker_entries(filters), PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(
