@@ -107,12 +107,12 @@ class SearchViewSet(ApiMixin, viewsets.GenericViewSet):
             process = Process.objects.public().filter(slug=params["process"]).first()
             if process is None:  # no such process: nothing matches
                 return self.get_paginated_response_for_empty()
-        documents = selectors.search(
+        # The cursor orders the page (get_cursor_ordering): the matches, unordered.
+        documents = selectors.matches(
             params["q"],
             kind=params.get("type") or "",
             process=process,
             status=params.get("status") or "",
-            sort=params.get("sort") or "relevance",
         )
         page = self.paginate_queryset(documents)
         results = selectors.hits(page, params["q"])

@@ -393,6 +393,17 @@ def _filtered(
     return qs
 
 
+def _matching(
+    plan: _Plan, base: QuerySet[SearchDocument], kind_value: int | None
+) -> QuerySet[SearchDocument]:
+    qs = base
+    for condition in plan.conditions(kind_value):
+        qs = qs.filter(condition)
+    if kind_value is not None:
+        qs = qs.filter(kind=kind_value)
+    return qs
+
+
 def _documents(
     plan: _Plan,
     base: QuerySet[SearchDocument],
@@ -402,11 +413,7 @@ def _documents(
 ) -> QuerySet[SearchDocument]:
     """The matches in ``base`` (visible documents, filtered), in page order."""
     kind_value = _kind_number(kind)
-    qs = base
-    for condition in plan.conditions(kind_value):
-        qs = qs.filter(condition)
-    if kind_value is not None:
-        qs = qs.filter(kind=kind_value)
+    qs = _matching(plan, base, kind_value)
     if sort == "newest":
         return qs.order_by("-created_at", "-id")
     if sort == "oldest":
@@ -438,6 +445,22 @@ def search(
     _check_filters(kind, status, sort)
     base = _filtered(visible_documents(), process=process, status=status)
     return _documents(_Plan(terms), base, kind=kind, sort=sort)
+
+
+def matches(
+    q: str,
+    *,
+    kind: str = "",
+    process: Process | int | None = None,
+    status: str = "",
+) -> QuerySet[SearchDocument]:
+    """``search()``'s documents in no order, for a caller that orders and cuts
+    its pages itself (the API's cursor): nothing is counted, where ``search()``'s
+    relevance order on PostgreSQL first counts the matches per type."""
+    terms = parse_terms(q)
+    _check_filters(kind, status, "relevance")
+    base = _filtered(visible_documents(), process=process, status=status)
+    return _matching(_Plan(terms), base, _kind_number(kind))
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,21 @@ def test_search_finds_two_character_japanese(api, park, road):
     assert "<mark>公園</mark>" in hit["title_html"]
 
 
+def test_search_reads_one_page_of_matches_without_counting_them(api, park, road):
+    """The API's cursor orders and cuts its pages: it never counts the matches
+    (the web page's tabs and relevance order do)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        data = body(api.get("/api/v1/search/?q=公園"))
+    assert [hit["proposal_id"] for hit in data["results"]] == [park.pk]
+    reads = [
+        q["sql"] for q in queries.captured_queries if "search_document" in q["sql"]
+    ]
+    assert len(reads) == 1 and "count(" not in reads[0].lower()
+
+
 def test_search_is_case_insensitive_in_english(api, park, road):
     data = body(api.get("/api/v1/search/?q=CROSSING&type=proposal"))
     assert [hit["proposal_id"] for hit in data["results"]] == [road.pk]

@@ -298,6 +298,22 @@ def test_a_capped_count_stops_reading_at_the_cap(park, resident, monkeypatch):
     assert "LIMIT 3" in counting
 
 
+def test_matches_are_the_search_results_in_any_order_without_counting_them(
+    park, road, resident
+):
+    from django.test.utils import CaptureQueriesContext
+
+    factories.CommentFactory(proposal=park, author=resident, body="公園の話")
+    with CaptureQueriesContext(connection) as queries:
+        unordered = selectors.matches("公園")
+    # (SQLite's plan reads the candidates' number from its full-text tables.)
+    assert not any(_counts_documents(q["sql"]) for q in queries.captured_queries)
+    assert {(d.kind_slug, d.object_id) for d in unordered} == found("公園")
+    assert {d.object_id for d in selectors.matches("公園", kind="comment")} == {
+        d.object_id for d in selectors.search("公園", kind="comment")
+    }
+
+
 def test_common_and_rare_terms_find_the_same_documents(
     park, road, resident, monkeypatch
 ):
