@@ -9,7 +9,7 @@ a ``reverse()`` per link and 4 dates; here the words (gettext calls below, so th
 ``makemessages`` finds them; decisions', implementations' and updates' labels
 too), the addresses and the date formats are made once per page
 (``participation.cards``). Pages use ``{% tracker_rows entries %}``; one row alone
-``{% include "responses/_tracker_row.html" %}``.
+``render_rows([entry])``.
 """
 
 from __future__ import annotations

@@ -250,7 +250,7 @@ def tracker_entries(
 
 
 def tracker_row(proposal_id: int) -> TrackerEntry | None:
-    """One row of the tracker table (for live updates of ``_tracker_row.html``)."""
+    """One tracker entry as a row of the tracker table reads it (``_row_queryset``)."""
     return (
         _row_queryset()
         .filter(proposal_id=proposal_id, proposal__hidden_at__isnull=True)

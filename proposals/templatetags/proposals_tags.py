@@ -110,12 +110,3 @@ def proposal_cards(context: Any, proposals: Any) -> SafeString:
     from proposals import cards
 
     return cards.render_proposal_cards(context, proposals)
-
-
-@register.simple_tag(takes_context=True)
-def proposal_card_one(context: Any, proposal: Any) -> SafeString:
-    """``{% proposal_card_one proposal %}``: one card
-    (proposals/_proposal_card.html)."""
-    from proposals import cards
-
-    return cards.render_proposal_cards(context, [proposal])

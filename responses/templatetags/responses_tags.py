@@ -89,20 +89,3 @@ def tracker_rows(entries: Any) -> SafeString:
     from responses import cards
 
     return cards.render_rows(entries)
-
-
-@register.simple_tag
-def tracker_row_one(entry: Any) -> SafeString:
-    """``{% tracker_row_one entry %}``: one row (responses/_tracker_row.html)."""
-    from responses import cards
-
-    return cards.render_rows([entry])
-
-
-@register.simple_tag
-def tracker_card_status(proposal: Proposal) -> SafeString:
-    """``{% tracker_card_status proposal %}``: the tracker's status on one proposal
-    card (responses/_card_status.html); cards of a list get it as their part."""
-    from responses import cards
-
-    return cards.CardStatus().render(proposal)

@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -218,22 +217,6 @@ def test_cards_and_rows_render_without_a_query(data, django_assert_num_queries):
         rows = tracker_cards.render_rows(entries)
     assert cards.count('<li class="card proposal-card') == len(proposals) == 7
     assert rows.count('<tr id="tracker-row-') == len(entries) == 6
-
-
-def test_one_card_alone_is_the_same_as_in_a_list(data):
-    proposals = _page_of_cards(data)
-    one = render_to_string(
-        "proposals/_proposal_card.html",
-        {"proposal": proposals[0], "supported": {proposals[0].pk}},
-    )
-    listed = proposal_cards.render_proposal_cards(
-        {"supported": {proposals[0].pk}}, proposals[:1]
-    )
-    assert one.strip() == listed.strip()
-    assert "You support this" in one
-    entry = selectors.tracker_row(data["proposals"]["overdue"].pk)
-    row = render_to_string("responses/_tracker_row.html", {"entry": entry})
-    assert row.strip() == tracker_cards.render_rows([entry]).strip()
 
 
 @pytest.mark.parametrize("url", ["list", "tracker"])

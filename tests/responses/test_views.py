@@ -675,39 +675,34 @@ def test_overdue_entry_of_the_past_shows_on_the_department_page(
 
 
 def test_proposal_card_shows_tracker_status_when_the_list_selects_it(accepted):
-    from django.template.loader import render_to_string
-
     from proposals.models import Proposal
+    from responses.cards import CardStatus
     from responses.selectors import proposals_with_tracker
 
     proposal = proposals_with_tracker(Proposal.objects.filter(pk=accepted.proposal_id))[
         0
     ]
-    html = render_to_string("responses/_card_status.html", {"proposal": proposal})
+    html = CardStatus().render(proposal)
     assert "Accepted" in html
 
 
 def test_proposal_card_never_queries_for_the_tracker(
     accepted, django_assert_num_queries
 ):
-    from django.template.loader import render_to_string
-
     from proposals.models import Proposal
+    from responses.cards import CardStatus
 
     proposal = Proposal.objects.get(pk=accepted.proposal_id)
     with django_assert_num_queries(0):
-        html = render_to_string("responses/_card_status.html", {"proposal": proposal})
+        html = CardStatus().render(proposal)
     assert "Accepted" not in html
 
 
-def test_tracker_row_template_renders_from_the_entry_alone(accepted):
-    from django.template.loader import render_to_string
-
+def test_tracker_row_renders_from_the_entry_alone(accepted):
+    from responses.cards import render_rows
     from responses.selectors import tracker_row
 
-    html = render_to_string(
-        "responses/_tracker_row.html", {"entry": tracker_row(accepted.proposal_id)}
-    )
+    html = render_rows([tracker_row(accepted.proposal_id)])
     assert f'id="tracker-row-{accepted.proposal_id}"' in html
     assert "Accepted" in html
 
